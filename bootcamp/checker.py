@@ -1,0 +1,224 @@
+"""The conformance checker: does a task keep the contract?
+
+Modelled on Gymnasium's ``check_env``. For each task it checks deterministic
+generation, JSON round-trips, a non-empty prompt, that the reference answer
+scores 1.0 on many seeds, that wrong, perturbed and hostile answers score
+below 1.0 without raising, and that every check stays inside the task's time
+budget.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bootcamp.hostile import hostile_answers, hostile_responses
+from bootcamp.registry import REGISTRY, Registry
+from bootcamp.task import Task
+from bootcamp.types import Problem
+
+#: Share of differing cross-seed reference answers allowed to score 1.0 (collisions
+#: of equivalent answers, e.g. numbers inside one tolerance).
+CROSS_ACCEPT_LIMIT = 0.2
+#: A call that runs this many times over its budget is aborted (main thread only).
+HARD_LIMIT_FACTOR = 5.0
+
+
+@dataclass
+class CheckReport:
+    """What the checker found for one task."""
+
+    task_id: str
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    checks: int = 0
+    slowest_check_s: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def fail(self, message: str) -> None:
+        if len(self.failures) < 50:
+            self.failures.append(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task_id,
+            "passed": self.passed,
+            "failures": self.failures,
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 4),
+            "checks": self.checks,
+            "slowest_check_s": round(self.slowest_check_s, 4),
+        }
+
+
+class _HardTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _hard_limit(seconds: float) -> Iterator[None]:
+    """Abort a hung call on the main thread (a safety net for the checker only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise _HardTimeout()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = repr(text)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+class _Run:
+    def __init__(self, task: Task, report: CheckReport) -> None:
+        self.task = task
+        self.report = report
+        self.budget = task.time_budget
+
+    def timed(self, what: str, fn: Callable[[], Any], budget: float | None = None) -> tuple[bool, Any]:
+        budget = budget or self.budget
+        start = time.perf_counter()
+        try:
+            with _hard_limit(budget * HARD_LIMIT_FACTOR):
+                value = fn()
+        except _HardTimeout:
+            self.report.fail(f"{what}: hung (aborted after {budget * HARD_LIMIT_FACTOR:.1f}s)")
+            return False, None
+        except Exception as exc:  # noqa: BLE001 - reported as a failure
+            self.report.fail(f"{what}: raised {type(exc).__name__}: {str(exc)[:200]}")
+            return False, None
+        elapsed = time.perf_counter() - start
+        self.report.checks += 1
+        self.report.slowest_check_s = max(self.report.slowest_check_s, elapsed)
+        if elapsed > budget:
+            self.report.fail(f"{what}: took {elapsed:.2f}s, over the {budget:.2f}s budget")
+        return True, value
+
+    def score(self, what: str, answer: str, identity: dict[str, Any]) -> float | None:
+        ok, value = self.timed(what, lambda: self.task.check(answer, identity))
+        if not ok:
+            return None
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            self.report.fail(f"{what}: check returned {value!r}, not a number")
+            return None
+        if not 0.0 <= value <= 1.0:
+            self.report.fail(f"{what}: check returned {value}, outside [0, 1]")
+        return value
+
+
+def check_task(
+    task: str | Task,
+    seeds: int = 20,
+    hostile: bool = True,
+    registry: Registry | None = None,
+) -> CheckReport:
+    """Run the conformance checks on one task (an id or an instance)."""
+    if isinstance(task, str):
+        task = (registry or REGISTRY).get(task)
+    report = CheckReport(task.task_id)
+    run = _Run(task, report)
+    start = time.perf_counter()
+    gen_budget = max(task.time_budget, 5.0)
+
+    cases: list[tuple[int, dict[str, Any], str]] = []
+    for seed in range(seeds):
+        ok, first = run.timed(f"seed {seed}: generate", lambda s=seed: task.problem(s), gen_budget)
+        if not ok:
+            continue
+        ok, again = run.timed(f"seed {seed}: generate again", lambda s=seed: task.problem(s), gen_budget)
+        if ok and again.model_dump() != first.model_dump():
+            report.fail(f"seed {seed}: generation is not deterministic")
+        identity = first.identity
+        try:
+            if json.loads(json.dumps(identity)) != identity:
+                report.fail(f"seed {seed}: identity changes in a JSON round-trip")
+            if Problem.model_validate_json(first.model_dump_json()) != first:
+                report.fail(f"seed {seed}: problem changes in a JSON round-trip")
+        except (TypeError, ValueError) as exc:
+            report.fail(f"seed {seed}: identity is not plain JSON ({exc})")
+            continue
+        if not isinstance(first.prompt, str) or not first.prompt.strip():
+            report.fail(f"seed {seed}: empty prompt")
+        ok, answer = run.timed(f"seed {seed}: solve", lambda i=identity: task.solve(i), gen_budget)
+        if not ok:
+            continue
+        if not isinstance(answer, str) or not answer.strip():
+            report.fail(f"seed {seed}: solve returned {answer!r}, not a non-empty string")
+            continue
+        verdict = task.verify(task.format_answer(answer), identity)
+        if not verdict.correct:
+            report.fail(
+                f"seed {seed}: reference answer {_short(answer)} scored {verdict.score} "
+                f"({verdict.reason}{': ' + verdict.detail if verdict.detail else ''})"
+            )
+        cases.append((seed, identity, answer))
+        ok, wrongs = run.timed(f"seed {seed}: perturb", lambda a=answer, i=identity: task.perturb(a, i))
+        for wrong in (wrongs or [])[:8]:
+            if wrong.strip() == answer.strip():
+                continue
+            s = run.score(f"seed {seed}: perturbed answer {_short(wrong)}", wrong, identity)
+            if s is not None and s >= 1.0:
+                report.fail(f"seed {seed}: perturbed answer {_short(wrong)} scored 1.0 (reference {_short(answer)})")
+
+    if not cases:
+        report.fail("no seed produced a checkable problem")
+        report.seconds = time.perf_counter() - start
+        return report
+
+    # Another seed's answer is wrong for this seed (when the two differ).
+    differing = accepted = 0
+    for (seed, identity, answer), (_, _, other) in zip(cases, cases[1:] + cases[:1]):
+        if other.strip() == answer.strip():
+            continue
+        differing += 1
+        s = run.score(f"seed {seed}: another seed's answer", other, identity)
+        accepted += s is not None and s >= 1.0
+    if differing and accepted / differing > CROSS_ACCEPT_LIMIT:
+        report.fail(f"{accepted}/{differing} answers of other seeds scored 1.0: the verifier is too permissive")
+    if len(cases) > 2 and differing == 0:
+        report.warnings.append("every seed has the same reference answer")
+
+    seed, identity, answer = cases[0]
+    for wrong in ("", "I don't know", "garbage"):
+        v = task.verify(task.format_answer(wrong) if wrong else wrong, identity)
+        if v.score >= 1.0:
+            report.fail(f"wrong answer {wrong!r} scored 1.0")
+        if v.reason == "verifier_error":
+            report.fail(f"wrong answer {wrong!r} crashed the verifier: {v.detail}")
+    if hostile:
+        for h in hostile_answers():
+            if h.strip() == answer.strip():
+                continue
+            s = run.score(f"hostile answer {_short(h)}", h, identity)
+            if s is not None and s >= 1.0:
+                report.fail(f"hostile answer {_short(h)} scored 1.0")
+        for r in hostile_responses():
+            ok, v = run.timed(f"hostile response {_short(r)}", lambda r=r: task.verify(r, identity))
+            if ok and v.reason == "verifier_error":
+                report.fail(f"hostile response {_short(r)} crashed the verifier: {v.detail}")
+            if ok and v.score >= 1.0 and answer.strip() not in r:
+                report.fail(f"hostile response {_short(r)} scored 1.0")
+    report.seconds = time.perf_counter() - start
+    return report

@@ -1,0 +1,191 @@
+"""The ``bootcamp`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bootcamp.registry import REGISTRY, UnknownTaskError
+
+app = typer.Typer(help="bootcamp: an RL gym and reward service for science.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+tasks_app = typer.Typer(help="List, inspect, sample, check and export tasks.", no_args_is_help=True)
+app.add_typer(tasks_app, name="tasks")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def _resolve(ids: list[str]) -> list[str]:
+    try:
+        return REGISTRY.resolve(ids)
+    except UnknownTaskError as exc:
+        _fail(str(exc))
+    return []
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False)
+
+
+@tasks_app.command("list")
+def tasks_list(
+    domain: Annotated[Optional[str], typer.Option(help="Only this domain, e.g. chem.")] = None,
+    pattern: Annotated[Optional[str], typer.Option(help="Only ids matching this glob, e.g. 'math/*'.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List registered tasks."""
+    ids = REGISTRY.ids(pattern=pattern, domain=domain)
+    infos = [REGISTRY.get(i).info() for i in ids]
+    if as_json:
+        _print_json(infos)
+        return
+    table = Table(title=f"{len(infos)} tasks")
+    for col in ("id", "v", "reward", "params", "description"):
+        table.add_column(col, overflow="fold")
+    for info in infos:
+        params = ", ".join(f"{k}={v}" for k, v in info["params"].items())
+        table.add_row(info["id"], str(info["version"]), info["reward"], params, info["description"])
+    console.print(table)
+    for name, problem in REGISTRY.plugin_errors.items():
+        err.print(f"[yellow]plugin {name!r} failed to load:[/yellow] {problem}")
+
+
+@tasks_app.command("show")
+def tasks_show(task_id: str) -> None:
+    """Show one task and an example problem."""
+    ids = _resolve([task_id])
+    task = REGISTRY.get(ids[0])
+    info = task.info()
+    p = task.problem(0, with_answer=True)
+    info["example"] = p.model_dump()
+    info["class"] = f"{type(task).__module__}.{type(task).__qualname__}"
+    _print_json(info)
+
+
+@tasks_app.command("sample")
+def tasks_sample(
+    task_id: str,
+    n: Annotated[int, typer.Option("-n", "--n", min=1, help="Number of problems.")] = 1,
+    seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    with_answer: Annotated[bool, typer.Option("--with-answer", help="Include the reference answer.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Generate problems of one task."""
+    ids = _resolve([task_id])
+    task = REGISTRY.get(ids[0])
+    problems = [task.problem(s, with_answer=with_answer) for s in range(seed, seed + n)]
+    if as_json:
+        _print_json([p.model_dump(exclude_none=not with_answer) for p in problems])
+        return
+    for p in problems:
+        console.rule(f"{p.task} seed={p.seed}")
+        console.print(p.prompt, markup=False)
+        if with_answer:
+            console.print(f"[green]answer:[/green] {p.answer}", highlight=False)
+
+
+@tasks_app.command("check")
+def tasks_check(
+    ids: Annotated[Optional[list[str]], typer.Argument(help="Task ids or globs.")] = None,
+    all_tasks: Annotated[bool, typer.Option("--all", help="Check every registered task.")] = False,
+    seeds: Annotated[int, typer.Option(help="Seeds per task.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Run the conformance checker; exits 1 when any task fails."""
+    from bootcamp.checker import check_task
+
+    if all_tasks:
+        targets = REGISTRY.ids()
+    elif ids:
+        targets = _resolve(ids)
+    else:
+        _fail("give task ids (or globs) or --all")
+    reports = []
+    start = time.perf_counter()
+    with _progress() as progress:
+        bar = progress.add_task("checking", total=len(targets))
+        for task_id in targets:
+            progress.update(bar, description=f"checking {task_id}")
+            reports.append(check_task(task_id, seeds=seeds))
+            progress.advance(bar)
+    elapsed = time.perf_counter() - start
+    failed = [r for r in reports if not r.passed]
+    if as_json:
+        _print_json({"seconds": round(elapsed, 2), "tasks": len(reports), "failed": len(failed),
+                     "reports": [r.to_dict() for r in reports]})
+    else:
+        for r in failed:
+            console.print(f"[red]FAIL[/red] {r.task_id}")
+            for f in r.failures:
+                console.print(f"    {f}", markup=False, highlight=False)
+        console.print(f"{len(reports) - len(failed)} passed, {len(failed)} failed "
+                      f"({elapsed:.1f}s, {sum(r.checks for r in reports)} checks)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@tasks_app.command("export")
+def tasks_export(
+    ids: Annotated[list[str], typer.Argument(help="Task ids or globs.")],
+    n: Annotated[int, typer.Option("--n", "-n", min=1, help="Problems per task.")] = 100,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | verl | openrlhf")] = "jsonl",
+    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("problems.jsonl"),
+    seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+) -> None:
+    """Export problems for other RL stacks (verl parquet, OpenRLHF JSONL) or as plain JSONL."""
+    from bootcamp.export import FORMATS, export, iter_problems
+
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}")
+    targets = _resolve(ids)
+    with _progress() as progress:
+        bar = progress.add_task("exporting", total=len(targets) * n)
+        problems = iter_problems(targets, n, seed=seed, on_problem=lambda: progress.advance(bar))
+        count = export(problems, fmt, out)
+    err.print(f"wrote {count} problems to {out}")
+
+
+@app.command("verify")
+def verify_cmd(
+    task_id: str,
+    identity: Annotated[str, typer.Option(help="The problem identity as JSON.")],
+    response: Annotated[str, typer.Option(help="The response text ('-' reads standard input).")],
+) -> None:
+    """Score one response and print the verdict as JSON."""
+    ids = _resolve([task_id])
+    try:
+        ident = json.loads(identity)
+    except json.JSONDecodeError as exc:
+        _fail(f"--identity is not JSON: {exc}")
+    if not isinstance(ident, dict):
+        _fail("--identity must be a JSON object")
+    text = sys.stdin.read() if response == "-" else response
+    _print_json(REGISTRY.get(ids[0]).verify(text, ident).model_dump())
+
+
+def main() -> None:
+    """Entry point of the ``bootcamp`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

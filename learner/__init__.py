@@ -1,0 +1,1 @@
+"""Learner: losses, advantages, the FSDP2 learner actor and the training driver."""

@@ -1,0 +1,113 @@
+"""Numbers with tolerance: plain, scientific notation, LaTeX ``\\times 10^{n}``, fractions, units.
+
+Parsing never evaluates an expression: ``9**9**9`` is not a number here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+from bootcamp.types import Score, invalid
+
+MAX_NUMBER_CHARS = 200
+
+_NUM = r"[-+−]?(?:\d+(?:\.\d*)?|\.\d+)"
+_SCI_LATEX = re.compile(rf"^({_NUM})\s*(?:\\times|\\cdot|x|×|\*)\s*10\s*\^\s*\{{?\s*([-+−]?\d{{1,4}})\s*\}}?$")
+_SCI_E = re.compile(rf"^({_NUM})[eE]([-+]?\d{{1,4}})$")
+_FRAC_LATEX = re.compile(r"^([-+−]?)\\[dt]?frac\s*\{\s*([-+−]?\d{1,30})\s*\}\s*\{\s*([-+−]?\d{1,30})\s*\}$")
+_FRAC = re.compile(r"^([-+−]?\d{1,30})\s*/\s*([-+−]?\d{1,30})$")
+_PLAIN = re.compile(rf"^{_NUM}$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+# A number followed by a unit word: keep the number.
+_LEADING = re.compile(rf"^({_NUM}(?:[eE][-+]?\d{{1,4}})?)\s*(?:[a-zA-Zµμ°Å%/·\s\^\-\d\{{\}}\\]*)$")
+
+
+def _clean(text: str) -> str:
+    text = text.strip().strip("$").strip()
+    text = text.replace("\\,", "").replace("\\!", "").replace("{,}", "").replace("\\left", "").replace("\\right", "")
+    text = text.replace("−", "-").replace("\u2009", "").replace("\u00a0", " ")
+    if text.startswith("\\text{") and text.endswith("}"):
+        text = text[6:-1]
+    for prefix in ("approximately", "approx.", "\\approx", "~", "≈", "about"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :].strip()
+    if "=" in text:  # "x = 3.2": take the right-hand side
+        text = text.rsplit("=", 1)[1].strip()
+    return text.rstrip(".").strip()
+
+
+def parse_number(text: object, allow_units: bool = True) -> float | None:
+    """The number a short answer states, or None. Never evaluates expressions."""
+    if not isinstance(text, str) or not text or len(text) > MAX_NUMBER_CHARS:
+        return None
+    t = _clean(text)
+    if not t:
+        return None
+    try:
+        if _PLAIN.match(t):
+            return float(t)
+        if _THOUSANDS.match(t):
+            return float(t.replace(",", ""))
+        m = _SCI_E.match(t)
+        if m:
+            return float(t)
+        m = _SCI_LATEX.match(t)
+        if m:
+            return float(m.group(1).replace("−", "-")) * 10.0 ** int(m.group(2).replace("−", "-"))
+        m = _FRAC_LATEX.match(t)
+        if m:
+            sign = -1 if m.group(1) in ("-", "−") else 1
+            return sign * float(Fraction(int(m.group(2).replace("−", "-")), int(m.group(3).replace("−", "-"))))
+        m = _FRAC.match(t)
+        if m:
+            return float(Fraction(int(m.group(1).replace("−", "-")), int(m.group(2).replace("−", "-"))))
+        if allow_units:
+            m = _LEADING.match(t)
+            if m and m.group(1) != t:
+                return parse_number(m.group(1), allow_units=False)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return None
+
+
+def close_enough(value: float, expected: float, rel_tol: float = 0.0, abs_tol: float = 0.0) -> bool:
+    """True when ``value`` is within the relative or absolute tolerance of ``expected``."""
+    if not (math.isfinite(value) and math.isfinite(expected)):
+        return False
+    return math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol)
+
+
+def check_number(answer: str, expected: float, rel_tol: float = 1e-2, abs_tol: float = 0.0) -> float:
+    """1.0 when ``answer`` states a number within tolerance of ``expected``; else 0 with a reason."""
+    value = parse_number(answer)
+    if value is None:
+        return invalid("not a number")
+    if close_enough(value, float(expected), rel_tol, abs_tol):
+        return 1.0
+    return Score(0.0, "wrong")
+
+
+def check_integer(answer: str, expected: int) -> float:
+    """1.0 when ``answer`` is exactly the integer ``expected``."""
+    if isinstance(answer, str) and len(answer) <= MAX_NUMBER_CHARS:
+        t = _clean(answer).replace(",", "")
+        if re.fullmatch(r"[-+]?\d{1,80}", t):
+            return 1.0 if int(t) == int(expected) else Score(0.0, "wrong")
+    value = parse_number(answer)
+    if value is None:
+        return invalid("not a number")
+    if not math.isfinite(value) or value != int(expected) or abs(value) > 2**53:
+        return Score(0.0, "wrong")
+    return 1.0
+
+
+def tolerance_text(rel_tol: float = 0.0, abs_tol: float = 0.0) -> str:
+    """How a prompt states the tolerance, e.g. 'within 1% (relative)'."""
+    parts = []
+    if rel_tol:
+        parts.append(f"{rel_tol * 100:g}% (relative)")
+    if abs_tol:
+        parts.append(f"{abs_tol:g} (absolute)")
+    return "within " + " or ".join(parts) if parts else "exactly"

@@ -1,0 +1,1 @@
+"""Rollout: engines (vLLM, transformers) and Ray actors that sample responses for a task mix."""

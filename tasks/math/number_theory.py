@@ -1,0 +1,87 @@
+"""Number theory: modular inverses, gcd/lcm, modular exponentiation."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from bootcamp import Task
+from rewards.verifiers.numeric import check_integer
+
+_FORMAT = "Give the final answer as an integer in \\boxed{}."
+
+
+class ModularInverse(Task):
+    id = "math/modular_inverse"
+    description = "Find the inverse of a modulo m."
+    default_params = {"max_modulus": 1000}
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        while True:
+            m = rng.randint(5, self.params["max_modulus"])
+            a = rng.randint(2, m - 1)
+            if math.gcd(a, m) == 1:
+                return {"a": a, "m": m}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        a, m = identity["a"], identity["m"]
+        return f"Find the integer x with 0 <= x < {m} such that {a} * x ≡ 1 (mod {m}). {_FORMAT}"
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return check_integer(answer, pow(identity["a"], -1, identity["m"]))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return str(pow(identity["a"], -1, identity["m"]))
+
+
+class ModularPower(Task):
+    id = "math/modular_power"
+    description = "Compute a^e mod m."
+    default_params = {"max_exponent": 10**6}
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        return {"a": rng.randint(2, 999), "e": rng.randint(10, self.params["max_exponent"]), "m": rng.randint(7, 997)}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        return f"Compute {identity['a']}^{identity['e']} mod {identity['m']}. {_FORMAT}"
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return check_integer(answer, self._value(identity))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return str(self._value(identity))
+
+    @staticmethod
+    def _value(identity: dict[str, Any]) -> int:
+        return pow(identity["a"], identity["e"], identity["m"])
+
+
+class GcdLcm(Task):
+    description = "Greatest common divisor or least common multiple of several integers."
+    default_params = {"op": "gcd", "count": 3}
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        base = rng.randint(2, 60)
+        return {"numbers": [base * rng.randint(1, 40) for _ in range(self.params["count"])]}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        what = "greatest common divisor" if self.params["op"] == "gcd" else "least common multiple"
+        return f"Find the {what} of {', '.join(map(str, identity['numbers']))}. {_FORMAT}"
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return check_integer(answer, self._value(identity))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return str(self._value(identity))
+
+    def _value(self, identity: dict[str, Any]) -> int:
+        fn = math.gcd if self.params["op"] == "gcd" else math.lcm
+        return fn(*identity["numbers"])
+
+
+def register(registry: Any) -> None:
+    registry.register(ModularInverse)
+    registry.register(ModularPower)
+    registry.register(GcdLcm, "math/gcd", {"op": "gcd"}, "Greatest common divisor of several integers.")
+    registry.register(GcdLcm, "math/lcm", {"op": "lcm"}, "Least common multiple of several integers.")

@@ -182,8 +182,27 @@ def verify_cmd(
     _print_json(REGISTRY.get(ids[0]).verify(text, ident).model_dump())
 
 
+COMMANDS_GROUP = "bootcamp.commands"
+
+
+def load_commands() -> None:
+    """Add the commands other packages contribute (``serve``, ``train``) via entry points.
+
+    Each entry point of the ``bootcamp.commands`` group is a function taking the
+    root typer app; it adds its commands and keeps heavy imports inside them.
+    """
+    from importlib import metadata
+
+    for ep in metadata.entry_points(group=COMMANDS_GROUP):
+        try:
+            ep.load()(app)
+        except Exception as exc:  # noqa: BLE001 - a broken extension must not break the CLI
+            err.print(f"[yellow]command plugin {ep.name!r} failed to load:[/yellow] {exc}")
+
+
 def main() -> None:
     """Entry point of the ``bootcamp`` console script."""
+    load_commands()
     app()
 
 

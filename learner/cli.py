@@ -1,0 +1,7 @@
+"""The ``bootcamp train`` command (added to the CLI through the bootcamp.commands entry point)."""
+
+from typing import Any
+
+
+def add_commands(app: Any) -> None:
+    """Add the training commands to the root CLI app."""

@@ -136,7 +136,7 @@ def check_task(
 ) -> CheckReport:
     """Run the conformance checks on one task (an id or an instance)."""
     if isinstance(task, str):
-        task = (registry or REGISTRY).get(task)
+        task = (registry if registry is not None else REGISTRY).get(task)
     report = CheckReport(task.task_id)
     run = _Run(task, report)
     start = time.perf_counter()

@@ -22,7 +22,7 @@ def iter_problems(
     on_problem: Callable[[], None] | None = None,
 ) -> Iterator[Problem]:
     """``n`` problems of each task, seeds ``seed .. seed + n - 1``."""
-    reg = registry or REGISTRY
+    reg = registry if registry is not None else REGISTRY
     for task_id in task_ids:
         task = reg.get(task_id)
         for s in range(seed, seed + n):

@@ -247,7 +247,7 @@ def register(
     registry: Registry | None = None,
 ) -> Any:
     """Register a task class; usable as ``@register``, ``@register(task_id=...)`` or a call."""
-    reg = registry or REGISTRY
+    reg = registry if registry is not None else REGISTRY
 
     def deco(c: type[Task]) -> type[Task]:
         return reg.register(c, task_id, params, description)

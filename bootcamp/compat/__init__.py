@@ -1,0 +1,1 @@
+"""Adapters that bring other ecosystems' tasks into the registry (InternBootCamp, reasoning-gym)."""

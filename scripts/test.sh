@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the whole test suite on a fresh machine (sets everything up first). Extra args go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TOKENIZERS_PARALLELISM=false RAY_AUTH_MODE=disabled HF_HUB_OFFLINE=1
+exec .venv/bin/python -m pytest -q "$@"

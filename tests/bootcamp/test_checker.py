@@ -1,0 +1,86 @@
+import random
+import time
+
+from bootcamp import check_task
+
+
+def test_good_task_passes(add_task_cls):
+    report = check_task(add_task_cls(), seeds=10)
+    assert report.passed, report.failures
+    assert report.checks > 50
+
+
+def test_permissive_verifier_fails(add_task_cls):
+    class Permissive(add_task_cls):
+        def check(self, answer, identity):
+            return 1.0
+
+    report = check_task(Permissive(), seeds=5)
+    assert not report.passed
+    assert any("perturbed" in f for f in report.failures)
+    assert any("other seeds" in f for f in report.failures)
+    assert any("hostile" in f for f in report.failures)
+
+
+def test_nondeterministic_generation_fails(add_task_cls):
+    class Flaky(add_task_cls):
+        def generate(self, rng):
+            return {"a": random.randint(0, 10**9), "b": 1}
+
+    assert any("deterministic" in f for f in check_task(Flaky(), seeds=3).failures)
+
+
+def test_non_json_identity_fails(add_task_cls):
+    class Tuples(add_task_cls):
+        def generate(self, rng):
+            return {"a": 1, "b": 2, "pair": (1, 2)}
+
+    assert any("JSON" in f for f in check_task(Tuples(), seeds=2).failures)
+
+
+def test_raising_check_fails(add_task_cls):
+    class Raises(add_task_cls):
+        def check(self, answer, identity):
+            if not answer.isdigit():
+                raise ValueError("cannot parse")
+            return super().check(answer, identity)
+
+    report = check_task(Raises(), seeds=2)
+    assert any("raised ValueError" in f for f in report.failures)
+
+
+def test_slow_check_fails(add_task_cls):
+    class Slow(add_task_cls):
+        time_budget = 0.05
+
+        def check(self, answer, identity):
+            if len(answer) > 10_000:
+                time.sleep(0.1)
+            return super().check(answer, identity)
+
+    report = check_task(Slow(), seeds=2)
+    assert any("budget" in f for f in report.failures)
+
+
+def test_hung_check_is_aborted(add_task_cls):
+    class Hangs(add_task_cls):
+        time_budget = 0.05
+
+        def check(self, answer, identity):
+            if answer == "9**9**9":
+                while True:
+                    pass
+            return super().check(answer, identity)
+
+    start = time.perf_counter()
+    report = check_task(Hangs(), seeds=2)
+    assert time.perf_counter() - start < 5
+    assert any("hung" in f for f in report.failures)
+
+
+def test_wrong_reference_fails(add_task_cls):
+    class WrongSolver(add_task_cls):
+        def solve(self, identity):
+            return "-1"
+
+    assert any("reference answer" in f for f in check_task(WrongSolver(), seeds=3).failures)

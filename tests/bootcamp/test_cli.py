@@ -1,0 +1,138 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from bootcamp.cli import app
+from bootcamp.export import parse_label
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def run(*args: str):
+    result = runner.invoke(app, list(args))
+    return result
+
+
+def test_list_json_has_required_fields():
+    result = run("tasks", "list", "--json")
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(result.stdout)
+    assert len(tasks) >= 4
+    for t in tasks:
+        assert {"id", "domain", "version", "description"} <= set(t)
+    assert {t["domain"] for t in tasks} >= {"math", "biology"}
+
+
+def test_list_filters_by_domain():
+    tasks = json.loads(run("tasks", "list", "--domain", "biology", "--json").stdout)
+    assert tasks and all(t["domain"] == "biology" for t in tasks)
+
+
+def test_sample_json_with_answer():
+    result = run("tasks", "sample", "math/modular_inverse", "-n", "3", "--seed", "5", "--with-answer", "--json")
+    assert result.exit_code == 0, result.output
+    problems = json.loads(result.stdout)
+    assert [p["seed"] for p in problems] == [5, 6, 7]
+    for p in problems:
+        assert {"task", "seed", "prompt", "identity", "answer"} <= set(p)
+        assert (p["identity"]["a"] * int(p["answer"])) % p["identity"]["m"] == 1
+
+
+def test_sample_without_answer_omits_it():
+    problems = json.loads(run("tasks", "sample", "math/gcd", "--json").stdout)
+    assert "answer" not in problems[0]
+
+
+def test_unknown_task_suggests_closest():
+    result = run("tasks", "show", "math/modular_invers")
+    assert result.exit_code == 2
+    assert "math/modular_inverse" in result.output
+
+
+def test_show_prints_example():
+    info = json.loads(run("tasks", "show", "biology/gc_content").stdout)
+    assert info["id"] == "biology/gc_content" and info["example"]["answer"]
+
+
+def test_verify_prints_verdict():
+    p = json.loads(run("tasks", "sample", "math/gcd", "--with-answer", "--json").stdout)[0]
+    ok = run("verify", "math/gcd", "--identity", json.dumps(p["identity"]), "--response", f"\\boxed{{{p['answer']}}}")
+    assert json.loads(ok.stdout)["correct"] is True
+    bad = run("verify", "math/gcd", "--identity", json.dumps(p["identity"]), "--response", "\\boxed{-3}")
+    assert json.loads(bad.stdout)["reason"] == "wrong"
+    malformed = run("verify", "math/gcd", "--identity", "{not json", "--response", "x")
+    assert malformed.exit_code == 2 and "not JSON" in malformed.output
+
+
+def test_check_passes_and_fails():
+    assert run("tasks", "check", "math/*", "--seeds", "3").exit_code == 0
+    assert run("tasks", "check").exit_code == 2
+
+
+def test_export_formats(tmp_path):
+    jsonl = tmp_path / "p.jsonl"
+    assert run("tasks", "export", "math/gcd", "biology/*", "--n", "4", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
+    rows = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    assert len(rows) == 12 and all(r["answer"] for r in rows)
+
+    verl = tmp_path / "p.parquet"
+    assert run("tasks", "export", "math/gcd", "--n", "5", "--format", "verl", "--out", str(verl)).exit_code == 0
+    table = pq.read_table(verl).to_pylist()
+    assert len(table) == 5
+    row = table[0]
+    assert row["data_source"] == "math/gcd" and row["ability"] == "math"
+    assert row["prompt"][0]["role"] == "user" and "greatest common divisor" in row["prompt"][0]["content"]
+    task_id, identity = parse_label(row["reward_model"]["ground_truth"])
+    assert task_id == "math/gcd" and "numbers" in identity
+    assert row["extra_info"]["index"] == 0
+
+    orl = tmp_path / "o.jsonl"
+    assert run("tasks", "export", "math/lcm", "--n", "2", "--format", "openrlhf", "--out", str(orl)).exit_code == 0
+    first = json.loads(orl.read_text().splitlines()[0])
+    assert set(first) == {"prompt", "label"} and parse_label(first["label"])[0] == "math/lcm"
+
+
+def test_export_bad_format(tmp_path):
+    result = run("tasks", "export", "math/gcd", "--format", "csv", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "jsonl" in result.output
+
+
+def test_parse_label_errors():
+    with pytest.raises(ValueError, match="not JSON"):
+        parse_label("nope")
+    with pytest.raises(ValueError, match="JSON object"):
+        parse_label('{"task": 1}')
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "bootcamp.cli", "tasks", "list", "--json"], capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)
+
+
+@pytest.mark.slow
+def test_installing_example_plugin_adds_its_tasks(tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target),
+         str(ROOT / "examples" / "plugin")],
+        check=True, capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    before = subprocess.run([sys.executable, "-m", "bootcamp.cli", "tasks", "list", "--json"], capture_output=True,
+                            text=True, env={k: v for k, v in env.items() if k != "PYTHONPATH"})
+    after = subprocess.run([sys.executable, "-m", "bootcamp.cli", "tasks", "list", "--json"], capture_output=True,
+                           text=True, env=env)
+    ids_before = {t["id"] for t in json.loads(before.stdout)}
+    ids_after = {t["id"] for t in json.loads(after.stdout)}
+    assert "physics/example_free_fall" not in ids_before
+    assert ids_after - ids_before == {"physics/example_free_fall"}
+    check = subprocess.run([sys.executable, "-m", "bootcamp.cli", "tasks", "check", "physics/example_free_fall",
+                            "--seeds", "5"], capture_output=True, text=True, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -164,6 +164,22 @@ def tasks_export(
     err.print(f"wrote {count} problems to {out}")
 
 
+@tasks_app.command("catalogue")
+def tasks_catalogue(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output.")] = None,
+) -> None:
+    """Write the Markdown task catalogue (docs/tasks.md) from the registry."""
+    from bootcamp.catalogue import render_catalogue
+
+    text = render_catalogue()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}")
+
+
 @app.command("verify")
 def verify_cmd(
     task_id: str,

@@ -21,7 +21,10 @@ _FRAC = re.compile(r"^([-+−]?\d{1,30})\s*/\s*([-+−]?\d{1,30})$")
 _PLAIN = re.compile(rf"^{_NUM}$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # A number followed by a unit word: keep the number.
-_LEADING = re.compile(rf"^({_NUM}(?:[eE][-+]?\d{{1,4}})?)\s*(?:[a-zA-Zµμ°Å%/·\s\^\-\d\{{\}}\\]*)$")
+# The unit must start like a unit (a letter, %, °, or \text/\mathrm), so "2^5" or "2 \cdot 3" is not "2".
+_LEADING = re.compile(
+    rf"^({_NUM}(?:[eE][-+]?\d{{1,4}})?)\s*((?:\\(?:text|mathrm|rm)\b|[a-zA-Zµμ°Å%])[a-zA-Zµμ°Å%/·\s\^\-\d\{{\}}\\]*)$"
+)
 
 
 def _clean(text: str) -> str:

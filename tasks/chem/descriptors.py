@@ -1,0 +1,111 @@
+"""RDKit descriptor prediction: one task per non-degenerate descriptor of ``Descriptors._descList``.
+
+Which descriptors, and with what tolerance, comes from ``data/descriptors.json``
+(rebuilt by ``data/build_descriptor_table.py``): descriptors that are slow,
+non-finite or near-constant over the molecule pool are left out, and each float
+descriptor gets the loosest tolerance under which answers for different
+molecules rarely collide. Integer descriptors are checked exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rdkit.Chem import Descriptors
+
+from tasks.chem._common import BY_NAME, DATA, NumericMoleculeTask, function_task_value
+
+TABLE: dict[str, dict[str, Any]] = json.loads((DATA / "descriptors.json").read_text())
+_FUNCTIONS: dict[str, Callable[..., float]] = dict(Descriptors._descList)
+
+# What a family of descriptors measures, for the prompt (RDKit's docstrings are often empty).
+_FAMILIES = {
+    "PEOE_VSA": "sum of the approximate van der Waals surface areas (VSA) of atoms whose Gasteiger "
+    "partial charge falls in bin {n} of RDKit's PEOE_VSA bins",
+    "SMR_VSA": "sum of VSA of atoms whose Wildman-Crippen molar-refractivity contribution falls in bin {n}",
+    "SlogP_VSA": "sum of VSA of atoms whose Wildman-Crippen logP contribution falls in bin {n}",
+    "EState_VSA": "sum of VSA of atoms whose EState index falls in bin {n}",
+    "VSA_EState": "sum of EState indices of atoms whose VSA falls in bin {n}",
+    "BCUT2D_": "a 2D BCUT eigenvalue descriptor (Burden matrix weighted by {n})",
+    "Chi": "the Kier-Hall connectivity index Chi{n}",
+    "Kappa": "the Kier kappa shape index kappa{n}",
+    "FpDensityMorgan": "number of unique Morgan fingerprint bits of radius {n} per heavy atom",
+}
+_PLAIN = {
+    "TPSA": "topological polar surface area in Å², Ertl's method, N and O contributions only",
+    "MolLogP": "Wildman-Crippen logP",
+    "MolMR": "Wildman-Crippen molar refractivity",
+    "LabuteASA": "Labute's approximate surface area",
+    "MaxEStateIndex": "the largest EState index of any atom",
+    "MinEStateIndex": "the smallest EState index of any atom",
+    "MaxAbsEStateIndex": "the largest absolute EState index of any atom",
+    "MinAbsEStateIndex": "the smallest absolute EState index of any atom",
+    "MaxPartialCharge": "the largest Gasteiger partial charge of any atom",
+    "MinPartialCharge": "the smallest Gasteiger partial charge of any atom",
+    "HallKierAlpha": "the Hall-Kier alpha value",
+    "FractionCSP3": "the fraction of carbon atoms that are sp3 hybridised",
+    "qed": "the quantitative estimate of drug-likeness (QED, default weights)",
+    "AvgIpc": "the average information content of the coefficients of the characteristic polynomial of the "
+    "adjacency matrix",
+    "SPS": "the spacial score normalised by heavy-atom count (nSPS)",
+}
+
+
+def describe(name: str) -> str:
+    """A short description of an RDKit descriptor for the prompt."""
+    if name in _PLAIN:
+        return _PLAIN[name]
+    for prefix, text in _FAMILIES.items():
+        if name.startswith(prefix):
+            return text.format(n=name[len(prefix):])
+    doc = (getattr(_FUNCTIONS.get(name), "__doc__", None) or "").strip().splitlines()
+    first = doc[0].strip() if doc else ""
+    if first and not first.startswith(("Calc", "From equations")) and len(first) < 120:
+        return first[0].lower() + first[1:].rstrip(".")
+    return ""
+
+
+class DescriptorTask(NumericMoleculeTask):
+    """Compute one RDKit descriptor of a molecule given as SMILES."""
+
+    description = "Predict an RDKit molecular descriptor for a molecule."
+    default_params = {"descriptor": "TPSA"}
+
+    def __init__(self, task_id: str | None = None, **params: Any) -> None:
+        super().__init__(task_id, **params)
+        name = self.params["descriptor"]
+        if name not in TABLE or name not in _FUNCTIONS:
+            raise ValueError(f"descriptor {name!r} is not in the descriptor table")
+        spec = TABLE[name]
+        self.integer = bool(spec["integer"])
+        self.rel_tol = float(spec["rel_tol"])
+        self.abs_tol = float(spec["abs_tol"])
+        self._favoured = [BY_NAME[n] for n in spec["interesting"] if n in BY_NAME]
+        self._value = function_task_value(_FUNCTIONS[name])
+
+    def favoured(self) -> Sequence[str]:
+        return self._favoured
+
+    def value(self, smiles: str) -> float:
+        return self._value(smiles)
+
+    def question(self, smiles: str) -> str:
+        name = self.params["descriptor"]
+        what = describe(name)
+        what = f" ({what})" if what else ""
+        return (f"Compute the RDKit descriptor Descriptors.{name}{what} for the molecule with SMILES "
+                f"{smiles}, using RDKit's definition on the molecule as written (implicit hydrogens, no 3D).")
+
+
+def task_id_of(name: str) -> str:
+    return "chem/descriptor_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
+
+
+def register(registry: Any) -> None:
+    for name in sorted(TABLE):
+        if name in _FUNCTIONS:
+            registry.register(DescriptorTask, task_id_of(name), {"descriptor": name},
+                              f"Predict the RDKit descriptor {name} of a molecule.")

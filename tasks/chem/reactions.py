@@ -1,0 +1,127 @@
+"""Forward reaction prediction and one-step retrosynthesis over named reaction templates.
+
+Reactants are drawn from the building blocks in ``_reactions.BLOCKS``; the
+product comes from running the named RDKit reaction template. Forward answers
+are checked by canonical SMILES; retrosynthesis answers by running the same
+template forward on the proposed reactants, so every valid route scores 1.0.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from rdkit import Chem
+
+from bootcamp import Score, Task, invalid
+from rewards.verifiers.smiles import check_smiles, parse_molecule
+from tasks.chem._common import BOX, variants
+from tasks.chem._reactions import REACTIONS, draw_reactants, products_any_order
+
+#: Most molecules a retrosynthesis answer may list.
+MAX_ANSWER_MOLECULES = 4
+
+
+def _stereo_note(stereo: bool) -> str:
+    if stereo:
+        return "Keep the stereochemistry of the starting materials."
+    return "Stereochemistry is not graded (new stereocentres or double-bond geometry may be left unspecified)."
+
+
+class ForwardReaction(Task):
+    """Predict the product of a named reaction on given reactants."""
+
+    description = "Predict the product of a named reaction."
+    default_params = {"reaction": "amide_coupling"}
+
+    def __init__(self, task_id: str | None = None, **params: Any) -> None:
+        super().__init__(task_id, **params)
+        self.reaction = REACTIONS[self.params["reaction"]]
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        reactants, product = draw_reactants(self.reaction.name, rng)
+        return {"reactants": reactants, "product": product}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        r = self.reaction
+        return (f"Predict the main organic product of this {r.title}: {' + '.join(identity['reactants'])} "
+                f"with {r.reagents}. Give the product as one SMILES (no by-products or reagents). "
+                f"{_stereo_note(r.stereo)} {BOX}")
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return check_smiles(answer, identity["product"], stereo=self.reaction.stereo)
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return identity["product"]
+
+    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
+        out = variants(answer) + [r for r in identity["reactants"] if Chem.MolFromSmiles(r).GetNumAtoms() > 1]
+        # Without stereo grading, an inverted centre is the same answer: keep only real misses.
+        return [a for a in out if self.check(a, identity) < 1.0]
+
+
+def parse_reactant_list(answer: str) -> list[Chem.Mol] | None:
+    """Molecules of a dot/comma-separated SMILES list, or None when any does not parse."""
+    if not isinstance(answer, str) or len(answer) > 2000:
+        return None
+    parts = [p.strip() for p in answer.replace(";", ",").replace(" + ", ",").replace(".", ",").split(",")]
+    parts = [p for p in parts if p]
+    if not parts or len(parts) > MAX_ANSWER_MOLECULES:
+        return None
+    mols = [parse_molecule(p) for p in parts]
+    return None if any(m is None for m in mols) else mols
+
+
+class Retrosynthesis(Task):
+    """Propose the reactants of a product made in one step by a named reaction."""
+
+    description = "One-step retrosynthesis with a named reaction."
+    default_params = {"reaction": "amide_coupling"}
+
+    def __init__(self, task_id: str | None = None, **params: Any) -> None:
+        super().__init__(task_id, **params)
+        self.reaction = REACTIONS[self.params["reaction"]]
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        reactants, product = draw_reactants(self.reaction.name, rng)
+        return {"product": product, "reactants": reactants}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        r = self.reaction
+        n = len(r.roles)
+        what = "the single starting material" if n == 1 else f"the {n} starting materials"
+        return (f"The molecule {identity['product']} was made in one step by a {r.title} using {r.reagents}. "
+                f"Give {what} (not the reagents {r.reagents}) as SMILES"
+                f"{', separated by a dot' if n > 1 else ''}. Any reactants that give this product by this "
+                f"reaction are accepted. {BOX}")
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        mols = parse_reactant_list(answer)
+        if mols is None:
+            return invalid("not a list of valid SMILES")
+        if len(mols) != len(self.reaction.roles):
+            return Score(0.0, "wrong", f"expected {len(self.reaction.roles)} reactant(s)")
+        products = products_any_order(self.reaction.name, mols)
+        return 1.0 if identity["product"] in products else Score(0.0)
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return ".".join(identity["reactants"])
+
+    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
+        reactants = identity["reactants"]
+        out = [identity["product"]]
+        first = variants(reactants[0], limit=2)
+        out += [".".join([v] + reactants[1:]) for v in first]
+        if len(reactants) > 1:
+            out.append(reactants[0])
+            out += [".".join(reactants[:1] + [v]) for v in variants(reactants[1], limit=2)]
+        # Some one-atom edits are still valid routes (an ethyl for a methyl ester hydrolyses to the same acid).
+        return [a for a in out if self.check(a, identity) < 1.0]
+
+
+def register(registry: Any) -> None:
+    for name, r in REACTIONS.items():
+        registry.register(ForwardReaction, f"chem/forward_{name}", {"reaction": name},
+                          f"Predict the product of a {r.title}.")
+        registry.register(Retrosynthesis, f"chem/retro_{name}", {"reaction": name},
+                          f"One-step retrosynthesis: reactants of a {r.title}.")

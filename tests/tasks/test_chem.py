@@ -1,0 +1,200 @@
+"""The chemistry task library: known values, wrong answers, invalid answers, reference answers."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import random
+
+import pytest
+from rdkit import Chem
+
+import tasks.chem
+from bootcamp.registry import Registry
+from bootcamp.task import Task
+from tasks.chem._common import POOL, parse_formula, variants
+from tasks.chem._reactions import BLOCKS, REACTIONS, forward
+
+ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
+CAFFEINE = "Cn1c(=O)c2c(ncn2C)n(C)c1=O"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    reg = Registry(load_plugins=False)
+    for info in pkgutil.iter_modules(tasks.chem.__path__, prefix="tasks.chem."):
+        if not info.name.rsplit(".", 1)[1].startswith("_"):
+            hook = getattr(importlib.import_module(info.name), "register", None)
+            if hook:
+                hook(reg)
+    return reg
+
+
+def task(registry: Registry, task_id: str) -> Task:
+    return registry.get(task_id)
+
+
+def test_library_size_and_ids(registry: Registry) -> None:
+    ids = registry.ids(domain="chem")
+    assert len(ids) >= 260
+    assert {"chem/descriptor_tpsa", "chem/descriptor_mollogp", "chem/molecular_formula", "chem/forward_suzuki_coupling",
+            "chem/retro_amide_coupling", "chem/reaction_conditions", "chem/design_mw_logp"} <= set(ids)
+    assert sum(i.startswith("chem/descriptor_fr_") for i in ids) >= 30
+
+
+def test_molecule_pool_parses_and_is_unique() -> None:
+    assert len(POOL) >= 300
+    canon = [Chem.MolToSmiles(Chem.MolFromSmiles(s)) for _, s in POOL]
+    assert len(set(canon)) == len(canon)
+    for role, blocks in BLOCKS.items():
+        assert all(Chem.MolFromSmiles(b) is not None for b in blocks), role
+
+
+# -- known values, by hand ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("task_id", "smiles", "right", "wrong"),
+    [
+        ("chem/molecular_formula", ASPIRIN, "C9H8O4", "C9H8O3"),
+        ("chem/molecular_formula", CAFFEINE, "C8H10N4O2", "C8H10N4O"),
+        ("chem/molecular_formula", "CC(=O)OCC[N+](C)(C)C", "C7H16NO2+", "C7H16NO2"),
+        ("chem/molecular_weight", ASPIRIN, "180.16", "181.2"),
+        ("chem/exact_mass", ASPIRIN, "180.0423", "180.05"),
+        ("chem/heavy_atom_count", ASPIRIN, "13", "21"),
+        ("chem/hydrogen_count", ASPIRIN, "8", "6"),
+        ("chem/carbon_count", CAFFEINE, "8", "7"),
+        ("chem/nitrogen_count", CAFFEINE, "4", "3"),
+        ("chem/ring_count", CAFFEINE, "2", "1"),
+        ("chem/aromatic_ring_count", ASPIRIN, "1", "2"),
+        ("chem/degree_of_unsaturation", "c1ccccc1", "4", "3"),
+        ("chem/degree_of_unsaturation", ASPIRIN, "6", "5"),
+        ("chem/hbond_donors", ASPIRIN, "1", "2"),
+        ("chem/hbond_acceptors", ASPIRIN, "4", "3"),
+        ("chem/rotatable_bonds", ASPIRIN, "2", "3"),
+        ("chem/descriptor_tpsa", ASPIRIN, "63.6", "66.0"),
+        ("chem/descriptor_mollogp", ASPIRIN, "1.31", "1.5"),
+        ("chem/stereocentre_count", "C[C@H](N)C(=O)O", "1", "2"),
+        ("chem/stereocentre_count", "CC(N)C(=O)O", "1", "0"),
+        ("chem/cip_labels", "C[C@H](N)C(=O)O", "1:S", "1:R"),
+        ("chem/functional_groups", ASPIRIN, "ester, carboxylic acid", "carboxylic acid"),
+        ("chem/functional_groups", ASPIRIN, "Carboxylic-Acids; Esters", "ester, ketone, carboxylic acid"),
+    ],
+)
+def test_known_values(registry: Registry, task_id: str, smiles: str, right: str, wrong: str) -> None:
+    t = task(registry, task_id)
+    identity = {"smiles": smiles}
+    assert t.check(right, identity) == 1.0
+    assert t.check(wrong, identity) < 1.0
+
+
+def test_formula_parser() -> None:
+    assert parse_formula("C_{9}H_{8}O_{4}") == parse_formula("C9H8O4")
+    assert parse_formula("C2O4^{2-}") == parse_formula("C2O4-2")
+    assert parse_formula("NO2+")[1] == 1  # type: ignore[index]
+    for bad in ("Xx9Yy8", "H" + "2" * 400, "c9h8o4", "C9 H8 O4!", ""):
+        assert parse_formula(bad) is None
+
+
+# -- reactions ----------------------------------------------------------------------
+def test_forward_templates_give_the_textbook_products() -> None:
+    assert forward("amide_coupling", ("CC(=O)O", "NCc1ccccc1")) == ("CC(=O)NCc1ccccc1",)
+    assert forward("suzuki_coupling", ("Brc1ccccc1", "OB(O)c1ccccc1")) == ("c1ccc(-c2ccccc2)cc1",)
+    assert forward("fischer_esterification", ("CC(=O)O", "CCO")) == ("CCOC(C)=O",)
+    assert forward("boc_deprotection", ("CC(C)(C)OC(=O)N1CCOCC1",)) == ("C1COCCN1",)
+    assert forward("diels_alder", ("C=CC=C", "C=CC(=O)OC")) == ("COC(=O)C1CC=CCC1",)
+    assert forward("cuaac_click", ("[N-]=[N+]=NCc1ccccc1", "C#Cc1ccccc1")) == ("c1ccc(Cn2cc(-c3ccccc3)nn2)cc1",)
+    # A stereocentre away from the reacting atoms is kept.
+    assert forward("amide_coupling", ("CC(=O)O", "C[C@H](N)c1ccccc1")) == ("CC(=O)N[C@@H](C)c1ccccc1",)
+
+
+def test_every_template_has_a_unique_product_for_most_blocks() -> None:
+    for name, reaction in REACTIONS.items():
+        combos = [tuple(random.Random(k).choice(BLOCKS[r]) for r in reaction.roles) for k in range(20)]
+        unique = sum(len(forward(name, c)) == 1 for c in combos)
+        assert unique >= 15, name
+
+
+def test_forward_reaction_check(registry: Registry) -> None:
+    t = task(registry, "chem/forward_amide_coupling")
+    identity = {"reactants": ["CC(=O)O", "NCc1ccccc1"], "product": "CC(=O)NCc1ccccc1"}
+    assert t.check("O=C(C)NCc1ccccc1", identity) == 1.0
+    assert t.check("CC(=O)OCc1ccccc1", identity) == 0.0
+    assert t.verify("\\boxed{C1CC(}", identity).reason == "invalid_answer"
+
+
+def test_retrosynthesis_accepts_every_valid_route(registry: Registry) -> None:
+    amide = task(registry, "chem/retro_amide_coupling")
+    identity = {"product": "CC(=O)NCc1ccccc1", "reactants": ["CC(=O)O", "NCc1ccccc1"]}
+    assert amide.check("CC(=O)O.NCc1ccccc1", identity) == 1.0
+    assert amide.check("NCc1ccccc1.OC(C)=O", identity) == 1.0  # order does not matter
+    assert amide.check("CC(=O)O.NCC", identity) == 0.0
+    assert amide.check("CC(=O)O", identity) == 0.0  # one reactant short
+    assert amide.verify("<answer>CC(=O)O.Xx</answer>", identity).reason == "invalid_answer"
+    hydrolysis = task(registry, "chem/retro_ester_hydrolysis")
+    identity = {"product": "O=C(O)c1ccccc1", "reactants": ["COC(=O)c1ccccc1"]}
+    assert hydrolysis.check("CCOC(=O)c1ccccc1", identity) == 1.0  # the ethyl ester works too
+    assert hydrolysis.check("CCOC(=O)c1ccccc1C", identity) == 0.0
+
+
+def test_condition_choice(registry: Registry) -> None:
+    t = task(registry, "chem/reaction_conditions")
+    identity = t.generate(random.Random(3))
+    right = t.solve(identity)
+    assert t.check(right, identity) == 1.0
+    assert t.check(f"({right.lower()})", identity) == 1.0
+    assert t.check(identity["options"][identity["answer"]], identity) == 1.0
+    assert all(t.check(w, identity) == 0.0 for w in "ABCD" if w != right)
+    assert t.verify("\\boxed{E}", identity).reason == "invalid_answer"
+
+
+# -- identity and design ------------------------------------------------------------
+def test_identity_tasks(registry: Registry) -> None:
+    same = task(registry, "chem/same_molecule")
+    assert same.check("yes", {"a": "OCC", "b": "CCO"}) == 1.0
+    assert same.check("no", {"a": "C[C@H](N)C(=O)O", "b": "C[C@@H](N)C(=O)O"}) == 1.0
+    canon = task(registry, "chem/canonical_smiles")
+    identity = {"smiles": "OC(=O)c1ccccc1OC(C)=O", "canonical": ASPIRIN}
+    assert canon.check(ASPIRIN, identity) == 1.0
+    assert canon.check("OC(=O)c1ccccc1OC(C)=O", identity) == 0.5
+    kekule = task(registry, "chem/kekule_smiles")
+    assert kekule.check("CC1=CC=CC=C1", {"smiles": "Cc1ccccc1"}) == 1.0
+    assert kekule.check("Cc1ccccc1", {"smiles": "Cc1ccccc1"}) == 0.0
+    inchi = task(registry, "chem/smiles_from_inchi")
+    assert inchi.check("OCC", {"inchi": "InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3"}) == 1.0
+    assert inchi.check("COC", {"inchi": "InChI=1S/C2H6O/c1-2-3/h3H,2H2,1H3"}) == 0.0
+    mirror = task(registry, "chem/enantiomer")
+    assert mirror.check("C[C@@H](N)C(=O)O", {"smiles": "C[C@H](N)C(=O)O"}) == 1.0
+    assert mirror.check("C[C@H](N)C(=O)O", {"smiles": "C[C@H](N)C(=O)O"}) == 0.0
+
+
+def test_design_accepts_any_molecule_meeting_the_constraints(registry: Registry) -> None:
+    t = task(registry, "chem/design_formula")
+    identity = {"constraints": [{"kind": "formula", "value": "C2H6O"}], "witness": "CCO"}
+    assert t.check("COC", identity) == 1.0  # dimethyl ether is an isomer too
+    assert t.check("CCCO", identity) < 1.0
+    assert t.check("CCO.C", identity) < 1.0
+    t = task(registry, "chem/design_mw_logp")
+    identity = {"constraints": [{"kind": "mw", "min": 170, "max": 190}, {"kind": "logp", "min": 1.0, "max": 1.5}],
+                "witness": ASPIRIN}
+    assert t.check(ASPIRIN, identity) == 1.0
+    assert t.check("CCCCCCCCCCCC", identity) < 1.0
+
+
+def test_variants_are_different_molecules() -> None:
+    for smiles in (ASPIRIN, CAFFEINE, "C[C@H](N)C(=O)O"):
+        out = variants(smiles)
+        assert out
+        assert Chem.MolToSmiles(Chem.MolFromSmiles(smiles)) not in out
+
+
+# -- every id: reference answer right, perturbations wrong, garbage invalid -------------
+def test_every_id_solves_and_rejects(registry: Registry) -> None:
+    for task_id in registry.ids(domain="chem"):
+        t = task(registry, task_id)
+        identity = t.generate(random.Random(f"{task_id}:test"))
+        answer = t.solve(identity)
+        assert t.verify(t.format_answer(answer), identity).correct, task_id
+        for wrong in t.perturb(answer, identity):
+            if wrong.strip() != answer.strip():
+                assert t.check(wrong, identity) < 1.0, (task_id, wrong)
+        verdict = t.verify("\\boxed{Xx(((}", identity)
+        assert verdict.reason == "invalid_answer", (task_id, verdict)

@@ -1,7 +1,14 @@
 import random
 import time
 
+import pytest
+
 from bootcamp import check_task
+
+
+@pytest.fixture(autouse=True)
+def _exact_budgets(monkeypatch):
+    monkeypatch.setenv("BOOTCAMP_CHECK_TIME_FACTOR", "1")
 
 
 def test_good_task_passes(add_task_cls):
@@ -84,3 +91,16 @@ def test_wrong_reference_fails(add_task_cls):
             return "-1"
 
     assert any("reference answer" in f for f in check_task(WrongSolver(), seeds=3).failures)
+
+
+def test_time_factor_scales_budgets(add_task_cls, monkeypatch):
+    class Slowish(add_task_cls):
+        time_budget = 0.05
+
+        def check(self, answer, identity):
+            if len(answer) > 10_000:
+                time.sleep(0.1)
+            return super().check(answer, identity)
+
+    monkeypatch.setenv("BOOTCAMP_CHECK_TIME_FACTOR", "4")
+    assert check_task(Slowish(), seeds=2).passed

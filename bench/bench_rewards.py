@@ -1,0 +1,168 @@
+"""Reward-service benchmark: service vs in-process throughput, latency, cache speed-up, check_math vs math-verify.
+
+Run: ``python bench/bench_rewards.py [--n 2000] [--pool-workers 2]``. Everything runs on
+loopback; the service is started in this process (uvicorn in a thread) on a free port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import threading
+import time
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+TASKS = ["math/gcd", "math/modular_inverse", "generic/number", "generic/math", "generic/smiles", "generic/formula"]
+
+MATH_PAIRS = [
+    ("\\frac{1}{2}", "0.5"), ("\\frac{2}{4}", "\\frac{1}{2}"), ("x^2+2x+1", "(x+1)^2"), ("\\sqrt{8}", "2\\sqrt{2}"),
+    ("3", "3.0"), ("\\pi", "3.14159"), ("2x", "x+x"), ("\\frac{5}{6}", "\\frac{1}{2}+\\frac{1}{3}"), ("1", "2"),
+    ("x+1", "x-1"), ("\\sqrt{2}", "1.41421356"), ("e^{2x}", "e^{x}e^{x}"), ("\\sin^2 x + \\cos^2 x", "1"),
+    ("10", "1e1"), ("-3", "3"), ("\\frac{3}{4}", "0.75"), ("a^2-b^2", "(a-b)(a+b)"), ("2^{10}", "1024"),
+    ("\\ln(e^3)", "3"), ("\\frac{1}{3}", "0.333"), ("x^3", "3x^2"), ("\\{1,2\\}", "\\{2,1\\}"), ("(1,2)", "(2,1)"),
+    ("\\infty", "\\infty"), ("5\\%", "0.05"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _items(n: int, seed: int = 0) -> list[tuple[str, dict[str, Any], str]]:
+    import bootcamp
+
+    rng = random.Random(seed)
+    ids = [t for t in TASKS if t in bootcamp.REGISTRY]
+    out = []
+    for k in range(n):
+        task = bootcamp.get_task(ids[k % len(ids)])
+        p = task.problem(k, with_answer=True)
+        answer = p.answer if rng.random() < 0.5 else (task.perturb(p.answer, p.identity) or ["0"])[0]
+        # a unique tail keeps every response distinct (no accidental cache hits)
+        out.append((p.task, p.identity, f"{task.format_answer(answer)} [{k}]"))
+    return out
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def bench_service(n: int, pool_workers: int, batch: int) -> dict[str, float]:
+    import httpx
+    import uvicorn
+
+    import bootcamp
+    from rewards.service import Settings, create_app
+
+    items = _items(n)
+    for t, i, r in items:  # warm this process's caches too
+        bootcamp.get_task(t).verify(r + " warm", i)
+    start = time.perf_counter()
+    for t, i, r in items:
+        bootcamp.get_task(t).verify(r, i)
+    inproc = n / (time.perf_counter() - start)
+
+    port = _free_port()
+    app = create_app(Settings(pool_workers=pool_workers, max_batch=max(batch, 1024)))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    app.state.bootcamp.pool.wait_ready(300)
+    url = f"http://127.0.0.1:{port}"
+    body = [{"task": t, "identity": i, "response": r} for t, i, r in items]
+    try:
+        with httpx.Client(base_url=url, timeout=600) as http:
+            # warm the workers' own caches (sympy, RDKit) on other responses, as the in-process pass did
+            warmup = [{"task": t, "identity": i, "response": r + " warm"} for t, i, r in items]
+            for k in range(0, n, batch):
+                http.post("/v1/verify/batch", json={"items": warmup[k:k + batch]}).raise_for_status()
+            start = time.perf_counter()
+            for k in range(0, n, batch):
+                http.post("/v1/verify/batch", json={"items": body[k:k + batch]}).raise_for_status()
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            for k in range(0, n, batch):
+                http.post("/v1/verify/batch", json={"items": body[k:k + batch]}).raise_for_status()
+            warm = time.perf_counter() - start
+            lat = []
+            for t, i, r in items[: min(300, n)]:
+                s = time.perf_counter()
+                http.post("/v1/verify", json={"task": t, "identity": i, "response": r + " single"})
+                lat.append((time.perf_counter() - s) * 1000)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+    return {
+        "inproc_per_s": inproc,
+        "service_per_s": n / cold,
+        "overhead_ratio": inproc / (n / cold),
+        "cached_per_s": n / warm,
+        "cache_speedup": cold / warm,
+        "p50_ms": statistics.median(lat),
+        "p99_ms": _percentile(lat, 0.99),
+    }
+
+
+def bench_math(repeat: int) -> dict[str, float] | None:
+    try:
+        from rewards.verifiers.math_equiv import check_math
+    except ImportError:
+        return None
+    try:
+        from math_verify import parse, verify
+    except ImportError:
+        return None
+    pairs = MATH_PAIRS * repeat
+    start = time.perf_counter()
+    ours = [float(check_math(a, b, rel_tol=1e-6)) >= 1.0 for a, b in pairs]
+    t_ours = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = []
+    for a, b in pairs:
+        try:
+            theirs.append(bool(verify(parse(f"${b}$"), parse(f"${a}$"))))
+        except Exception:  # noqa: BLE001 - a failure is a "no" for the comparison
+            theirs.append(False)
+    t_theirs = time.perf_counter() - start
+    agree = sum(x == y for x, y in zip(ours, theirs, strict=False)) / len(pairs)
+    disagreements = sorted({p for p, x, y in zip(pairs, ours, theirs, strict=False) if x != y})
+    return {"ours_per_s": len(pairs) / t_ours, "math_verify_per_s": len(pairs) / t_theirs,
+            "speed_ratio": t_theirs / t_ours, "agreement": agree, "disagreements": disagreements}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=2000, help="verdicts per pass")
+    ap.add_argument("--batch", type=int, default=256, help="items per /v1/verify/batch request")
+    ap.add_argument("--pool-workers", type=int, default=2)
+    ap.add_argument("--math-repeat", type=int, default=8, help="passes over the math answer pairs")
+    args = ap.parse_args()
+
+    s = bench_service(args.n, args.pool_workers, args.batch)
+    print(f"verdicts/s in-process           {s['inproc_per_s']:10.0f}")
+    print(f"verdicts/s via /v1/verify/batch {s['service_per_s']:10.0f}   (overhead ratio {s['overhead_ratio']:.2f}x)")
+    print(f"verdicts/s cached               {s['cached_per_s']:10.0f}   (cache-hit speed-up {s['cache_speedup']:.2f}x)")
+    print(f"single /v1/verify latency       p50 {s['p50_ms']:.2f} ms   p99 {s['p99_ms']:.2f} ms")
+    m = bench_math(args.math_repeat)
+    if m is None:
+        print("check_math vs math-verify        skipped (math_equiv or math-verify missing)")
+    else:
+        print(f"check_math pairs/s              {m['ours_per_s']:10.0f}")
+        print(f"math-verify pairs/s             {m['math_verify_per_s']:10.0f}   (ours {m['speed_ratio']:.2f}x faster)")
+        print(f"agreement                       {m['agreement'] * 100:9.1f}%")
+        for a, b in m["disagreements"]:
+            print(f"  differ on: {a!r} vs {b!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""An OpenAI-compatible chat judge: asks a verifier model whether a response is right.
+
+Works with any server speaking ``POST {base_url}/chat/completions`` (vLLM,
+SGLang, llama.cpp, OpenAI). Requests have timeouts and bounded retries; the
+reply is parsed for a score (``Score: 0.8``, ``[[7]]``, ``7/10``) or a verdict
+(``yes``/``no``, ``correct``/``incorrect``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_TEMPLATE = (
+    "You are grading an answer to a problem.\n\n"
+    "Problem:\n{question}\n\n"
+    "Reference answer:\n{reference}\n\n"
+    "Candidate response:\n{response}\n\n"
+    "Is the candidate's final answer correct (equivalent to the reference)? "
+    "Reply with 'Score: X' where X is between 0 and 1, or with yes or no."
+)
+
+_SCORE_RE = re.compile(r"(?:score|rating|grade)\s*[:=]?\s*\**\s*(-?\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?))?", re.I)
+_BRACKET_RE = re.compile(r"\[\[\s*(\d+(?:\.\d+)?)\s*\]\]")
+_FRACTION_RE = re.compile(r"\b(\d+(?:\.\d+)?)\s*/\s*(10|5|100|1)\b")
+_YES_RE = re.compile(r"\b(yes|correct|right|true)\b", re.I)
+_NO_RE = re.compile(r"\b(no|incorrect|wrong|false|not correct)\b", re.I)
+
+
+def parse_judgement(text: str) -> float | None:
+    """A score in [0, 1] from a judge's reply, or None when the reply says nothing usable."""
+    if not isinstance(text, str):
+        return None
+    text = text[-4000:]
+    m = _SCORE_RE.search(text)
+    if m:
+        value = float(m.group(1))
+        scale = float(m.group(2)) if m.group(2) else (10.0 if value > 1.0 else 1.0)
+        return max(0.0, min(1.0, value / scale)) if scale > 0 else None
+    m = _BRACKET_RE.search(text)
+    if m:
+        value = float(m.group(1))
+        return max(0.0, min(1.0, value / 10.0 if value > 1.0 else value))
+    m = _FRACTION_RE.search(text)
+    if m:
+        return max(0.0, min(1.0, float(m.group(1)) / float(m.group(2))))
+    no, yes = _NO_RE.search(text), _YES_RE.search(text)
+    if no and (not yes or no.start() <= yes.start()):
+        return 0.0  # "no", "incorrect" and "not correct" come first or alone
+    if yes:
+        return 1.0
+    return None
+
+
+class JudgeError(RuntimeError):
+    """The judge could not be reached or its reply had no score."""
+
+
+@dataclass
+class Judgement:
+    score: float
+    raw: str
+
+
+class ChatJudge:
+    """A client for an OpenAI-compatible judge endpoint.
+
+    Args:
+        base_url: the API root, e.g. ``http://127.0.0.1:8000/v1``.
+        model: the model name the server expects.
+        api_key: sent as a bearer token when given.
+        timeout: seconds per request.
+        retries: extra attempts on connection errors, 429 and 5xx.
+        concurrency: requests in flight at once.
+        template: the user message, formatted with ``question``, ``response`` and ``reference``.
+    """
+
+    def __init__(self, base_url: str, model: str = "judge", api_key: str | None = None, timeout: float = 30.0,
+                 retries: int = 2, concurrency: int = 8, template: str = DEFAULT_TEMPLATE,
+                 max_tokens: int = 64, max_chars: int = 16_000) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.timeout = timeout
+        self.retries = retries
+        self.concurrency = concurrency
+        self.template = template
+        self.max_tokens = max_tokens
+        self.max_chars = max_chars
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def _body(self, question: str, response: str, reference: str | None) -> dict[str, Any]:
+        cut = self.max_chars
+        content = self.template.format(question=str(question)[:cut], response=str(response)[-cut:],
+                                       reference=str(reference or "(none given)")[:cut])
+        return {"model": self.model, "messages": [{"role": "user", "content": content}],
+                "temperature": 0.0, "max_tokens": self.max_tokens}
+
+    async def ajudge(self, question: str, response: str, reference: str | None = None,
+                     client: Any = None) -> Judgement:
+        """One judgement; raises :class:`JudgeError` when the judge fails after retries."""
+        import httpx
+
+        own = client is None
+        client = client or httpx.AsyncClient(timeout=self.timeout)
+        try:
+            last: str = ""
+            for attempt in range(self.retries + 1):
+                try:
+                    r = await client.post(f"{self.base_url}/chat/completions",
+                                          json=self._body(question, response, reference), headers=self._headers())
+                except (httpx.TransportError, httpx.TimeoutException) as exc:
+                    last = f"{type(exc).__name__}: {exc}"
+                else:
+                    if r.status_code == 200:
+                        try:
+                            text = r.json()["choices"][0]["message"]["content"] or ""
+                        except (ValueError, KeyError, IndexError, TypeError) as exc:
+                            raise JudgeError(f"malformed judge reply: {exc}") from None
+                        score = parse_judgement(text)
+                        if score is None:
+                            raise JudgeError(f"no score in judge reply {text[:200]!r}")
+                        return Judgement(score, text)
+                    last = f"HTTP {r.status_code}: {r.text[:200]}"
+                    if r.status_code != 429 and r.status_code < 500:
+                        raise JudgeError(last)
+                if attempt < self.retries:
+                    await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+            raise JudgeError(f"judge failed after {self.retries + 1} attempts: {last}")
+        finally:
+            if own:
+                await client.aclose()
+
+    async def ascore(self, question: str, response: str, reference: str | None = None) -> float:
+        """The judge's score in [0, 1]."""
+        return (await self.ajudge(question, response, reference)).score
+
+    async def ascore_many(self, questions: list[str], responses: list[str],
+                          references: list[str] | None = None) -> list[float | None]:
+        """Scores for many responses, ``concurrency`` requests at a time; None where the judge failed."""
+        import httpx
+
+        refs = references or [""] * len(responses)
+        sem = asyncio.Semaphore(self.concurrency)
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async def one(q: str, r: str, ref: str) -> float | None:
+                async with sem:
+                    try:
+                        return (await self.ajudge(q, r, ref, client)).score
+                    except JudgeError:
+                        return None
+
+            return list(await asyncio.gather(*(one(q, r, ref) for q, r, ref in zip(questions, responses, refs, strict=False))))
+
+    def score(self, question: str, response: str, reference: str | None = None) -> float:
+        """Blocking :meth:`ascore`."""
+        return asyncio.run(self.ascore(question, response, reference))

@@ -1,0 +1,145 @@
+"""Verdict caches: Redis when configured (shared by replicas), else a bounded in-memory LRU.
+
+A cache never fails a request: when Redis is unreachable the service runs
+uncached and tries Redis again after ``retry_s``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+KEY_PREFIX = "bootcamp:verdict:v1:"
+
+
+def cache_key(task_id: str, version: int, spec: str, identity: Any, response: str) -> str:
+    """A stable hash of everything a verdict depends on."""
+    h = hashlib.sha256()
+    for piece in (task_id, str(version), spec, json.dumps(identity, sort_keys=True, separators=(",", ":"))):
+        h.update(piece.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    h.update(response.encode("utf-8", "surrogatepass"))
+    return KEY_PREFIX + h.hexdigest()
+
+
+class MemoryCache:
+    """A bounded LRU of verdict JSON strings."""
+
+    kind = "memory"
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self.max_entries = max_entries
+        self._data: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.errors = 0
+
+    @property
+    def available(self) -> bool:
+        return True
+
+    async def get_many(self, keys: list[str]) -> list[str | None]:
+        out: list[str | None] = []
+        with self._lock:
+            for k in keys:
+                v = self._data.get(k)
+                if v is not None:
+                    self._data.move_to_end(k)
+                out.append(v)
+        return out
+
+    async def set_many(self, values: dict[str, str]) -> None:
+        if not self.max_entries:
+            return
+        with self._lock:
+            for k, v in values.items():
+                self._data[k] = v
+                self._data.move_to_end(k)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        return None
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class RedisCache:
+    """Verdicts in Redis with a TTL; skips Redis for ``retry_s`` after any failure."""
+
+    kind = "redis"
+
+    def __init__(self, url: str, ttl_s: int = 7 * 24 * 3600, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
+        self.url = url
+        self.ttl_s = ttl_s
+        self.timeout_s = timeout_s
+        self.retry_s = retry_s
+        self.errors = 0
+        self._down_until = 0.0
+        self._client: Any = None
+
+    def _redis(self) -> Any:
+        if self._client is None:
+            import redis.asyncio as aioredis
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+
+            # No client-side retries: a dead Redis must cost one short timeout, not seconds.
+            self._client = aioredis.Redis.from_url(
+                self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s,
+                retry=Retry(NoBackoff(), 0), retry_on_timeout=False, decode_responses=True,
+                health_check_interval=0,
+            )
+        return self._client
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self) -> None:
+        self.errors += 1
+        self._down_until = time.monotonic() + self.retry_s
+
+    async def get_many(self, keys: list[str]) -> list[str | None]:
+        if not keys or not self.available:
+            return [None] * len(keys)
+        try:
+            return list(await self._redis().mget(keys))
+        except Exception:  # noqa: BLE001 - any Redis failure means "run uncached for a while"
+            self._failed()
+            return [None] * len(keys)
+
+    async def set_many(self, values: dict[str, str]) -> None:
+        if not values or not self.available:
+            return
+        try:
+            pipe = self._redis().pipeline(transaction=False)
+            for k, v in values.items():
+                pipe.set(k, v, ex=self.ttl_s)
+            await pipe.execute()
+        except Exception:  # noqa: BLE001
+            self._failed()
+
+    async def ping(self) -> bool:
+        try:
+            ok = bool(await self._redis().ping())
+        except Exception:  # noqa: BLE001
+            self._failed()
+            return False
+        self._down_until = 0.0
+        return ok
+
+    async def close(self) -> None:
+        if self._client is not None:
+            try:
+                await self._client.aclose()
+            except Exception:  # noqa: BLE001
+                pass
+            self._client = None

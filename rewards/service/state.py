@@ -1,0 +1,166 @@
+"""What one app instance owns: its pool, router, cache, metrics; and the cached scoring path."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from bootcamp.registry import Registry
+from bootcamp.types import Verdict
+from rewards.router import FAILURES, Router
+from rewards.service.cache import MemoryCache, RedisCache, cache_key
+from rewards.service.metrics import Metrics
+from rewards.service.settings import Settings
+
+
+def default_backends(settings: Settings) -> dict[str, Any]:
+    """Reward-model backends from settings; each loads on first use."""
+    from rewards.models import LazyBackend
+
+    out: dict[str, Any] = {}
+    if settings.reward_model_path:
+        path = settings.reward_model_path
+
+        def classifier() -> Any:
+            from rewards.models.classifier import SequenceClassifierReward
+
+            return SequenceClassifierReward(path)
+
+        out["model"] = LazyBackend(classifier)
+
+    def similarity() -> Any:
+        from rewards.models.similarity import EmbeddingSimilarity
+
+        return EmbeddingSimilarity(settings.similarity_model_path)
+
+    out["similarity"] = LazyBackend(similarity)
+    if settings.judge_url:
+        from rewards.models.judge import ChatJudge
+
+        out["judge"] = ChatJudge(settings.judge_url, settings.judge_model, settings.judge_api_key,
+                                 timeout=settings.model_timeout_s)
+    return out
+
+
+def _utf8_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:  # lone surrogates from a hostile JSON body
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _utf8_safe(v: Verdict) -> Verdict:
+    """A verdict whose text fields encode as UTF-8 (so it can be cached and returned as JSON)."""
+    answer, detail = _utf8_text(v.answer), _utf8_text(v.detail)
+    if answer is v.answer and detail is v.detail:
+        return v
+    return v.model_copy(update={"answer": answer, "detail": detail})
+
+
+class ServiceState:
+    """Built by ``create_app``; the pool starts on :meth:`ensure` (at startup, or on first use)."""
+
+    def __init__(self, settings: Settings, backends: Mapping[str, Any] | None, registry: Registry) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.metrics = Metrics()
+        self._backends = backends
+        self._lock = threading.Lock()
+        self.pool: Any = None
+        self.router: Router | None = None
+        if settings.redis_url:
+            self.cache: MemoryCache | RedisCache = RedisCache(settings.redis_url, settings.cache_ttl_s,
+                                                              settings.redis_timeout_s, settings.redis_retry_s)
+        else:
+            self.cache = MemoryCache(settings.cache_size)
+        self._infos: list[dict[str, Any]] | None = None
+        self._infos_count = 0
+        self.metrics.bind(self.pool_stats, lambda: float(self.cache.errors), lambda: float(self.cache.available))
+
+    @property
+    def cache_kind(self) -> str:
+        return self.cache.kind
+
+    def ensure(self) -> Router:
+        """Start the pool and router once (blocking: call from a thread)."""
+        if self.router is None:
+            with self._lock:
+                if self.router is None:
+                    from rewards.pool import SandboxPool
+
+                    self.registry.ids()  # load the task library here, not on the event loop
+
+                    self.pool = SandboxPool(self.settings.pool_workers, self.settings.verify_timeout_s).start()
+                    backends = self._backends if self._backends is not None else default_backends(self.settings)
+                    self.router = Router(self.pool, backends, self.registry, self.settings.model_timeout_s)
+        return self.router
+
+    def pool_stats(self) -> dict[str, Any]:
+        return self.pool.stats() if self.pool is not None else {"workers": 0, "restarts": 0}
+
+    async def cache_up(self) -> bool:
+        return await self.cache.ping()
+
+    async def task_infos(self) -> list[dict[str, Any]]:
+        reg = self.registry
+        if self._infos is None or self._infos_count != len(reg):
+            self._infos = await asyncio.to_thread(lambda: [reg.get(i).info() for i in reg.ids()])
+            self._infos_count = len(self._infos)
+        return self._infos
+
+    async def aclose(self) -> None:
+        if self.pool is not None:
+            await asyncio.to_thread(self.pool.close)
+        await self.cache.close()
+
+    # -- scoring with the cache ----------------------------------------------------------------
+    async def score(self, items: list[tuple[str, dict[str, Any], str]]) -> list[Verdict]:
+        """Verdicts for ``items`` in order: too-long responses refused, cached ones reused, the rest routed."""
+        router = self.router or await asyncio.to_thread(self.ensure)
+        tasks = [self.registry.get(t) for t, _, _ in items]  # unknown ids raise before any work
+        cap = self.settings.max_response_chars
+        out: list[Verdict | None] = [None] * len(items)
+        keys: list[str | None] = [None] * len(items)
+        for i, ((task_id, identity, response), task) in enumerate(zip(items, tasks, strict=False)):
+            if len(response) > cap:
+                out[i] = Verdict.failed("too_long", f"response over {cap} characters")
+            else:
+                keys[i] = cache_key(task_id, task.version, task.reward.describe(), identity, response)
+        lookup = [i for i, k in enumerate(keys) if k is not None]
+        cached = await self.cache.get_many([keys[i] for i in lookup])  # type: ignore[misc]
+        first: dict[str, int] = {}  # one computation per distinct key (GRPO groups repeat responses)
+        dupes: list[int] = []
+        for i, hit in zip(lookup, cached, strict=False):
+            if hit is not None:
+                try:
+                    out[i] = Verdict.model_validate_json(hit)
+                    continue
+                except ValueError:
+                    pass
+            if keys[i] in first:
+                dupes.append(i)
+            else:
+                first[keys[i]] = i  # type: ignore[index]
+        self.metrics.cache_hits.inc(len(lookup) - len(first) - len(dupes))
+        self.metrics.cache_misses.inc(len(first) + len(dupes))
+        todo = list(first.values())
+        if todo:
+            verdicts = await router.ascore([items[i] for i in todo])
+            fresh: dict[str, str] = {}
+            for i, v in zip(todo, verdicts, strict=True):
+                out[i] = v = _utf8_safe(v)
+                for p in v.parts:
+                    self.metrics.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
+                if v.reason not in FAILURES:  # a timeout may pass next time: do not remember it
+                    fresh[keys[i]] = v.model_dump_json()  # type: ignore[index]
+            await self.cache.set_many(fresh)
+        for i in dupes:
+            out[i] = out[first[keys[i]]]  # type: ignore[index]
+        for (task_id, _, _), v in zip(items, out, strict=False):
+            self.metrics.verdicts.labels(task_id, v.reason).inc()  # type: ignore[union-attr]
+        return out  # type: ignore[return-value]

@@ -23,7 +23,7 @@ _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 # A number followed by a unit word: keep the number.
 # The unit must start like a unit (a letter, %, °, or \text/\mathrm), so "2^5" or "2 \cdot 3" is not "2".
 _LEADING = re.compile(
-    rf"^({_NUM}(?:[eE][-+]?\d{{1,4}})?)\s*((?:\\(?:text|mathrm|rm)\b|[a-zA-Zµμ°Å%])[a-zA-Zµμ°Å%/·\s\^\-\d\{{\}}\\]*)$"
+    rf"^({_NUM}(?:[eE][-+]?\d{{1,4}})?)\s*((?![eE][-+]?\d)(?:\\(?:text|mathrm|rm)\b|[a-zA-Zµμ°Å%])[a-zA-Zµμ°Å%/·\s\^\-\d\{{\}}\\]*)$"
 )
 
 

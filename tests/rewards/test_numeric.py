@@ -14,7 +14,7 @@ def test_parses(text, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "9**9**9", "2^2^2^2", "2 \\cdot 3", "1/0", "x" * 500, "10**10**10", "(" * 100, None, 5]
+    "text", ["", "abc", "9**9**9", "2^2^2^2", "2 \\cdot 3", "1/0", "x" * 500, "10**10**10", "(" * 100, None, 5, "1e999999", "2e-99999"]
 )
 def test_rejects(text):
     assert parse_number(text) is None

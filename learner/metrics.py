@@ -1,0 +1,105 @@
+"""Per-step metrics: ``metrics.jsonl``, TensorBoard events, and a PNG learning curve."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from rollout.types import Trajectory
+
+
+def reward_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float]:
+    """Reward mean, pass rate and length overall, per task and per domain."""
+    if not trajs:
+        return {}
+    out: dict[str, float] = {
+        f"{prefix}reward_mean": sum(t.reward for t in trajs) / len(trajs),
+        f"{prefix}pass_rate": sum(t.correct for t in trajs) / len(trajs),
+        f"{prefix}response_len": sum(len(t.response_ids) for t in trajs) / len(trajs),
+    }
+    by_task: dict[str, list[float]] = defaultdict(list)
+    by_domain: dict[str, list[float]] = defaultdict(list)
+    reasons: dict[str, int] = defaultdict(int)
+    for t in trajs:
+        by_task[t.task].append(t.reward)
+        by_domain[t.task.split("/", 1)[0]].append(t.reward)
+        reasons[t.reason] += 1
+    for k, v in sorted(by_task.items()):
+        out[f"{prefix}reward/{k}"] = sum(v) / len(v)
+    for k, v in sorted(by_domain.items()):
+        out[f"{prefix}reward_domain/{k}"] = sum(v) / len(v)
+    for k, v in sorted(reasons.items()):
+        out[f"{prefix}reason/{k}"] = v / len(trajs)
+    return out
+
+
+class MetricsLogger:
+    """Appends one JSON line per step and mirrors scalars to TensorBoard."""
+
+    def __init__(self, run_dir: str | Path, tensorboard: bool = True) -> None:
+        self.run_dir = Path(run_dir)
+        self.path = self.run_dir / "metrics.jsonl"
+        self.writer = None
+        if tensorboard:
+            try:
+                from torch.utils.tensorboard import SummaryWriter
+
+                self.writer = SummaryWriter(str(self.run_dir / "tensorboard"))
+            except ImportError:  # tensorboard is optional: metrics.jsonl still has everything
+                self.writer = None
+
+    def log(self, step: int, metrics: dict[str, Any]) -> None:
+        row = {"step": step, **metrics}
+        with self.path.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        if self.writer is not None:
+            for k, v in metrics.items():
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    self.writer.add_scalar(k, v, step)
+            self.writer.flush()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def read_metrics(path: str | Path) -> list[dict[str, Any]]:
+    p = Path(path)
+    if not p.exists():
+        return []
+    return [json.loads(line) for line in p.read_text().splitlines() if line.strip()]
+
+
+def plot_curve(run_dir: str | Path, eval_result: dict[str, Any] | None = None) -> Path | None:
+    """Draw reward, pass rate, KL and entropy per step into ``learning_curve.png``."""
+    rows = [r for r in read_metrics(Path(run_dir) / "metrics.jsonl") if r.get("phase", "rl") == "rl"]
+    if not rows:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    steps = [r["step"] for r in rows]
+    for key in ("reward_mean", "pass_rate"):
+        axes[0].plot(steps, [r.get(key, float("nan")) for r in rows], label=key)
+    if eval_result:
+        for tag, style in (("before", "--"), ("after", ":")):
+            if tag in eval_result:
+                axes[0].axhline(eval_result[tag]["mean_reward"], ls=style, c="gray", label=f"eval {tag}")
+    axes[0].set_title("reward")
+    axes[0].legend(fontsize=7)
+    axes[1].plot(steps, [r.get("entropy", float("nan")) for r in rows])
+    axes[1].set_title("entropy")
+    axes[2].plot(steps, [r.get("kl", float("nan")) for r in rows])
+    axes[2].set_title("KL")
+    for ax in axes:
+        ax.set_xlabel("step")
+    fig.tight_layout()
+    out = Path(run_dir) / "learning_curve.png"
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+    return out

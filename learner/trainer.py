@@ -1,0 +1,327 @@
+"""The training driver: named stages, each a short method.
+
+sample problems -> generate -> score -> advantages -> update -> sync -> log
+
+Generation requests go through a bounded queue: with ``rollout.max_staleness``
+k, up to k+1 batches are in flight, so a batch may come from a policy up to k
+versions old (0 = strictly on-policy). Every trajectory carries the version of
+the weights that sampled it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bootcamp import Problem, get_task
+from learner import checkpoint as ckpt_mod
+from learner.config import JobConfig, dump_config
+from learner.metrics import MetricsLogger, plot_curve, reward_metrics
+from rollout.sampler import TaskSampler, resolve_mix
+from rollout.scoring import make_scorer
+from rollout.types import Trajectory
+
+
+class Trainer:
+    """Runs one job: warm-up, evaluation, the RL loop, checkpoints and the run folder."""
+
+    def __init__(self, cfg: JobConfig, run_dir: str | Path, resume: bool = False, address: str | None = None,
+                 rollout_actors: list[Any] | None = None, progress: bool | None = None) -> None:
+        self.cfg = cfg
+        self.run_dir = Path(run_dir)
+        self.resume = resume
+        self.address = address
+        self.own_rollout = rollout_actors is None
+        self.rollout = rollout_actors or []
+        self.learners: list[Any] = []
+        self.show_progress = cfg.logging.progress if progress is None else progress
+        self.timers: dict[str, float] = {}
+        self.version = 0
+        self.start_step = 0
+        self.warmup_done = False
+        self.eval_result: dict[str, Any] = {}
+        self.queue: deque[tuple[list[Problem], list[Any]]] = deque()
+        self.started_ray = False
+
+    # -- setup ----------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
+        from transformers import AutoTokenizer
+
+        from learner.cluster import ensure_ray, start_learners, start_rollout
+        from rollout.models import ensure_tiny_model
+
+        cfg = self.cfg
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "config.yaml").write_text(dump_config(cfg))
+        model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
+        mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks])
+        self.sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset)
+        self.warmup_sampler = TaskSampler(mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset)
+        self.scorer = make_scorer(cfg.rewards.mode, cfg.rewards.url, cfg.rewards.timeout_s)
+        last = ckpt_mod.latest(self.run_dir) if self.resume else None
+        state: dict[str, Any] = {}
+        if last is not None:
+            state = ckpt_mod.read_state(last)
+            model_path = str(last / "policy")
+            self.sampler.load_state_dict(state["sampler"])
+            self.start_step, self.version = state["step"], state["version"]
+            self.warmup_done = state.get("warmup_done", True)
+            self.eval_result = state.get("eval", {})
+        self.model_path = model_path
+        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
+        self.started_ray = ensure_ray(self.address, cfg.rollout.kv_cache_gib)
+        self.learners = start_learners(cfg, model_path)
+        if not self.rollout:
+            self.rollout = start_rollout(cfg, model_path)
+        if not self.own_rollout or last is not None:
+            self.sync(bump=False)  # injected engines may hold other weights; stamp the resumed version
+        if last is not None and (last / "optimizer.pt").exists():
+            import ray
+
+            ray.get([lr.load_optimizer.remote(str(last / "optimizer.pt")) for lr in self.learners])
+        self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
+
+    @contextmanager
+    def stage(self, name: str) -> Any:
+        t0 = time.perf_counter()
+        yield
+        self.timers[name] = self.timers.get(name, 0.0) + time.perf_counter() - t0
+
+    # -- the stages -------------------------------------------------------------------------------
+    def sample_problems(self) -> list[Problem]:
+        with self.stage("sample"):
+            return self.sampler.sample(self.cfg.rollout.prompts_per_step)
+
+    def submit(self, problems: list[Problem], n: int, temperature: float, max_tokens: int, seed: int) -> list[Any]:
+        """Split problems over the rollout actors (whole groups per actor); returns object refs."""
+        k = len(self.rollout)
+        chunk = math.ceil(len(problems) / k)
+        refs = []
+        for i, actor in enumerate(self.rollout):
+            part = problems[i * chunk : (i + 1) * chunk]
+            if part:
+                rows = [{"task": p.task, "seed": p.seed, "prompt": p.prompt, "identity": p.identity} for p in part]
+                refs.append(actor.generate.remote(rows, n, temperature, self.cfg.rollout.top_p, max_tokens,
+                                                  seed + i, i * chunk))
+        return refs
+
+    def generate(self, step: int) -> tuple[list[Trajectory], dict[str, float]]:
+        """Keep up to ``max_staleness + 1`` batches in flight; take the oldest."""
+        import ray
+
+        r = self.cfg.rollout
+        while len(self.queue) <= r.max_staleness and self.submitted < self.cfg.steps:
+            problems = self.sample_problems()
+            seed = r.seed * 100_003 + self.submitted * 1_000
+            self.queue.append((problems, self.submit(problems, r.samples_per_prompt, r.temperature, r.max_tokens, seed)))
+            self.submitted += 1
+        with self.stage("generate"):
+            _, refs = self.queue.popleft()
+            results = ray.get(refs)
+        trajs = [t for out, _ in results for t in out]
+        tokens = sum(s["tokens"] for _, s in results)
+        secs = max(s["seconds"] for _, s in results)
+        staleness = max(self.version - t.policy_version for t in trajs)
+        if staleness > r.max_staleness:
+            raise RuntimeError(f"batch is {staleness} versions old, over rollout.max_staleness={r.max_staleness}")
+        return trajs, {"tokens_per_s": tokens / max(secs, 1e-9), "gen_tokens": tokens, "staleness": staleness}
+
+    def score(self, trajs: list[Trajectory]) -> None:
+        with self.stage("score"):
+            verdicts = self.scorer.score([(t.task, t.identity, t.text) for t in trajs])
+            for t, v in zip(trajs, verdicts, strict=True):
+                t.reward, t.correct, t.reason = v.score, v.correct, v.reason
+
+    def advantages(self, trajs: list[Trajectory]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+        """Group advantages; drops groups whose rewards are all equal when configured to."""
+        import torch
+
+        from learner.advantages import compute_advantages, informative_groups
+
+        with self.stage("advantages"):
+            g = self.cfg.rollout.samples_per_prompt
+            rewards = torch.tensor([t.reward for t in trajs]).view(-1, g)
+            correct = torch.tensor([t.correct for t in trajs]).view(-1, g)
+            adv = compute_advantages(rewards, self.cfg.learner.algorithm, correct)
+            keep = informative_groups(rewards) if self.cfg.learner.filter_uniform_groups else torch.ones(len(rewards), dtype=torch.bool)
+            items = []
+            for i, t in enumerate(trajs):
+                t.advantage = float(adv.view(-1)[i])
+                if keep[i // g]:
+                    items.append({"prompt_ids": t.prompt_ids, "response_ids": t.response_ids,
+                                  "logprobs": t.logprobs, "advantage": t.advantage})
+        return items, {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
+
+    def update(self, items: list[dict[str, Any]], sft: bool = False) -> dict[str, float]:
+        """Optimizer steps over ``items`` split evenly over the ranks (equal micro-batch counts on all)."""
+        import ray
+
+        if not items:
+            return {"skipped": 1.0}
+        lc = self.cfg.learner
+        world = len(self.learners)
+        n_mini = 1 if sft else min(lc.updates_per_step, len(items))
+        out: dict[str, float] = {}
+        with self.stage("update"):
+            for m in range(n_mini):
+                mini = items[m::n_mini]
+                shards = [mini[r::world] for r in range(world)]
+                n_micro = max(1, math.ceil(max(len(s) for s in shards) / lc.micro_batch))
+                stats = ray.get([lr.train_step.remote(s, n_micro, float(len(mini)), self.cfg.rollout.temperature,
+                                                      self.cfg.rollout.max_tokens, sft)
+                                 for lr, s in zip(self.learners, shards, strict=True)])
+                tok = sum(s["tokens"] for s in stats) or 1.0
+                out = {
+                    "loss": sum(s["loss"] for s in stats),
+                    "entropy": sum(s["entropy_sum"] for s in stats) / tok,
+                    "kl": sum(s["kl_sum"] for s in stats) / tok,
+                    "clip_frac": sum(s["clip_sum"] for s in stats) / tok,
+                    "ratio_mean": sum(s["ratio_sum"] for s in stats) / tok,
+                    "grad_norm": stats[0]["grad_norm"],
+                    "lr": stats[0]["lr"],
+                    "train_tokens": tok,
+                }
+        return out
+
+    def sync(self, bump: bool = True) -> None:
+        """Push the learner's weights to every rollout engine and (by default) bump the policy version."""
+        import ray
+
+        with self.stage("sync"):
+            refs = [lr.full_state_dict.remote() for lr in self.learners]
+            self.version += int(bump)
+            ray.get([a.load_weights.remote(refs[0], self.version) for a in self.rollout] + refs[1:])
+
+    def log(self, step: int, metrics: dict[str, Any]) -> None:
+        with self.stage("log"):
+            self.metrics.log(step, metrics)
+
+    # -- phases -----------------------------------------------------------------------------------
+    def warmup(self) -> None:
+        """Supervised steps on reference solutions (``task.solve`` in the task's answer format)."""
+        import ray
+
+        from rollout.engine import format_prompt
+
+        w = self.cfg.warmup
+        if w.steps == 0:
+            return
+        ray.get([lr.reset_optimizer.remote(w.lr or self.cfg.learner.lr) for lr in self.learners])
+        eos = self.tokenizer.eos_token_id
+        for s in range(w.steps):
+            items = []
+            for p in self.warmup_sampler.sample(w.batch):
+                task = get_task(p.task)
+                answer = task.format_answer(task.solve(p.identity))
+                resp = self.tokenizer(answer, add_special_tokens=False)["input_ids"] + ([eos] if eos is not None else [])
+                items.append({"prompt_ids": format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
+                                                          self.cfg.model.prompt_suffix), "response_ids": resp})
+            stats = self.update(items, sft=True)
+            self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
+        ray.get([lr.reset_optimizer.remote(self.cfg.learner.lr) for lr in self.learners])
+        self.sync()
+
+    def evaluate(self) -> dict[str, Any]:
+        """Greedy responses to held-out problems (seeds disjoint from training)."""
+        import ray
+
+        n = self.cfg.eval.problems_per_task
+        problems = self.sampler.eval_problems(n)
+        refs = self.submit(problems, 1, 0.0, self.cfg.eval.max_tokens or self.cfg.rollout.max_tokens, 0)
+        trajs = [t for out, _ in ray.get(refs) for t in out]
+        self.score(trajs)
+        m = reward_metrics(trajs)
+        return {"mean_reward": m["reward_mean"], "pass_rate": m["pass_rate"], "response_len": m["response_len"],
+                "per_task": {k.split("/", 1)[1]: v for k, v in m.items() if k.startswith("reward/")},
+                "n": len(trajs), "policy_version": self.version}
+
+    def rl_step(self, step: int) -> dict[str, Any]:
+        self.timers = {}
+        t0 = time.perf_counter()
+        trajs, gen = self.generate(step)
+        self.score(trajs)
+        items, adv = self.advantages(trajs)
+        upd = self.update(items)
+        if "skipped" not in upd:
+            self.sync()
+        metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version}
+        metrics.update({f"time/{k}": v for k, v in self.timers.items()})
+        metrics["time/step"] = time.perf_counter() - t0
+        self.log(step, metrics)
+        return metrics
+
+    def save_checkpoint(self, step: int) -> Path:
+        import ray
+
+        out = ckpt_mod.step_dir(self.run_dir, step)
+        out.mkdir(parents=True, exist_ok=True)
+        ray.get([lr.save.remote(str(out)) for lr in self.learners])
+        ckpt_mod.write_state(out, {"step": step, "version": self.version, "sampler": self.sampler.state_dict(),
+                                   "warmup_done": self.warmup_done, "eval": self.eval_result})
+        ckpt_mod.prune(self.run_dir, self.cfg.checkpoint.keep)
+        return out
+
+    def run(self) -> dict[str, Any]:
+        """Run the job to the end; returns ``{"eval": ..., "last": last step's metrics}``."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.prepare()
+        cfg = self.cfg
+        last: dict[str, Any] = {}
+        try:
+            if not self.warmup_done:
+                self.warmup()
+                self.warmup_done = True
+                if cfg.eval.problems_per_task:
+                    self.eval_result["before"] = self.evaluate()
+                    (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
+            self.submitted = self.start_step
+            progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), disable=not self.show_progress)
+            with progress:
+                bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
+                for step in range(self.start_step, cfg.steps):
+                    last = self.rl_step(step)
+                    progress.update(bar, advance=1, description=(
+                        f"step {step + 1} reward {last.get('reward_mean', 0):.2f} "
+                        f"pass {last.get('pass_rate', 0):.2f} ent {last.get('entropy', float('nan')):.2f}"))
+                    every = cfg.checkpoint.every
+                    if every and (step + 1) % every == 0 and step + 1 < cfg.steps:
+                        self.save_checkpoint(step + 1)
+            if cfg.eval.problems_per_task:
+                self.eval_result["after"] = self.evaluate()
+                (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
+            self.save_checkpoint(cfg.steps)
+            if cfg.logging.plot:
+                plot_curve(self.run_dir, self.eval_result)
+        finally:
+            self.close()
+        return {"eval": self.eval_result, "last": last}
+
+    def probe(self) -> list[list[float]]:
+        """Each rollout engine's weight fingerprint (see ``RolloutWorker.probe``)."""
+        import ray
+
+        return ray.get([a.probe.remote() for a in self.rollout])
+
+    def close(self) -> None:
+        from learner.cluster import stop
+
+        if getattr(self, "metrics", None) is not None:
+            self.metrics.close()
+        stop(self.learners)
+        self.learners = []
+        if self.own_rollout:
+            stop(self.rollout)
+            self.rollout = []
+        if self.started_ray:
+            import ray
+
+            ray.shutdown()

@@ -1,0 +1,74 @@
+"""The rollout worker: an engine plus tokenizer behind a Ray actor."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from rollout.types import Trajectory
+
+
+class RolloutWorker:
+    """Turns problems into trajectories with one engine; run it as a Ray actor via :func:`rollout_actor`."""
+
+    def __init__(self, engine: str, model_path: str, chat_template: bool = False, prompt_suffix: str = "\n",
+                 threads: int = 1, **engine_kwargs: Any) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        import torch
+        from transformers import AutoTokenizer
+
+        torch.set_num_threads(threads)
+        from rollout.engine import make_engine
+
+        self.kind = engine
+        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
+        self.chat_template = chat_template
+        self.prompt_suffix = prompt_suffix
+        self.engine = make_engine(engine, model_path, **engine_kwargs)
+        self.version = 0
+
+    def ready(self) -> str:
+        return self.kind
+
+    def generate(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
+                 max_tokens: int, seed: int, first_group: int = 0) -> tuple[list[Trajectory], dict[str, float]]:
+        """``n`` trajectories per problem (dicts with task, seed, prompt, identity), stamped with the version."""
+        from rollout.engine import format_prompt
+
+        start = time.perf_counter()
+        prompt_ids = [format_prompt(self.tokenizer, p["prompt"], self.chat_template, self.prompt_suffix)
+                      for p in problems]
+        samples = self.engine.generate(prompt_ids, n, temperature, top_p, max_tokens, seed)
+        out = []
+        tokens = 0
+        for g, (p, ids, group) in enumerate(zip(problems, prompt_ids, samples, strict=True)):
+            for s in group:
+                tokens += len(s.token_ids)
+                out.append(Trajectory(
+                    task=p["task"], seed=p["seed"], identity=p["identity"], group=first_group + g,
+                    prompt_ids=ids, response_ids=s.token_ids, logprobs=s.logprobs,
+                    text=self.tokenizer.decode(s.token_ids, skip_special_tokens=True),
+                    finish_reason=s.finish_reason, policy_version=self.version,
+                ))
+        return out, {"tokens": tokens, "seconds": time.perf_counter() - start}
+
+    def load_weights(self, state: Any, version: int) -> int:
+        """Take new weights (a state dict, or an object ref to one) and stamp later trajectories with ``version``."""
+        self.engine.load_weights(state)
+        self.version = version
+        return version
+
+    def probe(self, text: str = "1+1=?", max_tokens: int = 4) -> list[float]:
+        """Greedy log-probs of a fixed prompt: a cheap fingerprint of the engine's current weights."""
+        from rollout.engine import format_prompt
+
+        ids = format_prompt(self.tokenizer, text, self.chat_template, self.prompt_suffix)
+        return self.engine.generate([ids], 1, 0.0, 1.0, max_tokens, 0)[0][0].logprobs
+
+
+def rollout_actor(num_gpus: float = 0.0) -> Any:
+    """The Ray actor class of :class:`RolloutWorker` (no CPU reservation: it alternates with the learner)."""
+    import ray
+
+    return ray.remote(num_cpus=0, num_gpus=num_gpus)(RolloutWorker)

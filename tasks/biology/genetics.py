@@ -45,7 +45,20 @@ def _genotype(rng: random.Random, letter: str) -> str:
     return rng.choice([letter * 2, letter + letter.lower(), letter.lower() * 2])
 
 
-class CrossProbability(Task):
+class _ProbabilityTask(Task):
+    """A task whose answer is the exact probability ``value(identity)``."""
+
+    def value(self, identity: dict[str, Any]) -> Fraction:
+        raise NotImplementedError
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return check_probability(answer, self.value(identity))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return fraction_text(self.value(identity))
+
+
+class CrossProbability(_ProbabilityTask):
     """Probability of an offspring genotype or phenotype in a multi-locus cross (independent assortment)."""
 
     description = "Probability of an offspring class in a cross of independently assorting genes."
@@ -86,12 +99,6 @@ class CrossProbability(Task):
             else:
                 p *= sum((f for g, f in dist.items() if g[0].isupper() == (t == "dominant")), Fraction(0))
         return p
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_probability(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fraction_text(self.value(identity))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self.value(identity)
@@ -154,7 +161,7 @@ _XQ = {"an affected son": ("son", "affected"), "an affected daughter": ("daughte
        "a carrier daughter": ("daughter", "carrier"), "affected": ("child", "affected")}
 
 
-class XLinked(Task):
+class XLinked(_ProbabilityTask):
     description = "Probability questions for an X-linked recessive trait."
     default_params: dict[str, Any] = {}
 
@@ -187,12 +194,6 @@ class XLinked(Task):
                 p += Fraction(1, 4) * hit
         return p
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_probability(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fraction_text(self.value(identity))
-
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self.value(identity)
         return [fraction_text(v / 2), fraction_text(1 - v) if v != Fraction(1, 2) else "1/4", "1/3"]
@@ -206,7 +207,7 @@ def _blood_type(g: str) -> str:
     return "AB" if s == {"A", "B"} else (s.pop() if s else "O")
 
 
-class AboBloodType(Task):
+class AboBloodType(_ProbabilityTask):
     description = "Probability of a child's ABO blood type from the parents' genotypes."
     default_params: dict[str, Any] = {}
 
@@ -227,18 +228,12 @@ class AboBloodType(Task):
         return sum((Fraction(1, 4) for a, b in product(identity["p1"], identity["p2"])
                     if _blood_type(a + b) == identity["type"]), Fraction(0))
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_probability(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fraction_text(self.value(identity))
-
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self.value(identity)
         return [fraction_text(v / 2), fraction_text(1 - v) if v != Fraction(1, 2) else "1/4", "1/3"]
 
 
-class CarrierFamily(Task):
+class CarrierFamily(_ProbabilityTask):
     description = "Binomial probability of affected children for two carrier parents."
     default_params = {"max_children": 6}
 
@@ -256,12 +251,6 @@ class CarrierFamily(Task):
         n, k = identity["n"], identity["k"]
         ks = [k] if identity["mode"] == "exactly" else range(k, n + 1)
         return sum((math.comb(n, j) * Fraction(1, 4) ** j * Fraction(3, 4) ** (n - j) for j in ks), Fraction(0))
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_probability(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fraction_text(self.value(identity))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self.value(identity)

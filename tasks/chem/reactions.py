@@ -28,10 +28,9 @@ def _stereo_note(stereo: bool) -> str:
     return "Stereochemistry is not graded (new stereocentres or double-bond geometry may be left unspecified)."
 
 
-class ForwardReaction(Task):
-    """Predict the product of a named reaction on given reactants."""
+class _NamedReactionTask(Task):
+    """A task about one named reaction (the ``reaction`` param) on drawn building blocks."""
 
-    description = "Predict the product of a named reaction."
     default_params = {"reaction": "amide_coupling"}
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
@@ -41,6 +40,12 @@ class ForwardReaction(Task):
     def generate(self, rng: random.Random) -> dict[str, Any]:
         reactants, product = draw_reactants(self.reaction.name, rng)
         return {"reactants": reactants, "product": product}
+
+
+class ForwardReaction(_NamedReactionTask):
+    """Predict the product of a named reaction on given reactants."""
+
+    description = "Predict the product of a named reaction."
 
     def prompt(self, identity: dict[str, Any]) -> str:
         r = self.reaction
@@ -72,19 +77,10 @@ def parse_reactant_list(answer: str) -> list[Chem.Mol] | None:
     return None if any(m is None for m in mols) else mols
 
 
-class Retrosynthesis(Task):
+class Retrosynthesis(_NamedReactionTask):
     """Propose the reactants of a product made in one step by a named reaction."""
 
     description = "One-step retrosynthesis with a named reaction."
-    default_params = {"reaction": "amide_coupling"}
-
-    def __init__(self, task_id: str | None = None, **params: Any) -> None:
-        super().__init__(task_id, **params)
-        self.reaction = REACTIONS[self.params["reaction"]]
-
-    def generate(self, rng: random.Random) -> dict[str, Any]:
-        reactants, product = draw_reactants(self.reaction.name, rng)
-        return {"product": product, "reactants": reactants}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         r = self.reaction

@@ -62,7 +62,10 @@ def run_ours(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: 
     rows = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     rows = [r for r in rows if r.get("phase") == "rl"]
     times = [r["time/step"] for r in rows[1:]] or [rows[0]["time/step"]]
-    return {"s_per_step": statistics.median(times), "reward_last": _tail_mean([r["reward_mean"] for r in rows])}
+    stages = {k[5:]: statistics.median(r[k] for r in rows[1:] or rows[:1])
+              for k in rows[0] if k.startswith("time/") and k != "time/step"}
+    return {"s_per_step": statistics.median(times), "reward_last": _tail_mean([r["reward_mean"] for r in rows]),
+            "stages": stages}
 
 
 def run_trl(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: float, out: Path) -> dict:
@@ -144,6 +147,8 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:<11}{r['params']:>10,}{r['ours']['s_per_step']:>13.3f}{r['trl']['s_per_step']:>12.3f}"
               f"{r['speedup']:>10.2f}{r['ours']['reward_last']:>13.3f}{r['trl']['reward_last']:>12.3f}")
+    for name, r in results.items():
+        print(f"{name} ours by stage (s): " + ", ".join(f"{k} {v:.3f}" for k, v in r["ours"]["stages"].items()))
     print(json.dumps(results))
 
 

@@ -90,7 +90,7 @@ class LearnerWorker:
         """A fresh AdamW (e.g. between the supervised warm-up and RL)."""
         self.optim = self.torch.optim.AdamW(self.model.parameters(), lr=lr,
                                             weight_decay=self.cfg.get("weight_decay", 0.0))
-        self.base_lr, self.steps_done = lr, 0
+        self.base_lr = lr
 
     # -- batches ---------------------------------------------------------------------------
     def _pad(self, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -136,7 +136,7 @@ class LearnerWorker:
 
     # -- steps -------------------------------------------------------------------------------
     def train_step(self, items: list[dict[str, Any]], n_micro: int, norm: float, temperature: float,
-                   max_tokens: int, sft: bool = False) -> dict[str, float]:
+                   max_tokens: int, sft: bool = False, lr: float | None = None) -> dict[str, float]:
         """One optimizer step over this rank's share of the batch.
 
         ``norm`` is the global normaliser (sequences in the whole batch across ranks), so the
@@ -178,7 +178,7 @@ class LearnerWorker:
                     max_tokens=max_tokens)
                 if self.ref is None:  # no reference: report the k3 KL to the sampling policy instead
                     d = (batch["old"] - logp.detach())
-                    parts["kl_sum"] = float(((torch.exp(d) - d - 1) * mask).sum())
+                    parts["kl_sum"] = float(((torch.exp(d) - d - 1).clamp(min=0) * mask).sum())  # >= 0 but for rounding
             loss = loss_sum * self.world / norm
             loss.backward()
             n_tok = float(mask.sum())
@@ -190,12 +190,9 @@ class LearnerWorker:
                 stats[key] += parts.get(key, 0.0)
         gn = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg["grad_clip"])
         gn = gn.full_tensor() if hasattr(gn, "full_tensor") else gn
-        # Adam's first steps move every weight by ~lr whatever its gradient: ramp lr up.
-        warm = 0 if sft else int(cfg.get("lr_warmup_steps", 0))
-        for g in self.optim.param_groups:
-            g["lr"] = self.base_lr * min(1.0, (self.steps_done + 1) / warm) if warm else self.base_lr
+        for g in self.optim.param_groups:  # the driver's schedule (learner.schedule), else the base rate
+            g["lr"] = self.base_lr if lr is None else lr
         self.optim.step()
-        self.steps_done += 1
         stats["lr"] = self.optim.param_groups[0]["lr"]
         stats["grad_norm"] = float(gn)
         return stats

@@ -56,6 +56,12 @@ def compute_advantages(rewards: torch.Tensor, algorithm: str, correct: torch.Ten
     raise ValueError(f"learner.algorithm: unknown algorithm {algorithm!r}")
 
 
+def scale_negatives(adv: torch.Tensor, weight: float) -> torch.Tensor:
+    """Negative advantages times ``weight`` (1: unchanged; 0: only better-than-group samples are
+    reinforced, i.e. filtered behaviour cloning; in between: a softer push-down of the worse ones)."""
+    return torch.where(adv < 0, adv * weight, adv)
+
+
 def informative_groups(rewards: torch.Tensor, atol: float = 1e-6) -> torch.Tensor:
     """``[groups]`` bool: groups whose rewards are not all equal (all-equal groups carry no signal)."""
     return (rewards.max(dim=1).values - rewards.min(dim=1).values) > atol

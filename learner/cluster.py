@@ -45,7 +45,8 @@ def start_rollout(cfg: Any, model_path: str) -> list[Any]:
     device = "cuda" if r.num_gpus_per_actor > 0 else "cpu"
     actors = [
         cls.remote(r.engine, model_path, chat_template=cfg.model.chat_template, prompt_suffix=cfg.model.prompt_suffix,
-                   max_model_len=r.max_model_len, seed=r.seed + i, kv_cache_gib=r.kv_cache_gib, device=device)
+                   max_model_len=r.max_model_len, seed=r.seed + i, kv_cache_gib=r.kv_cache_gib, device=device,
+                   threads=r.threads)
         for i in range(r.num_actors)
     ]
     ray.get([a.ready.remote() for a in actors])
@@ -61,7 +62,7 @@ def start_learners(cfg: Any, model_path: str) -> list[Any]:
     lc = cfg.learner
     cls = learner_actor(lc.num_gpus_per_rank)
     spec = lc.model_dump()
-    actors = [cls.remote(rank, lc.num_ranks, model_path, spec) for rank in range(lc.num_ranks)]
+    actors = [cls.remote(rank, lc.num_ranks, model_path, spec, threads=lc.threads) for rank in range(lc.num_ranks)]
     master = ray.get(actors[0].address.remote())
     ray.get([a.setup.remote(master) for a in actors])
     return actors

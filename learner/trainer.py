@@ -22,6 +22,7 @@ from bootcamp import Problem, get_task
 from learner import checkpoint as ckpt_mod
 from learner.config import JobConfig, dump_config
 from learner.metrics import MetricsLogger, plot_curve, reward_metrics
+from learner.schedule import learning_rate
 from rollout.sampler import TaskSampler, resolve_mix
 from rollout.scoring import make_scorer
 from rollout.types import Trajectory
@@ -142,13 +143,14 @@ class Trainer:
         """Group advantages; drops groups whose rewards are all equal when configured to."""
         import torch
 
-        from learner.advantages import compute_advantages, informative_groups
+        from learner.advantages import compute_advantages, informative_groups, scale_negatives
 
         with self.stage("advantages"):
             g = self.cfg.rollout.samples_per_prompt
             rewards = torch.tensor([t.reward for t in trajs]).view(-1, g)
             correct = torch.tensor([t.correct for t in trajs]).view(-1, g)
             adv = compute_advantages(rewards, self.cfg.learner.algorithm, correct)
+            adv = scale_negatives(adv, self.cfg.learner.negative_weight)
             keep = informative_groups(rewards) if self.cfg.learner.filter_uniform_groups else torch.ones(len(rewards), dtype=torch.bool)
             items = []
             for i, t in enumerate(trajs):
@@ -158,8 +160,9 @@ class Trainer:
                                   "logprobs": t.logprobs, "advantage": t.advantage})
         return items, {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
 
-    def update(self, items: list[dict[str, Any]], sft: bool = False) -> dict[str, float]:
-        """Optimizer steps over ``items`` split evenly over the ranks (equal micro-batch counts on all)."""
+    def update(self, items: list[dict[str, Any]], sft: bool = False, lr: float | None = None) -> dict[str, float]:
+        """Optimizer steps over ``items`` split evenly over the ranks (equal micro-batch counts on all),
+        at learning rate ``lr`` (None: the rate the optimizer was reset with)."""
         import ray
 
         if not items:
@@ -173,9 +176,9 @@ class Trainer:
                 mini = items[m::n_mini]
                 shards = [mini[r::world] for r in range(world)]
                 n_micro = max(1, math.ceil(max(len(s) for s in shards) / lc.micro_batch))
-                stats = ray.get([lr.train_step.remote(s, n_micro, float(len(mini)), self.cfg.rollout.temperature,
-                                                      self.cfg.rollout.max_tokens, sft)
-                                 for lr, s in zip(self.learners, shards, strict=True)])
+                stats = ray.get([actor.train_step.remote(s, n_micro, float(len(mini)), self.cfg.rollout.temperature,
+                                                         self.cfg.rollout.max_tokens, sft, lr)
+                                 for actor, s in zip(self.learners, shards, strict=True)])
                 tok = sum(s["tokens"] for s in stats) or 1.0
                 out = {
                     "loss": sum(s["loss"] for s in stats),
@@ -249,7 +252,7 @@ class Trainer:
         trajs, gen = self.generate(step)
         self.score(trajs)
         items, adv = self.advantages(trajs)
-        upd = self.update(items)
+        upd = self.update(items, lr=learning_rate(self.cfg.learner, step, self.cfg.steps))
         if "skipped" not in upd:
             self.sync()
         metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version}

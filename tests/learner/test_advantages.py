@@ -8,6 +8,7 @@ from learner.advantages import (
     dr_grpo_advantages,
     grpo_advantages,
     informative_groups,
+    scale_negatives,
     oreal_advantages,
     rloo_advantages,
 )
@@ -54,3 +55,10 @@ def test_dispatch_and_unknown():
 def test_informative_groups():
     r = torch.tensor([[1.0, 1.0], [0.0, 1.0], [0.0, 0.0]])
     assert informative_groups(r).tolist() == [False, True, False]
+
+
+def test_scale_negatives_by_hand():
+    adv = torch.tensor([[1.5, -0.5, 0.0, -1.0]])
+    assert scale_negatives(adv, 0.0).tolist() == [[1.5, 0.0, 0.0, 0.0]]
+    assert scale_negatives(adv, 0.5).tolist() == [[1.5, -0.25, 0.0, -0.5]]
+    assert torch.equal(scale_negatives(adv, 1.0), adv)

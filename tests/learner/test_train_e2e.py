@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from learner.config import parse_config
+from learner.schedule import learning_rate
 from learner.trainer import Trainer
 from rollout import testing
 
@@ -82,10 +83,14 @@ def test_hf_engine_rloo_kl_and_resume(tiny_model, tmp_path):
     run = tmp_path / "run"
     over = {"rollout.engine": "hf", "learner.algorithm": "rloo", "learner.kl_coef": 0.05,
             "learner.entropy": {"method": "kl_cov", "coef": 1.0, "kl_cov_ratio": 0.1},
-            "checkpoint.every": 1, "rollout.max_staleness": 1}
+            "checkpoint.every": 1, "rollout.max_staleness": 1,
+            "learner.lr_warmup_steps": 1, "learner.lr_schedule": "linear", "learner.min_lr_ratio": 0.5,
+            "learner.negative_weight": 0.5}
     trainer = _ProbingTrainer(_config(tiny_model, **over), run)
     trainer.run()
     rl = _check_run(run, 2)
+    # the learners stepped at the scheduled rates
+    assert [r["lr"] for r in rl] == pytest.approx([learning_rate(trainer.cfg.learner, s, 2) for s in (0, 1)])
     assert all(r["staleness"] <= 1 for r in rl) and any(r["kl"] > 0 for r in rl)
     # the reference is the warmed-up policy: no KL before the first RL update has moved it
     assert rl[0]["kl"] < 1e-5 < rl[-1]["kl"]
@@ -99,5 +104,7 @@ def test_hf_engine_rloo_kl_and_resume(tiny_model, tmp_path):
     resumed.run()
     rows = [json.loads(x) for x in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows if r.get("phase") == "rl"] == [0, 1, 2]
+    # the resumed step is the last of 3: the decay's floor, as in an uninterrupted 3-step run
+    assert rows[-1]["lr"] == pytest.approx(0.5 * resumed.cfg.learner.lr)
     assert json.loads((run / "eval.json").read_text())["before"] == before
     assert (run / "checkpoints" / "step_000003" / "state.json").exists()

@@ -8,9 +8,9 @@ from learner.advantages import (
     dr_grpo_advantages,
     grpo_advantages,
     informative_groups,
-    scale_negatives,
     oreal_advantages,
     rloo_advantages,
+    scale_negatives,
 )
 
 

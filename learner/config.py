@@ -93,7 +93,14 @@ class LearnerConfig(_Model):
 class RewardsConfig(_Model):
     mode: Literal["inprocess", "service"] = "inprocess"
     url: str | None = Field(None, description="Reward service URL when mode is `service`.")
-    timeout_s: float = Field(30.0, gt=0)
+    timeout_s: float = Field(30.0, gt=0, description="Service requests and reward-model calls.")
+    sandbox_workers: int = Field(0, ge=0, description=(
+        "In-process mode: verifier processes with a hard per-verdict timeout (0: verify in the "
+        "trainer process, no hard timeout; use >0 for tasks whose verifiers parse or run model output)."))
+    verify_timeout_s: float = Field(5.0, gt=0, description="Per-verdict limit in the sandbox pool.")
+    reward_model_path: str | None = Field(None, description="A sequence-classifier reward model (`model` parts).")
+    judge_url: str | None = Field(None, description="An OpenAI-compatible judge (`judge` parts).")
+    judge_model: str = "judge"
 
     @model_validator(mode="after")
     def _url(self) -> RewardsConfig:

@@ -50,6 +50,17 @@ class Trainer:
         self.started_ray = False
 
     # -- setup ----------------------------------------------------------------------------------
+    def _make_scorer(self) -> Any:
+        import os
+
+        from rewards.models import default_backends
+
+        r = self.cfg.rewards
+        backends = default_backends(r.reward_model_path, None, r.judge_url, r.judge_model,
+                                    os.environ.get("BOOTCAMP_JUDGE_API_KEY"), r.timeout_s)
+        return make_scorer(r.mode, r.url, r.timeout_s, sandbox_workers=r.sandbox_workers,
+                           verify_timeout_s=r.verify_timeout_s, backends=backends)
+
     def prepare(self) -> None:
         """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
         from transformers import AutoTokenizer
@@ -64,7 +75,7 @@ class Trainer:
         mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks])
         self.sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset)
         self.warmup_sampler = TaskSampler(mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset)
-        self.scorer = make_scorer(cfg.rewards.mode, cfg.rewards.url, cfg.rewards.timeout_s)
+        self.scorer = self._make_scorer()
         last = ckpt_mod.latest(self.run_dir) if self.resume else None
         state: dict[str, Any] = {}
         if last is not None:
@@ -321,6 +332,8 @@ class Trainer:
 
         if getattr(self, "metrics", None) is not None:
             self.metrics.close()
+        if hasattr(getattr(self, "scorer", None), "close"):
+            self.scorer.close()
         stop(self.learners)
         self.learners = []
         if self.own_rollout:

@@ -26,17 +26,28 @@ class TaskScorer:
 
 
 class RouterScorer:
-    """Scores through the Mixture-of-Rewards router (``rewards.router.Router``) in this process."""
+    """Scores through the Mixture-of-Rewards router (``rewards.router.Router``) in this process.
 
-    def __init__(self, router: Any = None) -> None:
+    Built by :func:`make_scorer`, it has the reward-model backends (reference similarity for
+    ``open/*`` tasks; a classifier or judge when configured) and, with ``sandbox_workers > 0``,
+    a sandbox pool that kills a verifier past its timeout and costs that one verdict.
+    """
+
+    def __init__(self, router: Any = None, pool: Any = None) -> None:
         if router is None:
             from rewards.router import Router
 
             router = Router()
         self.router = router
+        self.pool = pool
 
     def score(self, items: Sequence[Item]) -> list[Verdict]:
         return self.router.score(list(items))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 class ServiceScorer:
@@ -51,10 +62,25 @@ class ServiceScorer:
         return self.client.verify_batch(list(items))
 
 
-def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: float = 30.0) -> Scorer:
-    """The scorer for a job's ``rewards`` config: the in-process MoR router, or the reward service."""
+def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: float = 30.0, *,
+                sandbox_workers: int = 0, verify_timeout_s: float = 5.0,
+                backends: dict[str, Any] | None = None) -> Scorer:
+    """The scorer for a job's ``rewards`` config: the in-process MoR router, or the reward service.
+
+    In process, ``backends`` are the reward models by name (default: ``rewards.models.default_backends()``,
+    each loaded on first use) and ``sandbox_workers`` verifier processes give hard timeouts.
+    """
     if mode == "service":
         if not url:
             raise ValueError("rewards.url: required when rewards.mode is 'service'")
         return ServiceScorer(url, timeout_s)
-    return RouterScorer()
+    from rewards.models import default_backends
+    from rewards.router import Router
+
+    pool = None
+    if sandbox_workers > 0:
+        from rewards.pool import SandboxPool
+
+        pool = SandboxPool(sandbox_workers, verify_timeout_s).start()
+    backends = backends if backends is not None else default_backends(timeout_s=timeout_s)
+    return RouterScorer(Router(pool, backends, model_timeout=timeout_s), pool)

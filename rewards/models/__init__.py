@@ -29,3 +29,32 @@ class LazyBackend:
     @property
     def loaded(self) -> bool:
         return self._obj is not None
+
+
+def default_backends(reward_model_path: str | None = None, similarity_model_path: str | None = None,
+                     judge_url: str | None = None, judge_model: str = "judge", judge_api_key: str | None = None,
+                     timeout_s: float = 60.0) -> dict[str, Any]:
+    """Reward-model backends by name, each loaded on first use: ``similarity`` always (the packaged
+    MiniLM unless a path is given), ``model`` with a classifier path, ``judge`` with a judge URL."""
+    out: dict[str, Any] = {}
+    if reward_model_path:
+        path = reward_model_path
+
+        def classifier() -> Any:
+            from rewards.models.classifier import SequenceClassifierReward
+
+            return SequenceClassifierReward(path)
+
+        out["model"] = LazyBackend(classifier)
+
+    def similarity() -> Any:
+        from rewards.models.similarity import EmbeddingSimilarity
+
+        return EmbeddingSimilarity(similarity_model_path)
+
+    out["similarity"] = LazyBackend(similarity)
+    if judge_url:
+        from rewards.models.judge import ChatJudge
+
+        out["judge"] = ChatJudge(judge_url, judge_model, judge_api_key, timeout=timeout_s)
+    return out

@@ -17,31 +17,10 @@ from rewards.service.settings import Settings
 
 def default_backends(settings: Settings) -> dict[str, Any]:
     """Reward-model backends from settings; each loads on first use."""
-    from rewards.models import LazyBackend
+    from rewards.models import default_backends as build
 
-    out: dict[str, Any] = {}
-    if settings.reward_model_path:
-        path = settings.reward_model_path
-
-        def classifier() -> Any:
-            from rewards.models.classifier import SequenceClassifierReward
-
-            return SequenceClassifierReward(path)
-
-        out["model"] = LazyBackend(classifier)
-
-    def similarity() -> Any:
-        from rewards.models.similarity import EmbeddingSimilarity
-
-        return EmbeddingSimilarity(settings.similarity_model_path)
-
-    out["similarity"] = LazyBackend(similarity)
-    if settings.judge_url:
-        from rewards.models.judge import ChatJudge
-
-        out["judge"] = ChatJudge(settings.judge_url, settings.judge_model, settings.judge_api_key,
-                                 timeout=settings.model_timeout_s)
-    return out
+    return build(settings.reward_model_path, settings.similarity_model_path, settings.judge_url,
+                 settings.judge_model, settings.judge_api_key, settings.model_timeout_s)
 
 
 def _utf8_text(text: str | None) -> str | None:

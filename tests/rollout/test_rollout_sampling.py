@@ -79,3 +79,23 @@ def test_service_scorer_against_the_real_reward_service(live_server):
         assert isinstance(make_scorer("service", url=srv.url), ServiceScorer)
     assert [v.correct for v in verdicts] == [True, False]
     assert verdicts[1].reason == "wrong"
+
+
+def test_training_scorer_has_reward_models_and_a_sandbox_pool():
+    """The trainer's in-process scorer scores `open/*` tasks' similarity part (no verifier_error)
+    and, with sandbox workers, runs verifiers in the pool that enforces timeouts."""
+    pytest.importorskip("rewards.router")
+    scorer = make_scorer("inprocess", sandbox_workers=1, verify_timeout_s=10.0)
+    try:
+        assert scorer.pool is not None
+        task = bootcamp.get_task("open/biology_observation")
+        p = task.problem(3, with_answer=True)
+        good, off = scorer.score([(p.task, p.identity, task.format_answer(p.answer)),
+                                  (p.task, p.identity, "\\boxed{The moon is made of cheese.}")])
+        assert good.reason != "verifier_error" and off.reason != "verifier_error"
+        assert {part.name for part in good.parts} >= {"similarity"}
+        assert good.score > off.score
+        assert scorer.pool.stats()["workers"] == 1
+    finally:
+        scorer.close()
+    assert scorer.pool is None

@@ -216,6 +216,14 @@ class Trainer:
         with self.stage("log"):
             self.metrics.log(step, metrics)
 
+    def progress(self) -> Any:
+        """A rich progress display on stderr (disabled by ``logging.progress: false``)."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=Console(stderr=True), disable=not self.show_progress)
+
     # -- phases -----------------------------------------------------------------------------------
     def warmup(self) -> None:
         """Supervised steps on reference solutions (``task.solve`` in the task's answer format)."""
@@ -228,16 +236,19 @@ class Trainer:
             return
         ray.get([lr.reset_optimizer.remote(w.lr or self.cfg.learner.lr) for lr in self.learners])
         eos = self.tokenizer.eos_token_id
-        for s in range(w.steps):
-            items = []
-            for p in self.warmup_sampler.sample(w.batch):
-                task = get_task(p.task)
-                answer = task.format_answer(task.solve(p.identity))
-                resp = self.tokenizer(answer, add_special_tokens=False)["input_ids"] + ([eos] if eos is not None else [])
-                items.append({"prompt_ids": format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
-                                                          self.cfg.model.prompt_suffix), "response_ids": resp})
-            stats = self.update(items, sft=True)
-            self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
+        with self.progress() as progress:
+            bar = progress.add_task("warm-up", total=w.steps)
+            for s in range(w.steps):
+                items = []
+                for p in self.warmup_sampler.sample(w.batch):
+                    task = get_task(p.task)
+                    answer = task.format_answer(task.solve(p.identity))
+                    resp = self.tokenizer(answer, add_special_tokens=False)["input_ids"] + ([eos] if eos is not None else [])
+                    items.append({"prompt_ids": format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
+                                                              self.cfg.model.prompt_suffix), "response_ids": resp})
+                stats = self.update(items, sft=True)
+                self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
+                progress.update(bar, advance=1, description=f"warm-up loss {stats['loss']:.3f}")
         ray.get([lr.reset_optimizer.remote(self.cfg.learner.lr) for lr in self.learners])
         # KL is measured against the policy RL starts from, not the model before warm-up.
         ray.get([lr.snapshot_reference.remote() for lr in self.learners])
@@ -285,9 +296,6 @@ class Trainer:
 
     def run(self) -> dict[str, Any]:
         """Run the job to the end; returns ``{"eval": ..., "last": last step's metrics}``."""
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         self.prepare()
         cfg = self.cfg
         last: dict[str, Any] = {}
@@ -299,9 +307,7 @@ class Trainer:
                     self.eval_result["before"] = self.evaluate()
                     (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
             self.submitted = self.start_step
-            progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True), disable=not self.show_progress)
-            with progress:
+            with self.progress() as progress:
                 bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
                 for step in range(self.start_step, cfg.steps):
                     last = self.rl_step(step)

@@ -7,6 +7,7 @@ Every validation error is a ``ValueError`` that names the offending field
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -167,6 +168,10 @@ class JobConfig(_Model):
             raise ValueError("rollout.max_tokens: must be below rollout.max_model_len (the prompt needs room)")
         if lr.entropy.method != "none" and lr.entropy.coef == 0:
             raise ValueError(f"learner.entropy.coef: must be > 0 with method {lr.entropy.method!r}")
+        if lr.entropy.method == "kl_cov" and lr.updates_per_step == 1 and r.max_staleness == 0:
+            warnings.warn("learner.entropy: kl_cov penalises |logp - logp_old|, which is ~0 when every batch "
+                          "is used once on-policy (updates_per_step 1, max_staleness 0); it has next to no "
+                          "effect there", UserWarning, stacklevel=2)
         return self
 
     def batch_size(self) -> int:

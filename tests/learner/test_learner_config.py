@@ -1,3 +1,4 @@
+import warnings
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,14 @@ def test_cli_rejects_a_bad_config(tmp_path):
                             cwd=tmp_path)
     assert result.returncode == 2
     assert "learner.micro_batch" in result.stderr
+
+
+def test_kl_cov_on_policy_warns_that_it_does_little():
+    base = {"tasks": ["math/gcd"], "learner": {"entropy": {"method": "kl_cov", "coef": 1.0}}}
+    with pytest.warns(UserWarning, match="kl_cov"):
+        parse_config(base)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parse_config({**base, "rollout": {"max_staleness": 1}})
+        parse_config({"tasks": ["math/gcd"], "learner": {"updates_per_step": 2,
+                                                           "entropy": {"method": "kl_cov", "coef": 1.0}}})

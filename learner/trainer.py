@@ -279,6 +279,8 @@ class Trainer:
             self.sync()
         metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version}
         metrics.update({f"time/{k}": v for k, v in self.timers.items()})
+        if "train_tokens" in upd:  # response tokens the learners trained on, per second of update
+            metrics["learner_tokens_per_s"] = upd["train_tokens"] / max(self.timers.get("update", 0.0), 1e-9)
         metrics["time/step"] = time.perf_counter() - t0
         self.log(step, metrics)
         return metrics

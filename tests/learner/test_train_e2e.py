@@ -46,7 +46,7 @@ def _check_run(run_dir: Path, steps: int):
     for r in rl:
         assert 0.0 <= r["reward_mean"] <= 1.0 and "reward/math/digit_add" in r and "reward_domain/math" in r
         assert r["pass_rate"] <= r["reward_mean"] + 1e-9
-        assert r["grad_norm"] >= 0 and r["entropy"] > 0 and r["tokens_per_s"] > 0
+        assert r["grad_norm"] >= 0 and r["entropy"] > 0 and r["tokens_per_s"] > 0 and r["learner_tokens_per_s"] > 0
         assert {"time/generate", "time/update", "time/sync"} <= set(r)
     assert [r["policy_version"] for r in rl] == sorted(r["policy_version"] for r in rl)
     assert any(r.get("phase") == "warmup" for r in rows)

@@ -90,7 +90,6 @@ class LearnerWorker:
         """A fresh AdamW (e.g. between the supervised warm-up and RL)."""
         self.optim = self.torch.optim.AdamW(self.model.parameters(), lr=lr,
                                             weight_decay=self.cfg.get("weight_decay", 0.0))
-        self.base_lr = lr
 
     # -- batches ---------------------------------------------------------------------------
     def _pad(self, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -190,8 +189,9 @@ class LearnerWorker:
                 stats[key] += parts.get(key, 0.0)
         gn = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg["grad_clip"])
         gn = gn.full_tensor() if hasattr(gn, "full_tensor") else gn
-        for g in self.optim.param_groups:  # the driver's schedule (learner.schedule), else the base rate
-            g["lr"] = self.base_lr if lr is None else lr
+        if lr is not None:  # the driver's schedule (learner.schedule); else the rate of reset_optimizer
+            for g in self.optim.param_groups:
+                g["lr"] = lr
         self.optim.step()
         stats["lr"] = self.optim.param_groups[0]["lr"]
         stats["grad_norm"] = float(gn)

@@ -120,3 +120,20 @@ class LiveServer:
 def live_server() -> Any:
     """Factory: ``with live_server(app) as srv: httpx.get(srv.url + ...)``."""
     return LiveServer
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The tiny policy checkpoint shared by the rollout and learner tests (built once per session)."""
+    from rollout import testing
+
+    return testing.shared_model(str(tmp_path_factory.getbasetemp() / "models"))
+
+
+@pytest.fixture(scope="session")
+def vllm_rollout(tiny_model: str) -> Any:
+    """One vLLM rollout actor for the session (skips without vllm)."""
+    pytest.importorskip("vllm")
+    from rollout import testing
+
+    return testing.shared_rollout("vllm", tiny_model)

@@ -38,12 +38,11 @@ def default_backends(reward_model_path: str | None = None, similarity_model_path
     MiniLM unless a path is given), ``model`` with a classifier path, ``judge`` with a judge URL."""
     out: dict[str, Any] = {}
     if reward_model_path:
-        path = reward_model_path
 
         def classifier() -> Any:
             from rewards.models.classifier import SequenceClassifierReward
 
-            return SequenceClassifierReward(path)
+            return SequenceClassifierReward(reward_model_path)
 
         out["model"] = LazyBackend(classifier)
 

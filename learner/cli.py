@@ -15,6 +15,9 @@ def add_commands(app: Any) -> None:
         address: Annotated[str | None, typer.Option(help="Join this Ray cluster instead of starting one.")] = None,
         resume: Annotated[bool, typer.Option("--resume", help="Continue from the run folder's last checkpoint.")] = False,
         steps: Annotated[int | None, typer.Option(help="Override the number of RL steps.")] = None,
+        set_: Annotated[list[str] | None, typer.Option("--set", help=(
+            "Override a config field, KEY=VALUE with a dotted key and a YAML value "
+            "(e.g. --set warmup.steps=5 --set rollout.engine=hf); repeatable."))] = None,
     ) -> None:
         """Run an online RL job: rollout actors, FSDP2 learners, weight sync, eval before and after."""
         import json
@@ -24,11 +27,14 @@ def add_commands(app: Any) -> None:
 
         from rich.console import Console
 
-        from learner.config import load_config
+        from learner.config import load_config, parse_overrides
 
         err = Console(stderr=True)
         try:
-            cfg = load_config(config, {"steps": steps} if steps is not None else None)
+            overrides = parse_overrides(set_ or [])
+            if steps is not None:
+                overrides["steps"] = steps
+            cfg = load_config(config, overrides)
         except (ValueError, FileNotFoundError) as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from None

@@ -199,6 +199,26 @@ def parse_config(data: dict[str, Any]) -> JobConfig:
         raise _field_error(exc) from None
 
 
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``["warmup.steps=5", "rollout.engine=hf"]`` -> ``{"warmup.steps": 5, "rollout.engine": "hf"}``.
+
+    Each value is read as YAML (numbers, booleans, null, lists); a malformed item is a ``ValueError``.
+    """
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", key):
+            raise ValueError(f"--set {item!r}: expected KEY=VALUE with a dotted key, e.g. warmup.steps=5")
+        try:
+            out[key] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError as exc:
+            raise ValueError(f"--set {key}: the value is not valid YAML ({exc})") from None
+    return out
+
+
 def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> JobConfig:
     """Load and validate a job config from YAML (``overrides`` are dotted keys, e.g. ``steps``)."""
     import yaml
@@ -208,8 +228,10 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Jo
     for key, value in (overrides or {}).items():
         node = data
         parts = key.split(".")
-        for p in parts[:-1]:
+        for i, p in enumerate(parts[:-1]):
             node = node.setdefault(p, {})
+            if not isinstance(node, dict):
+                raise ValueError(f"{'.'.join(parts[:i + 1])}: is not a section, cannot set {key}")
         node[parts[-1]] = value
     return parse_config(data)
 

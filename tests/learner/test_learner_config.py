@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from learner.config import dump_config, load_config, parse_config
+from learner.config import dump_config, load_config, parse_config, parse_overrides
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
 
@@ -41,6 +41,34 @@ def test_yaml_round_trip_and_overrides(tmp_path):
     again = tmp_path / "again.yaml"
     again.write_text(dump_config(cfg))
     assert load_config(again) == cfg
+
+
+def test_set_overrides_are_yaml_values(tmp_path):
+    over = parse_overrides(["warmup.steps=5", "rollout.engine=hf", "logging.progress=false", "model.path=null",
+                            "learner.lr=0.001", "name="])
+    assert over == {"warmup.steps": 5, "rollout.engine": "hf", "logging.progress": False, "model.path": None,
+                    "learner.lr": 0.001, "name": ""}
+    path = tmp_path / "job.yaml"
+    path.write_text("tasks: [math/digit_add]\n")
+    cfg = load_config(path, over | {"name": "x"})
+    assert cfg.warmup.steps == 5 and cfg.rollout.engine == "hf" and cfg.logging.progress is False
+
+
+@pytest.mark.parametrize("item, message", [
+    ("warmup.steps", "KEY=VALUE"), ("=3", "KEY=VALUE"), ("a..b=1", "KEY=VALUE"), ("steps=[1", "not valid YAML"),
+])
+def test_set_overrides_reject_malformed_items(item, message):
+    with pytest.raises(ValueError, match=message):
+        parse_overrides([item])
+
+
+def test_override_into_a_scalar_names_it(tmp_path):
+    path = tmp_path / "job.yaml"
+    path.write_text("tasks: [math/digit_add]\nsteps: 3\n")
+    with pytest.raises(ValueError, match="steps: is not a section"):
+        load_config(path, {"steps.x": 1})
+    with pytest.raises(ValueError, match="rollout.engin"):  # a typo is the config's unknown-field error
+        load_config(path, {"rollout.engin": "hf"})
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -115,7 +115,7 @@ def bench_service(n: int, pool_workers: int, batch: int) -> dict[str, float]:
 
 def bench_math(repeat: int) -> dict[str, float] | None:
     try:
-        from rewards.verifiers.math_equiv import check_math
+        from bootcamp.verifiers.math_equiv import check_math
     except ImportError:
         return None
     try:

@@ -210,7 +210,7 @@ def check_task(
 
     # Another seed's answer is wrong for this seed (when the two differ).
     differing = accepted = 0
-    for (seed, identity, answer), (_, _, other) in zip(cases, cases[1:] + cases[:1]):
+    for (seed, identity, answer), (_, _, other) in zip(cases, cases[1:] + cases[:1], strict=True):
         if other.strip() == answer.strip():
             continue
         differing += 1

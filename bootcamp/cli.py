@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -48,8 +48,8 @@ def _progress() -> Progress:
 
 @tasks_app.command("list")
 def tasks_list(
-    domain: Annotated[Optional[str], typer.Option(help="Only this domain, e.g. chem.")] = None,
-    pattern: Annotated[Optional[str], typer.Option(help="Only ids matching this glob, e.g. 'math/*'.")] = None,
+    domain: Annotated[str | None, typer.Option(help="Only this domain, e.g. chem.")] = None,
+    pattern: Annotated[str | None, typer.Option(help="Only ids matching this glob, e.g. 'math/*'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List registered tasks."""
@@ -105,7 +105,7 @@ def tasks_sample(
 
 @tasks_app.command("check")
 def tasks_check(
-    ids: Annotated[Optional[list[str]], typer.Argument(help="Task ids or globs.")] = None,
+    ids: Annotated[list[str] | None, typer.Argument(help="Task ids or globs.")] = None,
     all_tasks: Annotated[bool, typer.Option("--all", help="Check every registered task.")] = False,
     seeds: Annotated[int, typer.Option(help="Seeds per task.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
@@ -166,7 +166,7 @@ def tasks_export(
 
 @tasks_app.command("catalogue")
 def tasks_catalogue(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write here instead of standard output.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
     """Write the Markdown task catalogue (docs/tasks.md) from the registry."""
     from bootcamp.catalogue import render_catalogue

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from bootcamp import Problem, get_task
+from bootcamp.mix import TaskSampler, resolve_mix
 from learner import checkpoint as ckpt_mod
 from learner.config import JobConfig, dump_config
 from learner.metrics import MetricsLogger, plot_curve, reward_metrics
 from learner.schedule import learning_rate
-from rollout.sampler import TaskSampler, resolve_mix
-from rollout.scoring import make_scorer
+from rewards.scoring import make_scorer
 from rollout.types import Trajectory
 
 
@@ -65,7 +65,8 @@ class Trainer:
         """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
         from transformers import AutoTokenizer
 
-        from learner.cluster import ensure_ray, start_learners, start_rollout
+        from learner.cluster import start_learners, start_rollout
+        from rollout.cluster import ensure_ray
         from rollout.models import ensure_tiny_model
 
         cfg = self.cfg

@@ -28,7 +28,7 @@ def shared_ray() -> None:
     """Start a local 2-CPU Ray once for this process (stopped at exit)."""
     import ray
 
-    from learner.cluster import ensure_ray
+    from rollout.cluster import ensure_ray
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     if ensure_ray(None):

@@ -10,7 +10,7 @@ from itertools import product
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import parse_number
+from bootcamp.verifiers.numeric import parse_number
 
 _FRACTION = ("Give the probability as an exact fraction (e.g. 3/16) or as a decimal within 0.0001, "
              "in \\boxed{}.")

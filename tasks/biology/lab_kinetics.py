@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import Formula, Var, add_formulas
+from tasks.common.formula import Formula, Var, add_formulas
 
 # compound: molar mass g/mol
 COMPOUNDS = {"NaCl": 58.44, "glucose": 180.16, "Tris base": 121.14, "EDTA disodium dihydrate": 372.24,

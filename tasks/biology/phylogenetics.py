@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import check_integer, check_number
+from bootcamp.verifiers.numeric import check_integer, check_number
 from tasks.biology._seq import random_dna
 from tasks.biology.strings import mutate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import Formula, Var, add_formulas
+from tasks.common.formula import Formula, Var, add_formulas
 
 
 def _hw(v: dict) -> tuple[float, float, float, int]:

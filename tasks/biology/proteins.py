@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from bootcamp import Task
-from rewards.verifiers.numeric import check_integer, check_number, tolerance_text
+from bootcamp.verifiers.numeric import check_integer, check_number, tolerance_text
 from tasks.biology._seq import AMINO
 
 AVERAGE = {"A": 71.0788, "R": 156.1875, "N": 114.1038, "D": 115.0886, "C": 103.1388, "E": 129.1155,

@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import check_integer, check_number
+from bootcamp.verifiers.numeric import check_integer, check_number
 from tasks.biology._seq import ExactSequenceTask, clean_sequence, random_dna, reverse_complement
 
 __all__ = ["clean_sequence", "random_dna"]

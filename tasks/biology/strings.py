@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import check_integer
+from bootcamp.verifiers.numeric import check_integer
 from tasks.biology._seq import ExactSequenceTask, clean_sequence, parse_int_list, random_dna
 
 _INT = "Give the answer as an integer in \\boxed{}."

@@ -14,9 +14,9 @@ from typing import Any
 from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
 
-import rewards.verifiers.smiles  # noqa: F401 - importing it silences RDKit's logging
+import bootcamp.verifiers.smiles  # noqa: F401 - importing it silences RDKit's logging
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import check_integer, check_number, tolerance_text
+from bootcamp.verifiers.numeric import check_integer, check_number, tolerance_text
 
 DATA = pathlib.Path(__file__).parent / "data"
 BOX = "Put the final answer in \\boxed{}."

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rdkit import Chem
 from rdkit.Chem import rdChemReactions
 
-from rewards.verifiers.smiles import mol_to_smiles
+from bootcamp.verifiers.smiles import mol_to_smiles
 
 # Building blocks: each has exactly one site for the templates that use it.
 BLOCKS: dict[str, list[str]] = {

@@ -17,7 +17,7 @@ from rdkit import Chem
 from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.smiles import parse_molecule
+from bootcamp.verifiers.smiles import parse_molecule
 from tasks.chem._common import BOX, POOL_SMILES, formula_of, mol_of, variants
 from tasks.chem.groups import GROUPS
 

@@ -10,7 +10,7 @@ from typing import Any
 from rdkit import Chem
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.smiles import canonical_smiles, check_smiles, parse_molecule
+from bootcamp.verifiers.smiles import canonical_smiles, check_smiles, parse_molecule
 from tasks.chem._common import BOX, POOL_SMILES, mol_of, random_smiles, variants
 
 _STEREO_POOL = [s for s in POOL_SMILES if "@" in s]

@@ -14,7 +14,7 @@ from typing import Any
 from rdkit import Chem
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.smiles import check_smiles, parse_molecule
+from bootcamp.verifiers.smiles import check_smiles, parse_molecule
 from tasks.chem._common import BOX, variants
 from tasks.chem._reactions import REACTIONS, draw_reactants, products_any_order
 

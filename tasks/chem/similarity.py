@@ -11,7 +11,7 @@ from rdkit.Chem import rdFingerprintGenerator
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
 from bootcamp import Task
-from rewards.verifiers.smiles import check_smiles
+from bootcamp.verifiers.smiles import check_smiles
 from tasks.chem._common import BOX, POOL_SMILES, check_value, fmt_number, mol_of, perturb_value, variants
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)

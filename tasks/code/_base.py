@@ -4,7 +4,7 @@ A code task asks for one Python function. Its identity holds the seed's
 constants (``spec``, e.g. ``{"SHIFT": 7}``) and the hidden tests with their
 expected outputs, computed at generation time by the reference solution:
 the constants as module-level assignments followed by the class's ``body``.
-Checking runs the candidate in the sandbox of ``rewards.verifiers.code_exec``
+Checking runs the candidate in the sandbox of ``bootcamp.verifiers.code_exec``
 (one subprocess, all-or-nothing). Perturbations are the reference with other
 constants, small textual bugs (off-by-one, wrong operator) and a stub that
 returns None; only those that really fail a hidden test are offered.
@@ -15,33 +15,10 @@ from __future__ import annotations
 import copy
 import json
 import random
-import re
 from typing import Any, ClassVar
 
-from bootcamp import Task, extract_answer
-from bootcamp.extract import MAX_SCAN_CHARS, strip_thinking
-from rewards.verifiers.code_exec import check_code, same_value
-
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+.\-]*)[ \t]*\r?\n(.*?)```", re.S)
-_PY_TAGS = ("", "python", "py", "python3")
-
-
-def extract_code(response: object) -> str | None:
-    """The last ```python (or untagged) fenced block after any ``</think>``; else the boxed/tagged answer."""
-    if not isinstance(response, str) or not response:
-        return None
-    if len(response) > MAX_SCAN_CHARS:
-        response = response[-MAX_SCAN_CHARS:]
-    text = strip_thinking(response)
-    if text is None:
-        return None
-    code = None
-    for m in _FENCE.finditer(text):
-        if m.group(1).lower() in _PY_TAGS and m.group(2).strip():
-            code = m.group(2)
-    if code is not None:
-        return code.strip("\n")
-    return extract_answer(response)
+from bootcamp import Task
+from bootcamp.verifiers.code_exec import check_code, extract_code, same_value
 
 
 def _run_local(source: str, function: str, tests: list[dict]) -> bool:

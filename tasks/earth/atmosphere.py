@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import SIGMA_SB, Formula, Var, add_formulas
+from tasks.common.formula import SIGMA_SB, Formula, Var, add_formulas
 
 _OMEGA = 7.292e-5
 _MAGNUS = "Use the Magnus formula e_s(T) = 6.112 exp(17.625 T / (243.04 + T)) hPa with T in °C."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import Formula, Var, add_formulas, fmt
+from tasks.common.formula import Formula, Var, add_formulas, fmt
 
 _G = "Use g = 9.81 m/s^2."
 # isotope system: (parent, daughter, half-life in years)

@@ -14,11 +14,11 @@ import random
 from typing import Any, ClassVar
 
 from bootcamp import Task
-from rewards.verifiers.formula import check_formula
-from rewards.verifiers.math_equiv import check_math
-from rewards.verifiers.numeric import check_number, parse_number, tolerance_text
-from rewards.verifiers.smiles import check_smiles
-from rewards.verifiers.strings import check_choice
+from bootcamp.verifiers.formula import check_formula
+from bootcamp.verifiers.math_equiv import check_math
+from bootcamp.verifiers.numeric import check_number, parse_number, tolerance_text
+from bootcamp.verifiers.smiles import check_smiles
+from bootcamp.verifiers.strings import check_choice
 from tasks.generic import _examples
 
 

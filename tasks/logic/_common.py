@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.numeric import check_number
+from bootcamp.verifiers.numeric import check_number
 
 #: Answers longer than this are rejected before any parsing.
 MAX_ANSWER = 4000

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.formula import check_formula, parse_formula, same_composition
-from rewards.verifiers.numeric import parse_number, tolerance_text
+from bootcamp.verifiers.formula import check_formula, parse_formula, same_composition
+from bootcamp.verifiers.numeric import parse_number, tolerance_text
 
 DATA = Path(__file__).parent / "data"
 

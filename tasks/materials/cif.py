@@ -12,7 +12,7 @@ from pymatgen.core import Lattice, Structure
 from pymatgen.io.cif import CifWriter
 
 from bootcamp import Task
-from rewards.verifiers.formula import check_structure
+from bootcamp.verifiers.formula import check_structure
 from tasks.materials import _structures as S
 from tasks.materials._common import FormulaTask, IntegerTask, NumericTask, pick
 

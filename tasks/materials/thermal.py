@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from rewards.verifiers.formula import parse_formula
+from bootcamp.verifiers.formula import parse_formula
 from tasks.materials._common import IntegerTask, NumericTask, pick
 from tasks.materials.composition import comp
 from tasks.materials.reactions import REACTIONS, balance, equation

@@ -3,7 +3,7 @@
 A family module defines generator functions ``fn(rng, level) -> (question, answer)``
 (the answer is a sympy value), collects them in a dict, and registers one id per
 generator with ``{"kind": name}`` in its params. Checking is math equivalence
-(:func:`rewards.verifiers.math_equiv.check_math`), never string match.
+(:func:`bootcamp.verifiers.math_equiv.check_math`), never string match.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from bootcamp import Task
-from rewards.verifiers.math_equiv import check_math, parse_math, to_text
+from bootcamp.verifiers.math_equiv import check_math, parse_math, to_text
 
 x, y, z, t, n, k = sp.symbols("x y z t n k")
 EXACT = "Give the exact answer (fractions, radicals, pi, e allowed; no decimals) in \\boxed{}."

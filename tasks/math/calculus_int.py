@@ -9,7 +9,7 @@ import mpmath
 import sympy as sp
 
 from bootcamp import Score, invalid
-from rewards.verifiers.math_equiv import is_scalar, parse_math, to_text
+from bootcamp.verifiers.math_equiv import is_scalar, parse_math, to_text
 from tasks.math._common import SymTask, nz, perturb_value, register_kinds, rpoly, x
 
 

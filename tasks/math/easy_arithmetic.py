@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from bootcamp import Task, invalid
-from rewards.verifiers.numeric import check_integer
+from bootcamp.verifiers.numeric import check_integer
 
 _FMT = "Answer in \\boxed{}."
 

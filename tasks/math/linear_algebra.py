@@ -8,7 +8,7 @@ from typing import Any
 import sympy as sp
 
 from bootcamp import Score, invalid
-from rewards.verifiers.math_equiv import equivalent, is_scalar, parse_math, to_text
+from bootcamp.verifiers.math_equiv import equivalent, is_scalar, parse_math, to_text
 from tasks.math._common import SymTask, register_kinds
 
 

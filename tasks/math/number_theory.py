@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from bootcamp import Task
-from rewards.verifiers.numeric import check_integer
+from bootcamp.verifiers.numeric import check_integer
 
 _FORMAT = "Give the final answer as an integer in \\boxed{}."
 

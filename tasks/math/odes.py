@@ -13,7 +13,7 @@ import mpmath
 import sympy as sp
 
 from bootcamp import Score, Task, invalid
-from rewards.verifiers.math_equiv import is_scalar, parse_math, to_text
+from bootcamp.verifiers.math_equiv import is_scalar, parse_math, to_text
 from tasks.math._common import nz, x
 
 Y = sp.Symbol("y")

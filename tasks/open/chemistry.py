@@ -8,7 +8,8 @@ from typing import Any
 from rdkit import Chem
 from rdkit.Chem import Crippen, Descriptors, rdMolDescriptors
 
-from tasks.open._rubric import OpenTask, cap, num, point
+from bootcamp.verifiers.rubric import num, point
+from tasks.open._base import OpenTask, cap
 
 MOLECULES = {
     "ethanol": "CCO", "hexane": "CCCCCC", "acetic acid": "CC(=O)O", "toluene": "Cc1ccccc1",

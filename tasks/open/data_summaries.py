@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tasks.open._rubric import OpenTask, num, point
+from bootcamp.verifiers.rubric import num, point
+from tasks.open._base import OpenTask
 
 CATALYSTS = ["Pd(OAc)2", "Pd(PPh3)4", "NiCl2(dppe)", "CuI", "FeCl3", "Co(acac)2", "RuCl3", "Rh2(OAc)4",
              "AuCl(PPh3)", "Ir(ppy)3", "Pt/C", "Zn(OTf)2"]

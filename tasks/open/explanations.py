@@ -6,7 +6,8 @@ import math
 import random
 from typing import Any
 
-from tasks.open._rubric import OpenTask, num, point
+from bootcamp.verifiers.rubric import num, point
+from tasks.open._base import OpenTask
 
 # observation template (with {x} filled from the choices), reference, key points
 OBSERVATIONS: list[tuple[str, list[str], str, list[tuple[Any, ...]]]] = [

@@ -6,7 +6,8 @@ import math
 import random
 from typing import Any
 
-from tasks.open._rubric import OpenTask, cap, num, point
+from bootcamp.verifiers.rubric import num, point
+from tasks.open._base import OpenTask, cap
 
 DRUGS = ["Cardiozan", "Neurovex", "Pulmorin", "Hepatrol", "Glycomet-X", "Renalor", "Osteofix", "Dermacyl"]
 OUTCOMES = [  # (outcome, is a bad event: lower is better)

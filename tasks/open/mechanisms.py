@@ -6,7 +6,8 @@ import random
 import re
 from typing import Any
 
-from tasks.open._rubric import OpenTask, point
+from bootcamp.verifiers.rubric import point
+from tasks.open._base import OpenTask
 
 # name: (examples, reference body, key points as (name, alternatives...)); an alternative is a term or
 # a list of terms required in one sentence.

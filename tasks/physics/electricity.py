@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import E_CHARGE, EPS0, K_COULOMB, M_P, MU0, Formula, Var, add_formulas
+from tasks.common.formula import E_CHARGE, EPS0, K_COULOMB, M_P, MU0, Formula, Var, add_formulas
 
 _K = "Use k = 8.988 × 10^9 N m^2/C^2."
 

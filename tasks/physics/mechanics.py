@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import G_EARTH as g
-from tasks.physics._formula import Formula, Var, add_formulas
+from tasks.common.formula import G_EARTH as g
+from tasks.common.formula import Formula, Var, add_formulas
 
 _G = "Use g = 9.81 m/s^2."
 _RAD = math.radians

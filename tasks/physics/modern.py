@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from rewards.verifiers.units import convert
-from tasks.physics._formula import C_LIGHT, E_CHARGE, H_PLANCK, M_E, M_P, Formula, Var, add_formulas
+from bootcamp.verifiers.units import convert
+from tasks.common.formula import C_LIGHT, E_CHARGE, H_PLANCK, M_E, M_P, Formula, Var, add_formulas
 
 _HC = "Use h = 6.626 × 10^-34 J s, c = 2.998 × 10^8 m/s and e = 1.602 × 10^-19 C."
 # metal: work function in eV

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import G_EARTH as g
-from tasks.physics._formula import R_GAS, Formula, Var, add_formulas
+from tasks.common.formula import G_EARTH as g
+from tasks.common.formula import R_GAS, Formula, Var, add_formulas
 
 _R = "Use R = 8.314 J/(mol K)."
 # gas: molar mass in g/mol

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from tasks.physics._formula import G_EARTH as g
-from tasks.physics._formula import G_NEWTON, Formula, Var, add_formulas, fmt
+from tasks.common.formula import G_EARTH as g
+from tasks.common.formula import G_NEWTON, Formula, Var, add_formulas, fmt
 
 _RAD = math.radians
 _DEG = math.degrees

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 from bootcamp import Registry, Task
-from rewards.verifiers.numeric import check_integer
+from bootcamp.verifiers.numeric import check_integer
 
 
 class AddTask(Task):

@@ -73,7 +73,7 @@ def test_override_into_a_scalar_names_it(tmp_path):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_are_valid(path):
-    from rollout.sampler import resolve_mix
+    from bootcamp.mix import resolve_mix
 
     cfg = load_config(path)
     assert resolve_mix([(t.id, t.weight) for t in cfg.tasks])

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from bootcamp import REGISTRY, Task
-from rewards.verifiers.numeric import check_integer
+from bootcamp.verifiers.numeric import check_integer
 
 EVIL_ID = "generic/test_evil"
 

@@ -31,8 +31,8 @@ def test_vllm_realistic_batch_with_reloads(vllm_rollout, tiny_model):
     from safetensors.torch import load_file
     from transformers import AutoTokenizer
 
+    from bootcamp.mix import TaskSampler
     from rollout.engine import format_prompt
-    from rollout.sampler import TaskSampler
 
     sampler = TaskSampler({"math/digit_add": 1, "math/digit_max": 1, "math/digit_parity": 1, "math/gcd": 1}, seed=3)
     problems = [{"task": p.task, "seed": p.seed, "prompt": p.prompt, "identity": p.identity}

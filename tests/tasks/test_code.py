@@ -7,7 +7,8 @@ import random
 import pytest
 
 from bootcamp import REGISTRY
-from tasks.code._base import _run_local, extract_code
+from bootcamp.verifiers.code_exec import extract_code
+from tasks.code._base import _run_local
 
 CODE_IDS = REGISTRY.ids(domain="code")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import bootcamp
-from tasks.open._rubric import _numbers, covered, grade, keyword_list, num, point, sentences
+from bootcamp.verifiers.rubric import covered, grade, num, numbers, point, sentences
+from tasks.open._base import keyword_list
 
 OPEN_IDS = bootcamp.list_tasks("open/*")
 SEEDS = range(6)
@@ -18,7 +19,7 @@ def _problem(task_id: str, seed: int) -> tuple[bootcamp.Task, bootcamp.Problem]:
 
 def _without_point(answer: str, kp: dict) -> str:
     """The answer minus every sentence that covers ``kp``."""
-    return " ".join(s for s in sentences(answer) if not covered(kp, s, [s], [_numbers(s)]))
+    return " ".join(s for s in sentences(answer) if not covered(kp, s, [s], [numbers(s)]))
 
 
 def test_at_least_twelve_distinct_ids() -> None:

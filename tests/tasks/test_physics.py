@@ -9,7 +9,7 @@ import pkgutil
 import pytest
 
 from bootcamp.registry import Registry
-from tasks.physics._formula import FORMULAS, FormulaTask
+from tasks.common.formula import FORMULAS, FormulaTask
 from tasks.physics.electricity import bridge_current, ladder_current, solve_linear, two_source_current
 
 

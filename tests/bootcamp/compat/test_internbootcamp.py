@@ -86,7 +86,7 @@ class Partialbootcamp(Basebootcamp):
         target = sorted(identity["numbers"])
         if len(solution) != len(target):
             return False
-        return sum(a == b for a, b in zip(solution, target)) / len(target)
+        return sum(a == b for a, b in zip(solution, target, strict=True)) / len(target)
 
 
 @pytest.fixture

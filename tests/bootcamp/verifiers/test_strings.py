@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewards.verifiers.strings import check_choice, check_exact, check_string, normalize_text, parse_choice
+from bootcamp.verifiers.strings import check_choice, check_exact, check_string, normalize_text, parse_choice
 
 CHOICES = ["41", "42", "43", "44"]
 

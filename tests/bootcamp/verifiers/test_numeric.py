@@ -1,6 +1,6 @@
 import pytest
 
-from rewards.verifiers.numeric import check_integer, check_number, parse_number, tolerance_text
+from bootcamp.verifiers.numeric import check_integer, check_number, parse_number, tolerance_text
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pymatgen.core import Lattice, Structure
 from pymatgen.io.cif import CifWriter
 
 from bootcamp.hostile import hostile_answers
-from rewards.verifiers.formula import check_formula, check_structure, parse_cif, parse_formula
+from bootcamp.verifiers.formula import check_formula, check_structure, parse_cif, parse_formula
 
 
 @pytest.mark.parametrize("text", [

@@ -26,6 +26,7 @@ import ast
 import json
 import math
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -36,6 +37,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bootcamp.extract import MAX_SCAN_CHARS, extract_answer, strip_thinking
 from bootcamp.types import Score, invalid
 
 #: Answers longer than this are rejected before any process starts.
@@ -333,3 +335,25 @@ def check_code(
         return Score(value, "timeout", res.detail)
     detail = res.reason if not res.detail else f"{res.reason}: {res.detail}"
     return Score(value, "wrong", detail)
+
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+.\-]*)[ \t]*\r?\n(.*?)```", re.S)
+_PY_TAGS = ("", "python", "py", "python3")
+
+
+def extract_code(response: object) -> str | None:
+    """The last ```python (or untagged) fenced block after any ``</think>``; else the boxed/tagged answer."""
+    if not isinstance(response, str) or not response:
+        return None
+    if len(response) > MAX_SCAN_CHARS:
+        response = response[-MAX_SCAN_CHARS:]
+    text = strip_thinking(response)
+    if text is None:
+        return None
+    code = None
+    for m in _FENCE.finditer(text):
+        if m.group(1).lower() in _PY_TAGS and m.group(2).strip():
+            code = m.group(2)
+    if code is not None:
+        return code.strip("\n")
+    return extract_answer(response)

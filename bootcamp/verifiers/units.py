@@ -17,7 +17,7 @@ from sympy.physics.units.systems.si import SI as _SI
 from sympy.physics.units.systems.si import dimsys_SI as _DIMSYS
 
 from bootcamp.types import Score, invalid
-from rewards.verifiers.numeric import close_enough, parse_number
+from bootcamp.verifiers.numeric import close_enough, parse_number
 
 MAX_QUANTITY_CHARS = 200
 _MAX_DEPTH = 4

@@ -1,7 +1,7 @@
 """Math-answer equivalence: parse LaTeX or plain-text answers to sympy and compare them.
 
 ``parse_math`` never raises and never evaluates a huge power or factorial (the
-guarded parser of :mod:`rewards.verifiers.mathparse` checks them first).
+guarded parser of :mod:`bootcamp.verifiers.mathparse` checks them first).
 ``equivalent`` compares structurally, then numerically at deterministic random
 points, and only tries ``simplify`` on small expressions the probes could not
 decide. Sets are order-free, tuples ordered, intervals compared by endpoints
@@ -17,8 +17,8 @@ import mpmath
 import sympy as sp
 
 from bootcamp.types import Score, invalid
-from rewards.verifiers.latex import BracketTuple, ParenTuple, ParseError
-from rewards.verifiers.mathparse import as_set, parse_text
+from bootcamp.verifiers.latex import BracketTuple, ParenTuple, ParseError
+from bootcamp.verifiers.mathparse import as_set, parse_text
 
 __all__ = ["parse_math", "equivalent", "check_math", "to_text", "is_scalar", "BracketTuple", "ParenTuple"]
 

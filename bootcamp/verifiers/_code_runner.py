@@ -1,6 +1,6 @@
 """Child side of the code sandbox: run one candidate module against test inputs.
 
-Started by ``rewards.verifiers.code_exec`` as ``python -I -S _code_runner.py``
+Started by ``bootcamp.verifiers.code_exec`` as ``python -I -S _code_runner.py``
 in a fresh session with an empty working directory. It reads a JSON payload
 (source, function, test argument lists, limits) from stdin, locks itself down
 (drops root, resource limits, stdout moved to stderr, an audit hook that

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bootcamp import Task, invalid
-from rewards.verifiers.numeric import check_integer, check_number, tolerance_text
-from rewards.verifiers.units import check_quantity
+from bootcamp.verifiers.numeric import check_integer, check_number, tolerance_text
+from bootcamp.verifiers.units import check_quantity
 
 # Constants stated in the prompts that use them.
 G_EARTH = 9.81

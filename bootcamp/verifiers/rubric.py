@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
-from bootcamp import RewardPart, RewardSpec, Score, Task, invalid
+from bootcamp.types import Score, invalid
 
 #: Answers longer than this are not read (a hard cap, reason ``too_long``).
 MAX_CHARS = 4000
@@ -37,14 +37,6 @@ FUNCTION_WORDS = frozenset(
     "that this these those it its which who whom whose because while whereas since when where their "
     "there they them has have had does do did not no can could will would should may might must "
     "more most less least into per about between both each also then thus therefore only very".split()
-)
-
-SIMILARITY_SPEC = RewardSpec(
-    parts=[
-        RewardPart(name="coverage", kind="rule", weight=0.5),
-        RewardPart(name="similarity", kind="similarity", weight=0.5),
-    ],
-    combine="weighted",
 )
 
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’.][A-Za-z0-9]+)*")
@@ -79,7 +71,7 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENT_RE.split(text) if s.strip()]
 
 
-def _numbers(text: str) -> list[float]:
+def numbers(text: str) -> list[float]:
     out = []
     for m in _NUM_RE.finditer(text):
         token = m.group().replace("−", "-").replace(",", "")
@@ -137,7 +129,7 @@ def grade(answer: str, keypoints: list[dict[str, Any]]) -> float:
     if len(words) > 3 * MAX_WORDS:
         return Score(0.0, "wrong", f"far too long ({len(words)} words)")
     sents = sentences(text)
-    sent_nums = [_numbers(s) for s in sents]
+    sent_nums = [numbers(s) for s in sents]
     hits = [covered(kp, text, sents, sent_nums) for kp in keypoints]
     score = sum(hits) / max(1, len(keypoints))
     problems = []
@@ -165,66 +157,3 @@ def grade(answer: str, keypoints: list[dict[str, Any]]) -> float:
         return 1.0
     detail = "; ".join(([f"missing: {', '.join(missing)}"] if missing else []) + problems)
     return Score(score, "wrong", detail)
-
-
-class OpenTask(Task):
-    """An open-ended explanation scored by a key-point rubric plus a similarity model.
-
-    Subclasses implement ``build(rng) -> (data, reference, keypoints)`` and
-    ``question(identity)``; the identity holds ``reference`` and ``keypoints``.
-    """
-
-    reward: ClassVar[RewardSpec] = SIMILARITY_SPEC
-
-    def build(self, rng: Any) -> tuple[dict[str, Any], str, list[dict[str, Any]]]:
-        raise NotImplementedError
-
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def generate(self, rng: Any) -> dict[str, Any]:
-        data, reference, keypoints = self.build(rng)
-        return {**data, "reference": reference, "keypoints": keypoints}
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        return (
-            self.question(identity).rstrip()
-            + "\n\nWrite a short explanation of 2-6 complete sentences (at most 150 words) and put it "
-            "inside <answer></answer> tags. Quote numbers to the precision given in the question. "
-            "A bare list of keywords does not count as an explanation."
-        )
-
-    def format_answer(self, answer: str) -> str:
-        return f"<answer>{answer}</answer>"
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return grade(answer, identity["keypoints"])
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return identity["reference"]
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        """The reference with each key point's sentences removed in turn, plus a keyword list."""
-        sents = sentences(answer)
-        nums = [_numbers(s) for s in sents]
-        out = []
-        for kp in identity["keypoints"]:
-            kept = [s for s, n in zip(sents, nums, strict=True) if not covered(kp, s, [s], [n])]
-            if kept != sents:
-                out.append(" ".join(kept) or "nothing")
-        out.append(keyword_list(identity["keypoints"]))
-        return out
-
-
-def cap(text: str) -> str:
-    """``text`` with its first letter upper-cased (the rest untouched, unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
-
-
-def keyword_list(keypoints: list[dict[str, Any]]) -> str:
-    """A bare list of the first alternative of every key point (a gaming attempt)."""
-    terms = []
-    for kp in keypoints:
-        for t in kp["any"][0]:
-            terms.append(f"{t['num']:g}" if isinstance(t, dict) else t.rstrip("*"))
-    return ", ".join(terms)

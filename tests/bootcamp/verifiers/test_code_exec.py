@@ -9,8 +9,8 @@ import time
 import pytest
 
 from bootcamp.hostile import hostile_answers, hostile_responses
-from rewards.verifiers import code_exec
-from rewards.verifiers.code_exec import check_code, precheck, run_python, same_value
+from bootcamp.verifiers import code_exec
+from bootcamp.verifiers.code_exec import check_code, precheck, run_python, same_value
 
 ADD_TESTS = [{"args": [1, 2], "expected": 3}, {"args": [5, 5], "expected": 10}, {"args": [-1, 1], "expected": 0}]
 

@@ -1,16 +1,16 @@
-"""Recursive-descent parser from the tokens of :mod:`rewards.verifiers.latex` to sympy objects.
+"""Recursive-descent parser from the tokens of :mod:`bootcamp.verifiers.latex` to sympy objects.
 
 Values: expressions, ``Eq`` (equations), ``Interval``/``Union``/``FiniteSet``,
 tuples (:class:`ParenTuple`, :class:`BracketTuple`, plain ``Tuple`` for a bare
 comma list) and ``ImmutableMatrix``. Powers and factorials go through the
-guards of :mod:`rewards.verifiers.latex`.
+guards of :mod:`bootcamp.verifiers.latex`.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from rewards.verifiers.latex import (
+from bootcamp.verifiers.latex import (
     _CONSTS,
     _FUNCS,
     MAX_DEPTH,

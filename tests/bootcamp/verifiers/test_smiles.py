@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bootcamp.hostile import hostile_answers
-from rewards.verifiers.smiles import (
+from bootcamp.verifiers.smiles import (
     canonical_smiles,
     check_smiles,
     check_smiles_set,

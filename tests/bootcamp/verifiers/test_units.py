@@ -1,4 +1,4 @@
-"""Unit-aware quantity parsing and checking (rewards.verifiers.units)."""
+"""Unit-aware quantity parsing and checking (bootcamp.verifiers.units)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bootcamp.hostile import hostile_answers
-from rewards.verifiers.units import check_quantity, convert, parse_quantity, parse_unit
+from bootcamp.verifiers.units import check_quantity, convert, parse_quantity, parse_unit
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from bootcamp.hostile import hostile_answers
-from rewards.verifiers.math_equiv import check_math, equivalent, is_scalar, parse_math, to_text
+from bootcamp.verifiers.math_equiv import check_math, equivalent, is_scalar, parse_math, to_text
 
 x, y = sp.symbols("x y")
 

@@ -1,0 +1,1 @@
+"""Helpers shared by task families of several domains (not a domain: it registers no task)."""

@@ -19,10 +19,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
+from bootcamp.domains import UnknownDomainError, check_domain, domains
 from bootcamp.task import Task
 
 ENTRY_POINT_GROUP = "bootcamp.tasks"
-DOMAINS = ("chem", "materials", "math", "physics", "biology", "earth", "logic", "code", "open", "generic")
+DOMAIN_ENTRY_POINT_GROUP = "bootcamp.domains"
+#: The built-in domains (``bootcamp.domains.domains()`` lists every registered one).
+DOMAINS = tuple(domains())
 _ID_RE = re.compile(r"^([a-z]+)/([a-z0-9][a-z0-9_.\-]*)$")
 _REQUIRED = ("generate", "prompt", "check", "solve")
 
@@ -69,8 +72,10 @@ def validate_task_id(task_id: str) -> None:
             f"bad task id {task_id!r}: expected 'domain/name' in lowercase "
             "(letters, digits, '_', '-', '.'), e.g. 'chem/molecular_weight'"
         )
-    if m.group(1) not in DOMAINS:
-        raise RegistrationError(f"bad task id {task_id!r}: domain {m.group(1)!r} is not one of {DOMAINS}")
+    try:
+        check_domain(m.group(1))
+    except UnknownDomainError as exc:
+        raise RegistrationError(f"bad task id {task_id!r}: {exc}") from None
 
 
 class Registry:
@@ -131,6 +136,14 @@ class Registry:
             if self._loaded:
                 return
             self._loaded = True
+            # Domains first: a plugin's tasks may live in a domain another plugin adds.
+            for ep in metadata.entry_points(group=DOMAIN_ENTRY_POINT_GROUP):
+                try:
+                    target = ep.load()
+                    if callable(target) and not inspect.ismodule(target):
+                        target()
+                except Exception as exc:  # noqa: BLE001 - reported like a broken task plugin
+                    self.plugin_errors[f"domain:{ep.name}"] = f"{type(exc).__name__}: {exc}"
             for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name != "builtin"):
                 try:
                     target = ep.load()

@@ -141,6 +141,43 @@ def parse_formula(text: object) -> Composition | None:
         return None
 
 
+_SUPER_CHARGE = re.compile(r"\^\{?(\d{0,2})([+-])(\d{0,2})\}?$")
+_PLAIN_CHARGE = re.compile(r"([+-])(\d{0,2})$")
+
+
+def split_charge(text: str) -> tuple[str, int] | None:
+    """The formula part and the net charge of a formula such as ``SO4^{2-}``, ``NH4^+`` or ``C2O4-2``.
+
+    A charge is a superscript at the end (``^{2-}``, ``^{+2}``, ``^-``) or a sign with
+    optional digits at the very end (RDKit's style: ``C7H16NO2+``, ``C2O4-2``); a
+    formula without one has charge 0. None when a superscript is not a charge.
+    """
+    t = _WRAPPERS.sub("", text.strip().strip("$")).replace(" ", "").replace("_", "").replace("−", "-")
+    if "^" in t:
+        m = _SUPER_CHARGE.search(t)
+        if m is None or (m.group(1) and m.group(3)):
+            return None
+        digits, sign, start = m.group(1) or m.group(3), m.group(2), m.start()
+    else:
+        t = t.replace("{", "").replace("}", "")
+        m = _PLAIN_CHARGE.search(t)
+        if m is None:
+            return t, 0
+        digits, sign, start = m.group(2), m.group(1), m.start()
+    return t[:start], (int(digits) if digits else 1) * (1 if sign == "+" else -1)
+
+
+def parse_charged_formula(text: object) -> tuple[Composition, int] | None:
+    """The composition and net charge a formula states (see :func:`split_charge`), or None."""
+    if not isinstance(text, str) or not text or len(text) > MAX_FORMULA_CHARS:
+        return None
+    split = split_charge(text)
+    if split is None:
+        return None
+    comp = parse_formula(split[0])
+    return None if comp is None else (comp, split[1])
+
+
 def same_composition(a: Composition, b: Composition, reduced: bool = True, tol: float = 1e-6) -> bool:
     """True when the two compositions agree (as atomic fractions when ``reduced``)."""
     if {e.symbol for e in a.elements} != {e.symbol for e in b.elements}:

@@ -10,6 +10,7 @@ import re
 from fractions import Fraction
 
 from bootcamp.types import Score, invalid
+from bootcamp.verifiers.strings import unwrap
 
 MAX_NUMBER_CHARS = 200
 
@@ -73,6 +74,29 @@ def parse_number(text: object, allow_units: bool = True) -> float | None:
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
     return None
+
+
+_INTEGER = re.compile(r"[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]{1,100})")
+
+
+def parse_integer(text: object) -> int | None:
+    """The integer an answer states when it is written as an integer alone, or None.
+
+    Stricter than :func:`parse_number`: digits with an optional sign, thousands grouped by
+    commas or spaces in threes (LaTeX ``{,}`` and ``\\,`` too), after
+    :func:`~bootcamp.verifiers.strings.unwrap`, with an optional final period. No decimals, exponents, fractions or
+    expressions, no words (``8 atoms``), no ``x = 8``, and no signed zero (``-0``).
+    """
+    if not isinstance(text, str) or not text or len(text) > MAX_NUMBER_CHARS:
+        return None
+    t = unwrap(text).replace("{,}", ",").replace("\\,", ",").replace("\u2009", ",").replace("\u202f", ",").replace("\u2212", "-")
+    t = t.removesuffix(".").strip()
+    if not _INTEGER.fullmatch(t):
+        return None
+    digits = t.replace(",", "").replace(" ", "")
+    if digits[0] in "+-" and not digits.strip("+-0"):
+        return None  # a signed zero is not how anyone writes 0
+    return int(digits)
 
 
 def close_enough(value: float, expected: float, rel_tol: float = 0.0, abs_tol: float = 0.0) -> bool:

@@ -18,6 +18,35 @@ _LATEX_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|operatorname)\s*\{
 _PUNCT_EDGE = " \t\n.,;:!?\"'`$"
 
 
+_WRAPPER = re.compile(r"^\\(?:text|textrm|textbf|texttt|mathrm|mathbf|mathtt|operatorname)\s*\{(.*)\}$", re.S)
+
+
+def _closes_at_end(text: str, start: int) -> bool:
+    """True when the brace opened just before ``start`` closes at the very end of ``text``."""
+    depth = 1
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def unwrap(text: str) -> str:
+    """``text`` without surrounding white space, ``$...$`` and one ``\\text{...}``-style wrapper.
+
+    The first step of every answer type (:mod:`bootcamp.answers`): a policy may format
+    its final answer as LaTeX, but the wrapper carries no meaning. A wrapper is only
+    removed when its brace closes at the end (``\\text{a}+\\text{b}`` stays as it is).
+    """
+    t = text.strip()
+    if len(t) > 1 and t[0] == "$" and t[-1] == "$":
+        t = t.strip("$").strip()
+    m = _WRAPPER.match(t)
+    if m and _closes_at_end(t, m.start(1)):
+        t = m.group(1).strip()
+    return t
+
+
 def normalize_text(text: str, case: bool = False) -> str:
     """Unicode NFKC, ``\\text{}`` unwrapped, whitespace collapsed, edge punctuation dropped."""
     text = unicodedata.normalize("NFKC", text)

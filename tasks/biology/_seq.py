@@ -1,12 +1,11 @@
-"""Shared sequence helpers for the biology tasks: alphabets, codon tables, answer cleaning, base classes."""
+"""Shared sequence helpers for the biology tasks: alphabets, codon tables, the sequence answer kind."""
 
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
-from bootcamp import Score, Task, invalid
+from bootcamp.answers import Answer, AnswerTask, Text, unwrap
 
 COMPLEMENT = str.maketrans("ACGTU", "TGCAA")
 DNA_COMPLEMENT = str.maketrans("ACGT", "TGCA")
@@ -69,15 +68,30 @@ def reverse_complement(dna: str) -> str:
     return dna.translate(DNA_COMPLEMENT)[::-1]
 
 
+class Residues(Text):
+    """A nucleotide or protein sequence over ``alphabet``: the :class:`~bootcamp.answers.Text` rule, with
+    strand labels (``5'-...-3'``) and dashes dropped; with ``stop`` a final ``*`` (stop codon) is ignored."""
+
+    expects = "a sequence"
+
+    def __init__(self, alphabet: str = "ACGT", stop: bool = False) -> None:
+        super().__init__(alphabet + ("*" if stop else ""), MAX_SEQ_CHARS)
+        self.stop = stop
+
+    def normalise(self, text: str) -> str:
+        t = "".join(unwrap(text).split()).upper()
+        for mark in ("5'", "3'", "-"):
+            t = t.replace(mark, "")
+        return t.strip("\"'`")
+
+    def matches(self, got: Any, expected: Any) -> bool:
+        want = self.normalise(str(expected))
+        return got.rstrip("*") == want.rstrip("*") if self.stop else got == want
+
+
 def clean_sequence(answer: str, alphabet: str = "ACGT") -> str | None:
-    """Upper-case sequence without spaces, or None when it has foreign letters."""
-    if not isinstance(answer, str) or len(answer) > MAX_SEQ_CHARS:
-        return None
-    seq = re.sub(r"\\text\{([^{}]*)\}", r"\1", answer)
-    seq = "".join(seq.split()).upper().replace("5'", "").replace("3'", "").replace("-", "").replace("$", "")
-    if not seq or any(c not in alphabet for c in seq):
-        return None
-    return seq
+    """The sequence an answer states (see :class:`Residues`), or None when it has foreign letters."""
+    return Residues(alphabet).parse(answer) if isinstance(answer, str) and len(answer) <= MAX_SEQ_CHARS else None
 
 
 def point_mutants(seq: str, alphabet: str, n: int = 3) -> list[str]:
@@ -89,37 +103,16 @@ def point_mutants(seq: str, alphabet: str, n: int = 3) -> list[str]:
     return out
 
 
-class ExactSequenceTask(Task):
-    """A task whose answer is one exact sequence over ``alphabet`` (subclasses define ``answer``)."""
+class ExactSequenceTask(AnswerTask):
+    """A task whose answer is one exact sequence over ``alphabet`` (subclasses define ``value``)."""
+
+    version = 2
 
     alphabet = "ACGT"
 
-    def answer(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        seq = clean_sequence(answer, self.alphabet + "*")
-        if seq is None:
-            return invalid("not a sequence over " + self.alphabet)
-        return 1.0 if seq.rstrip("*") == self.answer(identity).rstrip("*") else Score(0.0)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return self.answer(identity)
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Residues(self.alphabet, stop=True)
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        seq = self.answer(identity)
+        seq = self.value(identity)
         return point_mutants(seq, self.alphabet) + [seq[:-1] or "A", seq + seq[-1]]
-
-
-def parse_int_list(answer: str, limit: int = 500) -> list[int] | None:
-    """Integers of a list answer ("3, 17, 40" or "[3 17 40]"); None when it is not one."""
-    if not isinstance(answer, str) or len(answer) > 10_000:
-        return None
-    t = answer.strip().strip("$").replace("\\{", "").replace("\\}", "")
-    t = t.strip().strip("[](){}").strip()
-    if t.lower() in ("none", "empty", "-", ""):
-        return []
-    parts = [p for p in re.split(r"[,;\s]+", t) if p]
-    if len(parts) > limit or not all(re.fullmatch(r"[-+]?\d{1,9}", p) for p in parts):
-        return None
-    return [int(p) for p in parts]

@@ -10,21 +10,11 @@ from itertools import product
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.numeric import parse_number
+from bootcamp.answers import NumberTask
 
 _FRACTION = ("Give the probability as an exact fraction (e.g. 3/16) or as a decimal within 0.0001, "
              "in \\boxed{}.")
 _LETTERS = "ABCDE"
-
-
-def check_probability(answer: str, expected: Fraction) -> float:
-    """1.0 for an exact fraction equal to ``expected`` or a decimal within 1e-4."""
-    if not isinstance(answer, str):
-        return invalid()
-    value = parse_number(answer.replace("\\left", "").replace("\\right", ""), allow_units=False)
-    if value is None:
-        return invalid("not a probability")
-    return 1.0 if abs(value - float(expected)) <= 1e-4 else Score(0.0)
 
 
 def fraction_text(f: Fraction) -> str:
@@ -45,14 +35,15 @@ def _genotype(rng: random.Random, letter: str) -> str:
     return rng.choice([letter * 2, letter + letter.lower(), letter.lower() * 2])
 
 
-class _ProbabilityTask(Task):
-    """A task whose answer is the exact probability ``value(identity)``."""
+class _ProbabilityTask(NumberTask):
+    """A task whose answer is the exact probability ``value(identity)``, as a fraction or within 1e-4."""
+
+    version = 2
+
+    rel_tol, abs_tol = 0.0, 1e-4
 
     def value(self, identity: dict[str, Any]) -> Fraction:
         raise NotImplementedError
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_probability(answer, self.value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         return fraction_text(self.value(identity))

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.numeric import check_integer, check_number
+from bootcamp.answers import IntegerTask, Number
 from tasks.biology._seq import random_dna
 from tasks.biology.strings import mutate
 
@@ -136,13 +136,18 @@ class Upgma(Task):
             ask = "What is the height of the root (half the distance at the final merge)? Give a number within 0.01 in \\boxed{}."
         return f"Cluster these taxa with UPGMA (average linkage) using the distance matrix\n{m}\n{ask}"
 
+    @property
+    def version(self) -> int:  # type: ignore[override]
+        """2 for the root height (the SDK's number rule); the tree answer is unchanged."""
+        return 2 if self.params["answer"] == "height" else 1
+
     def _run(self, identity: dict[str, Any]) -> tuple[Tree, float, bool]:
         return upgma(identity["names"], identity["dist"])
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         tree, height, _ = self._run(identity)
         if self.params["answer"] == "height":
-            return check_number(answer, height, rel_tol=0.0, abs_tol=0.01)
+            return Number(0.0, 0.01).check(answer, height)
         got = parse_newick(answer)
         if got is None:
             return invalid("not a Newick tree")
@@ -195,7 +200,8 @@ def fitch_score(tree: Tree, seqs: dict[str, str]) -> int:
     return total
 
 
-class FitchParsimony(Task):
+class FitchParsimony(IntegerTask):
+    version = 2
     description = "Small-parsimony score of aligned sequences on a given tree (Fitch)."
     default_params = {"taxa": 6, "length": 8}
 
@@ -215,14 +221,10 @@ class FitchParsimony(Task):
         """The parsimony score."""
         return fitch_score(parse_newick(identity["tree"]), identity["sequences"])
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.value(identity))
 
 
 class JukesCantor(Task):
+    version = 2
     description = "Jukes-Cantor corrected distance between two aligned sequences."
     default_params = {"length": 60}
 
@@ -242,13 +244,14 @@ class JukesCantor(Task):
         return -0.75 * math.log(1 - 4 * p / 3)
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_number(answer, self.value(identity), rel_tol=0.005)
+        return Number(0.005).check(answer, self.value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         return f"{self.value(identity):.5f}"
 
 
-class TreeCount(Task):
+class TreeCount(IntegerTask):
+    version = 2
     description = "Number of distinct labelled binary tree topologies."
     default_params = {"rooted": False}
 
@@ -265,11 +268,6 @@ class TreeCount(Task):
         top = 2 * identity["n"] - (3 if self.params["rooted"] else 5)
         return math.prod(range(top, 0, -2))
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.value(identity))
 
 
 def register(registry: Any) -> None:

@@ -6,7 +6,8 @@ import random
 from typing import Any
 
 from bootcamp import Task
-from bootcamp.verifiers.numeric import check_integer, check_number, tolerance_text
+from bootcamp.answers import INTEGER, Number
+from bootcamp.verifiers.numeric import tolerance_text
 from tasks.biology._seq import AMINO
 
 AVERAGE = {"A": 71.0788, "R": 156.1875, "N": 114.1038, "D": 115.0886, "C": 103.1388, "E": 129.1155,
@@ -99,6 +100,7 @@ PROPERTIES: dict[str, tuple[str, Any, float | None]] = {
 
 
 class ProteinProperty(Task):
+    version = 2
     description = "A computed property of a protein sequence."
     default_params = {"property": "average_mass", "min_length": 20, "max_length": 60}
 
@@ -121,8 +123,8 @@ class ProteinProperty(Task):
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         tol = PROPERTIES[self.params["property"]][2]
         if tol is None:
-            return check_integer(answer, int(self.value(identity)))
-        return check_number(answer, self.value(identity), rel_tol=0.0, abs_tol=tol)
+            return INTEGER.check(answer, int(self.value(identity)))
+        return Number(0.0, tol).check(answer, self.value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         v = self.value(identity)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from bootcamp import Score, Task, invalid
-from tasks.biology._seq import parse_int_list, random_dna
+from bootcamp.answers import SetTask
+from tasks.biology._seq import random_dna
 
 #: Enzyme -> (recognition site 5'->3', top-strand cut offset: the cut is after this many bases of the site).
 #: All sites are palindromic, so one strand tells where both strands are cut.
@@ -54,8 +54,10 @@ def fragments(seq: str, enzymes: list[str], circular: bool = False) -> list[int]
     return sorted(b - a for a, b in zip(bounds, bounds[1:], strict=False))
 
 
-class Restriction(Task):
+class Restriction(SetTask):
     """Sites or fragments of a digest; ``answer`` ('sites' or 'fragments'), ``enzymes``, ``circular`` in params."""
+
+    version = 2
 
     description = "Restriction digest of a DNA sequence."
     default_params = {"answer": "sites", "enzymes": 1, "circular": False, "length": 240}
@@ -93,14 +95,8 @@ class Restriction(Task):
             return [i + 1 for i in sites(seq, names[0])]
         return fragments(seq, names, self.params["circular"])
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        got = parse_int_list(answer)
-        if got is None:
-            return invalid("not a list of integers")
-        return 1.0 if sorted(got) == sorted(self._value(identity)) else Score(0.0)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return ", ".join(map(str, self._value(identity)))
+    def value(self, identity: dict[str, Any]) -> list[int]:
+        return self._value(identity)
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self._value(identity)

@@ -6,9 +6,9 @@ import math
 import random
 from typing import Any
 
-from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.numeric import check_integer, check_number
-from tasks.biology._seq import ExactSequenceTask, clean_sequence, random_dna, reverse_complement
+from bootcamp import Task, invalid
+from bootcamp.answers import INTEGER, Number
+from tasks.biology._seq import ExactSequenceTask, Residues, clean_sequence, random_dna, reverse_complement
 
 __all__ = ["clean_sequence", "random_dna"]
 
@@ -38,7 +38,12 @@ def tm_nearest_neighbour(seq: str) -> float:
     return 1000 * dh / (ds + 1.987 * math.log(_CT / 4)) - 273.15
 
 
+_DNA = Residues("ACGT")
+_GC = Number(0.0, 0.5, percent=True)
+
+
 class ReverseComplement(Task):
+    version = 2
     id = "biology/reverse_complement"
     description = "Reverse complement of a DNA sequence."
     default_params = {"length": 24}
@@ -51,10 +56,7 @@ class ReverseComplement(Task):
                 "(written 5' to 3', letters only) in \\boxed{}.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        seq = clean_sequence(answer)
-        if seq is None:
-            return invalid("not a DNA sequence")
-        return 1.0 if seq == self.solve(identity) else Score(0.0)
+        return _DNA.check(answer, self.solve(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         return identity["sequence"].translate(_COMPLEMENT)[::-1]
@@ -65,6 +67,7 @@ class ReverseComplement(Task):
 
 
 class GcContent(Task):
+    version = 2
     id = "biology/gc_content"
     description = "GC content of a DNA sequence, in percent."
     default_params = {"length": 40}
@@ -77,7 +80,7 @@ class GcContent(Task):
                 "Answer with a number (within 0.5 percentage points) in \\boxed{}.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_number(answer.replace("%", ""), self._value(identity), rel_tol=0.0, abs_tol=0.5)
+        return _GC.check(answer, self._value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         return f"{self._value(identity):.2f}"
@@ -112,7 +115,7 @@ class StrandTask(ExactSequenceTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return self._MODES[self.params["mode"]][0].format(s=identity["sequence"]) + ", in \\boxed{}."
 
-    def answer(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         seq, mode = identity["sequence"], self.params["mode"]
         if mode == "complement":
             return seq.translate(_COMPLEMENT)
@@ -127,6 +130,8 @@ class StrandTask(ExactSequenceTask):
 
 class MeltingTemperature(Task):
     """Melting temperature of an oligonucleotide by a stated rule (``method`` param)."""
+
+    version = 2
 
     description = "Melting temperature of a DNA oligonucleotide."
     default_params = {"method": "wallace", "min_length": 14, "max_length": 20}
@@ -164,9 +169,9 @@ class MeltingTemperature(Task):
             return invalid()
         answer = answer.replace("°C", "").replace("^\\circ C", "").replace("^{\\circ}C", "")
         if self.params["method"] == "wallace":
-            return check_integer(answer, int(self.value(identity)))
+            return INTEGER.check(answer, int(self.value(identity)))
         tol = 0.1 if self.params["method"] == "basic" else 0.5
-        return check_number(answer, self.value(identity), rel_tol=0.0, abs_tol=tol)
+        return Number(0.0, tol).check(answer, self.value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         value = self.value(identity)

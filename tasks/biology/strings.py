@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.numeric import check_integer
-from tasks.biology._seq import ExactSequenceTask, clean_sequence, parse_int_list, random_dna
+from bootcamp.answers import IntegerTask, SetTask
+from tasks.biology._seq import ExactSequenceTask, clean_sequence, random_dna
 
 _INT = "Give the answer as an integer in \\boxed{}."
 
@@ -61,8 +61,10 @@ def motif_positions(seq: str, motif: str) -> list[int]:
     return [i + 1 for i in range(len(seq) - len(motif) + 1) if seq.startswith(motif, i)]
 
 
-class IntegerSeqTask(Task):
+class IntegerSeqTask(IntegerTask):
     """Integer answers about one or two sequences; ``kind`` picks the quantity."""
+
+    version = 2
 
     description = "An integer quantity of DNA sequences."
     default_params = {"kind": "hamming", "length": 40, "k": 3}
@@ -101,14 +103,10 @@ class IntegerSeqTask(Task):
             return kmer_counts(a, len(identity["k"]))[identity["k"]]
         return len(kmer_counts(a, identity["k"]))
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.value(identity))
 
 
 class MostFrequentKmer(Task):
+    version = 2
     description = "A most frequent k-mer of a DNA sequence (any of the tied ones is accepted)."
     default_params = {"length": 60, "k": 5}
 
@@ -143,6 +141,7 @@ class MostFrequentKmer(Task):
 
 
 class LongestCommonSubstring(Task):
+    version = 2
     description = "A longest common substring of two DNA sequences (any longest one is accepted)."
     default_params = {"length": 40}
 
@@ -171,7 +170,8 @@ class LongestCommonSubstring(Task):
         return [answer[:-1] or "A", answer + "A", answer[::-1] if answer[::-1] != answer else answer + "C"]
 
 
-class MotifPositions(Task):
+class MotifPositions(SetTask):
+    version = 2
     description = "1-based start positions of a motif in a DNA sequence."
     default_params = {"length": 80, "motif_length": 4}
 
@@ -187,14 +187,8 @@ class MotifPositions(Task):
         return (f"List every 1-based start position of the motif {identity['motif']} in {identity['sequence']} "
                 "(overlapping occurrences count), in increasing order, separated by commas, in \\boxed{}.")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        got = parse_int_list(answer)
-        if got is None:
-            return invalid("not a list of integers")
-        return 1.0 if sorted(got) == motif_positions(identity["sequence"], identity["motif"]) else Score(0.0)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return ", ".join(map(str, motif_positions(identity["sequence"], identity["motif"])))
+    def value(self, identity: dict[str, Any]) -> list[int]:
+        return motif_positions(identity["sequence"], identity["motif"])
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         pos = motif_positions(identity["sequence"], identity["motif"])
@@ -219,7 +213,7 @@ class Consensus(ExactSequenceTask):
         return ("Give the consensus sequence (the most common base in each column; no column has a tie) of these "
                 f"aligned sequences, in \\boxed{{}}:\n{rows}")
 
-    def answer(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return "".join(Counter(col).most_common(1)[0][0] for col in zip(*identity["sequences"], strict=False))
 
 

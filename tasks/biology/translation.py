@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.numeric import check_integer, check_number
+from bootcamp.answers import IntegerTask, Number
 from tasks.biology._seq import (
     AMINO,
     NCBI_TABLES,
@@ -59,7 +59,7 @@ class Translate(ExactSequenceTask):
         seq = identity["sequence"]
         return reverse_complement(seq) if self.params["strand"] == "template" else seq.replace("U", "T")
 
-    def answer(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return translate(self._coding(identity), codon_table(self.params["table"]), to_stop=True)
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
@@ -69,6 +69,7 @@ class Translate(ExactSequenceTask):
 
 
 class ReverseTranslate(Task):
+    version = 2
     description = "A DNA coding sequence for a protein (any synonymous codons; checked by translating back)."
     default_params = {"length": 12}
 
@@ -103,7 +104,8 @@ def _degeneracy(aa: str) -> int:
     return sum(1 for v in STANDARD.values() if v == aa)
 
 
-class MrnaCount(Task):
+class MrnaCount(IntegerTask):
+    version = 2
     description = "Number of distinct mRNAs (coding region plus stop) that encode a protein."
     default_params = {"length": 8}
 
@@ -119,11 +121,6 @@ class MrnaCount(Task):
         """The exact count."""
         return math.prod(_degeneracy(a) for a in identity["protein"]) * _degeneracy("*")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self.value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.value(identity))
 
 
 def open_reading_frames(dna: str) -> list[str]:
@@ -155,7 +152,7 @@ class LongestOrf(ExactSequenceTask):
                 "from ATG to the first in-frame stop codon (standard genetic code). Give the protein encoded by the "
                 "longest ORF, in one-letter codes without the stop, in \\boxed{}.")
 
-    def answer(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return max(open_reading_frames(identity["sequence"]), key=len)
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
@@ -164,6 +161,7 @@ class LongestOrf(ExactSequenceTask):
 
 
 class CodonUsage(Task):
+    version = 2
     description = "Share of an amino acid's codons that use one particular synonymous codon."
     default_params = {"codons": 60}
     _AAS = ("L", "S", "R", "A", "G", "P", "T", "V")
@@ -194,7 +192,7 @@ class CodonUsage(Task):
         return syn.count(codon) / len(syn)
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_number(answer, self.value(identity), rel_tol=0.0, abs_tol=0.005)
+        return Number(0.0, 0.005).check(answer, self.value(identity))
 
     def solve(self, identity: dict[str, Any]) -> str:
         return f"{self.value(identity):.4f}"

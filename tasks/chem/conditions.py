@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
-from bootcamp import Score, Task, invalid
+from bootcamp.answers import ChoiceTask
 from tasks.chem._reactions import REACTIONS, draw_reactants
 
 LETTERS = "ABCD"
-_LETTER = re.compile(r"^\(?\s*([A-Da-d])\s*[\)\.:]?$")
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+class MultipleChoice(ChoiceTask):
+    """Four options, one correct (``identity["answer"]`` is its index)."""
 
-
-def parse_choice(answer: str, options: list[str]) -> int | None:
-    """Index of the chosen option: a letter (``B``, ``(b)``, ``Option B``) or the option's own text."""
-    if not isinstance(answer, str) or len(answer) > 500:
-        return None
-    text = answer.strip().replace("\\text{", "").replace("}", "").replace("\\textbf{", "").strip()
-    for prefix in ("option", "answer:", "answer"):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix):].strip()
-    m = _LETTER.match(text)
-    if m:
-        return LETTERS.index(m.group(1).upper())
-    normal = _norm(text)
-    for i, option in enumerate(options):
-        if normal and normal == _norm(option):
-            return i
-    m = re.match(r"^\(?([A-Da-d])[\)\.:]\s*(.+)$", text)  # "B) palladium ..." must name the right text too
-    if m and _norm(m.group(2)) == _norm(options[LETTERS.index(m.group(1).upper())]):
-        return LETTERS.index(m.group(1).upper())
-    return None
-
-
-class MultipleChoice(Task):
-    """Shared answer handling: four options, one correct."""
+    version = 2
 
     default_params: dict[str, Any] = {}
 
@@ -53,17 +28,11 @@ class MultipleChoice(Task):
     def _menu(options: list[str]) -> str:
         return " ".join(f"({LETTERS[i]}) {o}" for i, o in enumerate(options))
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        choice = parse_choice(answer, identity["options"])
-        if choice is None:
-            return invalid("answer with one letter A-D")
-        return 1.0 if choice == identity["answer"] else Score(0.0)
+    def options(self, identity: dict[str, Any]) -> list[str]:
+        return identity["options"]
 
-    def solve(self, identity: dict[str, Any]) -> str:
-        return LETTERS[identity["answer"]]
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return [c for c in LETTERS if c != answer] + [identity["options"][(identity["answer"] + 1) % 4]]
+    def value(self, identity: dict[str, Any]) -> int:
+        return identity["answer"]
 
 
 class ReactionConditionClass(MultipleChoice):

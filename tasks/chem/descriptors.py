@@ -89,10 +89,10 @@ class DescriptorTask(NumericMoleculeTask):
     def favoured(self) -> Sequence[str]:
         return self._favoured
 
-    def value(self, smiles: str) -> float:
+    def compute(self, smiles: str) -> float:
         return self._value(smiles)
 
-    def question(self, smiles: str) -> str:
+    def ask(self, smiles: str) -> str:
         name = self.params["descriptor"]
         what = describe(name)
         what = f" ({what})" if what else ""

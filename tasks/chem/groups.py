@@ -11,7 +11,8 @@ from rdkit import Chem
 from rdkit.Chem import rdCIPLabeler
 
 from bootcamp import Score, Task, invalid
-from tasks.chem._common import BOX, POOL_SMILES, check_value, mol_of
+from bootcamp.answers import IntegerTask
+from tasks.chem._common import BOX, POOL_SMILES, mol_of
 
 #: Group name -> SMARTS. Names are what the answer lists; the prompt shows the whole menu.
 GROUPS: dict[str, str] = {
@@ -108,7 +109,8 @@ def _stereo_pool() -> tuple[str, ...]:
     return tuple(s for s in POOL_SMILES if _stereocentres(s))
 
 
-class StereocentreCount(Task):
+class StereocentreCount(IntegerTask):
+    version = 2
     id = "chem/stereocentre_count"
     description = "Number of tetrahedral stereocentres of a molecule."
     default_params: dict[str, Any] = {}
@@ -123,15 +125,8 @@ class StereocentreCount(Task):
         return (f"How many tetrahedral stereocentres (specified or not; RDKit's FindMolChiralCenters with "
                 f"includeUnassigned=True) does {identity['smiles']} have? Give an integer in \\boxed{{}}.")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_value(answer, len(_stereocentres(identity["smiles"])), True, 0.0, 0.0)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(len(_stereocentres(identity["smiles"])))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        n = int(answer)
-        return [str(n + 1), str(n + 2)] + ([str(n - 1)] if n else [])
+    def value(self, identity: dict[str, Any]) -> int:
+        return len(_stereocentres(identity["smiles"]))
 
 
 _LABEL_PAIR = re.compile(r"(\d{1,3})\s*[:=\-]?\s*\(?([RrSs])\)?")

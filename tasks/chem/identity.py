@@ -10,7 +10,8 @@ from typing import Any
 from rdkit import Chem
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.smiles import canonical_smiles, check_smiles, parse_molecule
+from bootcamp.answers import SmilesTask, YesNoTask
+from bootcamp.verifiers.smiles import canonical_smiles, parse_molecule
 from tasks.chem._common import BOX, POOL_SMILES, mol_of, random_smiles, variants
 
 _STEREO_POOL = [s for s in POOL_SMILES if "@" in s]
@@ -132,7 +133,8 @@ class CanonicalSmiles(Task):
         return [identity["smiles"]] + variants(answer)
 
 
-class SameMolecule(Task):
+class SameMolecule(YesNoTask):
+    version = 2
     id = "chem/same_molecule"
     description = "Decide whether two SMILES strings describe the same molecule."
     default_params: dict[str, Any] = {}
@@ -151,18 +153,11 @@ class SameMolecule(Task):
         return (f"Do the SMILES {identity['a']} and {identity['b']} describe the same molecule, "
                 f"stereochemistry included? Answer yes or no. {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        word = answer.strip().strip(".").lower() if isinstance(answer, str) and len(answer) < 50 else ""
-        word = word.replace("\\text{", "").replace("}", "").strip()
-        if word not in ("yes", "no"):
-            return invalid("answer yes or no")
-        return 1.0 if word == self.solve(identity) else Score(0.0)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return "yes" if canonical_smiles(identity["a"]) == canonical_smiles(identity["b"]) else "no"
+    def value(self, identity: dict[str, Any]) -> bool:
+        return canonical_smiles(identity["a"]) == canonical_smiles(identity["b"])
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return ["no" if answer == "yes" else "yes", "maybe"]
+        return super().perturb(answer, identity) + ["maybe"]
 
 
 _BRACKET = re.compile(r"\[[^\]]*\]")
@@ -207,7 +202,7 @@ class KekuleSmiles(Task):
         return [identity["smiles"]] + variants(identity["smiles"])
 
 
-class Enantiomer(Task):
+class Enantiomer(SmilesTask):
     id = "chem/enantiomer"
     description = "Write the enantiomer of a chiral molecule (every stereocentre inverted)."
     default_params: dict[str, Any] = {}
@@ -230,10 +225,7 @@ class Enantiomer(Task):
         return (f"Give a SMILES of the enantiomer (mirror image) of {identity['smiles']}, with full "
                 f"stereochemistry. {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_smiles(answer, self._mirror(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return self._mirror(identity["smiles"])
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
@@ -241,7 +233,7 @@ class Enantiomer(Task):
         return [identity["smiles"], flat] + variants(answer)
 
 
-class ParentOfSalt(Task):
+class ParentOfSalt(SmilesTask):
     id = "chem/salt_parent"
     description = "The parent (free base) molecule of a drug salt."
     default_params: dict[str, Any] = {}
@@ -257,10 +249,7 @@ class ParentOfSalt(Task):
         return (f"The SMILES {identity['salt']} is a {identity['name']} salt. Give the SMILES of the parent "
                 f"drug molecule alone (neutral free base, counter-ion removed). {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_smiles(answer, identity["parent"])
-
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return identity["parent"]
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:

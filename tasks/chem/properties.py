@@ -10,17 +10,15 @@ from typing import Any
 from rdkit import Chem
 from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 
-from bootcamp import Task
+from bootcamp.answers import FormulaTask
 from tasks.chem._common import (
     BOX,
     POOL_SMILES,
     NumericMoleculeTask,
-    check_formula,
-    formula_counts,
+    element_counts,
     formula_of,
     function_task_value,
     mol_of,
-    perturb_formula,
 )
 
 
@@ -37,7 +35,7 @@ def _all_atoms(mol: Chem.Mol) -> float:
 
 
 def _unsaturation(mol: Chem.Mol) -> float:
-    counts, _ = formula_counts(mol)
+    counts = element_counts(mol)
     halogens = sum(counts[x] for x in ("F", "Cl", "Br", "I"))
     # Degrees of unsaturation from the formula; divalent O and S do not count, trivalent N, P and B do.
     return (2 * counts["C"] + 2 + counts["N"] + counts["P"] + counts["B"] - counts["H"] - halogens) / 2
@@ -84,7 +82,7 @@ def _mass_percent(symbol: str) -> Callable[[Chem.Mol], float]:
     table = Chem.GetPeriodicTable()
 
     def fn(mol: Chem.Mol) -> float:
-        counts, _ = formula_counts(mol)
+        counts = element_counts(mol)
         return 100.0 * counts[symbol] * table.GetAtomicWeight(symbol) / Descriptors.MolWt(mol)
 
     return fn
@@ -172,19 +170,21 @@ class PropertyTask(NumericMoleculeTask):
         super().__init__(task_id, **params)
         name = self.params["property"]
         _, self.integer, self.rel_tol, self.abs_tol, self._question, self._favour = PROPERTIES[name]
+        self.percent = name.endswith("_percent")
         self._value = _value_function(name)
 
     def favoured(self) -> Sequence[str]:
         return _favoured(self.params["property"]) if self._favour else ()
 
-    def value(self, smiles: str) -> float:
+    def compute(self, smiles: str) -> float:
         return self._value(smiles)
 
-    def question(self, smiles: str) -> str:
+    def ask(self, smiles: str) -> str:
         return self._question.format(s=f"the molecule with SMILES {smiles}")
 
 
-class MolecularFormula(Task):
+class MolecularFormula(FormulaTask):
+    version = 2
     id = "chem/molecular_formula"
     description = "Molecular formula of a molecule given as SMILES."
     default_params: dict[str, Any] = {}
@@ -197,14 +197,8 @@ class MolecularFormula(Task):
                 "C9H8O4 (element symbols with counts, hydrogens included; append the net charge such as + or "
                 f"2- for an ion). {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_formula(answer, self.solve(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return formula_of(mol_of(identity["smiles"]))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return perturb_formula(self.solve(identity))
 
 
 def register(registry: Any) -> None:

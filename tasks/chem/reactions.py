@@ -14,7 +14,8 @@ from typing import Any
 from rdkit import Chem
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.smiles import check_smiles, parse_molecule
+from bootcamp.answers import Answer, Smiles, SmilesTask
+from bootcamp.verifiers.smiles import molecule_set
 from tasks.chem._common import BOX, variants
 from tasks.chem._reactions import REACTIONS, draw_reactants, products_any_order
 
@@ -42,7 +43,7 @@ class _NamedReactionTask(Task):
         return {"reactants": reactants, "product": product}
 
 
-class ForwardReaction(_NamedReactionTask):
+class ForwardReaction(SmilesTask, _NamedReactionTask):
     """Predict the product of a named reaction on given reactants."""
 
     description = "Predict the product of a named reaction."
@@ -53,10 +54,10 @@ class ForwardReaction(_NamedReactionTask):
                 f"with {r.reagents}. Give the product as one SMILES (no by-products or reagents). "
                 f"{_stereo_note(r.stereo)} {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_smiles(answer, identity["product"], stereo=self.reaction.stereo)
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Smiles(stereo=self.reaction.stereo)
 
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return identity["product"]
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
@@ -66,15 +67,13 @@ class ForwardReaction(_NamedReactionTask):
 
 
 def parse_reactant_list(answer: str) -> list[Chem.Mol] | None:
-    """Molecules of a dot/comma-separated SMILES list, or None when any does not parse."""
+    """Molecules of a dot-, comma-, semicolon- or " + "-separated SMILES list, or None when any does not parse."""
     if not isinstance(answer, str) or len(answer) > 2000:
         return None
-    parts = [p.strip() for p in answer.replace(";", ",").replace(" + ", ",").replace(".", ",").split(",")]
-    parts = [p for p in parts if p]
-    if not parts or len(parts) > MAX_ANSWER_MOLECULES:
+    smiles = molecule_set(answer.replace(" + ", ","))
+    if not smiles or len(smiles) > MAX_ANSWER_MOLECULES:
         return None
-    mols = [parse_molecule(p) for p in parts]
-    return None if any(m is None for m in mols) else mols
+    return [Chem.MolFromSmiles(s) for s in smiles]
 
 
 class Retrosynthesis(_NamedReactionTask):

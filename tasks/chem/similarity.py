@@ -10,9 +10,8 @@ from rdkit import DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
-from bootcamp import Task
-from bootcamp.verifiers.smiles import check_smiles
-from tasks.chem._common import BOX, POOL_SMILES, check_value, fmt_number, mol_of, perturb_value, variants
+from bootcamp.answers import NumberTask, SmilesTask
+from tasks.chem._common import BOX, POOL_SMILES, mol_of, variants
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 _TOL = 0.005
@@ -28,10 +27,12 @@ def tanimoto(a: str, b: str) -> float:
     return DataStructs.TanimotoSimilarity(_fingerprint(a), _fingerprint(b))
 
 
-class TanimotoSimilarity(Task):
+class TanimotoSimilarity(NumberTask):
+    version = 2
     id = "chem/tanimoto_similarity"
     description = "Tanimoto similarity of two molecules' Morgan fingerprints."
     default_params: dict[str, Any] = {}
+    rel_tol, abs_tol = 0.0, _TOL
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         a = rng.choice(POOL_SMILES)
@@ -44,14 +45,8 @@ class TanimotoSimilarity(Task):
                 f"fingerprints (radius 2, 2048 bits, default atom invariants, counts not used). Give the number "
                 f"(within {_TOL} absolute is accepted) in \\boxed{{}}.")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_value(answer, tanimoto(identity["a"], identity["b"]), False, 0.0, _TOL)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fmt_number(tanimoto(identity["a"], identity["b"]))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return perturb_value(tanimoto(identity["a"], identity["b"]), False, 0.0, _TOL)
+    def value(self, identity: dict[str, Any]) -> float:
+        return tanimoto(identity["a"], identity["b"])
 
 
 _RING_POOL = [s for s in POOL_SMILES if mol_of(s).GetRingInfo().NumRings() > 0]
@@ -62,10 +57,11 @@ def scaffold_of(smiles: str) -> str:
     return MurckoScaffold.MurckoScaffoldSmiles(mol=mol_of(smiles))
 
 
-class MurckoScaffoldTask(Task):
+class MurckoScaffoldTask(SmilesTask):
     id = "chem/murcko_scaffold"
     description = "Bemis-Murcko scaffold of a molecule."
     default_params: dict[str, Any] = {}
+    stereo = False
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"smiles": rng.choice(_RING_POOL)}
@@ -75,10 +71,7 @@ class MurckoScaffoldTask(Task):
                 f"removed, exocyclic double bonds to ring and linker atoms kept, as RDKit's MurckoScaffold does) "
                 f"of {identity['smiles']} as SMILES. Stereochemistry is not graded. {BOX}")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_smiles(answer, scaffold_of(identity["smiles"]), stereo=False)
-
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return scaffold_of(identity["smiles"])
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:

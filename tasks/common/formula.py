@@ -1,8 +1,11 @@
 """Table-driven numeric tasks: a question template, sampled inputs, a formula, a unit, a tolerance.
 
-Physics and earth-science modules describe each id as a :class:`Formula` and
-register them all through :class:`FormulaTask`; the per-id differences live in
-the table (the ``formula`` param names the entry), never in task-name dispatch.
+Physics, earth-science and biology modules describe each id as a :class:`Formula`
+(a computed quantity, not a chemical formula) and register them all through
+:class:`ComputedQuantityTask`; the per-id differences live in the table (the
+``formula`` param names the entry), never in task-name dispatch. Answers are
+checked by the SDK's answer kinds: an exact integer, a number, or a quantity
+with a unit (:mod:`bootcamp.answers`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bootcamp import Task, invalid
-from bootcamp.verifiers.numeric import check_integer, check_number, tolerance_text
-from bootcamp.verifiers.units import check_quantity
+from bootcamp.answers import INTEGER, Answer, AnswerTask, Number, Quantity
+from bootcamp.verifiers.numeric import tolerance_text
 
 # Constants stated in the prompts that use them.
 G_EARTH = 9.81
@@ -94,19 +96,23 @@ def fmt(x: Any) -> str:
     return f"{mantissa} × 10^{int(exponent)}"
 
 
+def _answer_type(f: Formula) -> Answer:
+    if f.integer:
+        return INTEGER
+    if f.unit:
+        return Quantity(f.unit, f.rel_tol, f.abs_tol, f.convert)
+    return Number(f.rel_tol, f.abs_tol)
+
+
 def _answer_clause(f: Formula) -> str:
-    tol = tolerance_text(f.rel_tol, f.abs_tol)
     if f.integer:
         return "Give the final answer as an integer in \\boxed{}."
     if not f.unit:
-        return f"Give the final answer as a number in \\boxed{{}} ({tol})."
-    if f.convert:
-        return (f"Give the final answer in {f.unit} in \\boxed{{}} ({tol}); a bare number is read as {f.unit}, "
-                "and a number followed by another unit of the same quantity (e.g. a prefixed unit) is converted.")
-    return f"Give the final answer in {f.unit} in \\boxed{{}} ({tol}); only {f.unit} is accepted."
+        return f"Give the final answer as a number in \\boxed{{}} ({tolerance_text(f.rel_tol, f.abs_tol)})."
+    return _answer_type(f).instruction
 
 
-class FormulaTask(Task):
+class ComputedQuantityTask(AnswerTask):
     """A numeric question from the :data:`FORMULAS` table."""
 
     description = "A numeric science question from a formula table."
@@ -138,40 +144,17 @@ class FormulaTask(Task):
             shown.update(self.formula.extra(identity))
         return self.formula.question.format(**shown) + " " + _answer_clause(self.formula)
 
+    @property
+    def version(self) -> int:  # type: ignore[override]
+        """2 where the answer is an integer or a unitless number (the SDK's stricter rules); a quantity is unchanged."""
+        return 1 if self.formula.unit and not self.formula.integer else 2
+
     def value(self, identity: dict[str, Any]) -> float:
         """The exact answer of ``identity``."""
         return float(self.formula.answer(identity))
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        f = self.formula
-        expected = self.value(identity)
-        if f.integer:
-            return check_integer(answer, int(round(expected)))
-        if not isinstance(answer, str):
-            return invalid("not a string")
-        if f.unit:
-            return check_quantity(answer, expected, f.unit, f.rel_tol, f.abs_tol, f.convert)
-        return check_number(answer, expected, f.rel_tol, f.abs_tol)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        value = self.value(identity)
-        if self.formula.integer:
-            return str(int(round(value)))
-        return f"{value:.6g}"
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        f = self.formula
-        v = self.value(identity)
-        if f.integer:
-            n = int(round(v))
-            return [str(n + 1), str(n - 1), str(2 * n + 3)]
-        step = 5 * f.rel_tol * abs(v) + 5 * f.abs_tol
-        out = [f"{v + step:.6g}", f"{v - step:.6g}", f"{v * 10 + step:.6g}"]
-        if abs(v) > 2 * f.abs_tol:
-            out.append(f"{-v:.6g}")
-        if f.unit:
-            out.append(f"{v:.6g} kg*m^3")  # right number, wrong dimension
-        return out
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return _answer_type(self.formula)
 
 
 def add_formulas(domain: str, table: dict[str, Formula]) -> Callable[[Any], None]:
@@ -182,6 +165,6 @@ def add_formulas(domain: str, table: dict[str, Formula]) -> Callable[[Any], None
     def register(registry: Any) -> None:
         for name, f in table.items():
             task_id = f"{domain}/{name}"
-            registry.register(FormulaTask, task_id, {"formula": task_id}, f.description or None)
+            registry.register(ComputedQuantityTask, task_id, {"formula": task_id}, f.description or None)
 
     return register

@@ -13,27 +13,27 @@ from __future__ import annotations
 import random
 from typing import Any, ClassVar
 
-from bootcamp import Task
-from bootcamp.verifiers.formula import check_formula
-from bootcamp.verifiers.math_equiv import check_math
-from bootcamp.verifiers.numeric import check_number, parse_number, tolerance_text
-from bootcamp.verifiers.smiles import check_smiles
-from bootcamp.verifiers.strings import check_choice
+from bootcamp.answers import Answer, AnswerTask, Choice, Expression, Formula, Number, Smiles
+from bootcamp.verifiers.numeric import parse_number, tolerance_text
 from tasks.generic import _examples
 
 
-class _Checker(Task):
-    """Shared parts: pick an example, render its question, the truth is ``identity['answer']``."""
+class _Checker(AnswerTask):
+    """Shared parts: pick an example, render its question, the truth is ``identity['answer']``.
+
+    Each subclass checks with one SDK answer kind (:mod:`bootcamp.answers`), configured by the identity.
+    """
 
     examples: ClassVar[list[dict[str, Any]]] = []
-    answer_format: ClassVar[str] = "Put the final answer in \\boxed{}."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return dict(rng.choice(self.examples))
 
-    def prompt(self, identity: dict[str, Any]) -> str:
-        question = str(identity.get("question") or "Answer the question.")
-        return f"{question}\n\n{self.answer_format}"
+    def question(self, identity: dict[str, Any]) -> str:
+        return str(identity.get("question") or "Answer the question.")
+
+    def value(self, identity: dict[str, Any]) -> Any:
+        return identity["answer"]
 
     def solve(self, identity: dict[str, Any]) -> str:
         return str(identity["answer"])
@@ -43,16 +43,16 @@ class MathAnswer(_Checker):
     id = "generic/math"
     description = "Any math answer checked for symbolic equivalence with a given ground truth."
     examples = _examples.MATH
-    answer_format = "Put the final answer (an exact expression) in \\boxed{}."
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_math(answer, str(identity["answer"]), float(identity.get("rel_tol", 1e-9)))
+    def instruction(self, identity: dict[str, Any]) -> str:
+        return "Put the final answer (an exact expression) in \\boxed{}."
 
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return [f"({answer}) + 1", f"2({answer})", f"-({answer})"]
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Expression(float(identity.get("rel_tol", 1e-9)))
 
 
 class NumberAnswer(_Checker):
+    version = 2
     id = "generic/number"
     description = "A numeric answer checked against a ground truth within a stated tolerance."
     examples = _examples.NUMBER
@@ -70,23 +70,18 @@ class NumberAnswer(_Checker):
         return (f"{question}\n\nGive the final answer as a number in \\boxed{{}}; it must be "
                 f"{tolerance_text(rel, abs_)} of the true value.")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        rel, abs_ = self._tols(identity)
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Number(*self._tols(identity))
+
+    def value(self, identity: dict[str, Any]) -> float:
         truth = parse_number(str(identity["answer"]))
         if truth is None:
             raise ValueError(f"ground truth {identity['answer']!r} is not a number")
-        return check_number(answer, truth, rel, abs_)
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        value = parse_number(answer)
-        if value is None:
-            return []
-        rel, abs_ = self._tols(identity)
-        step = max(abs(value) * rel * 10, abs_ * 10, 1e-9)
-        return [repr(value + step), repr(value - step), repr(-value - step), repr(value * 2 + step)]
+        return truth
 
 
 class ChoiceAnswer(_Checker):
+    version = 2
     id = "generic/choice"
     description = "A multiple-choice answer (an option letter) checked against the right option."
     examples = _examples.CHOICE
@@ -97,40 +92,27 @@ class ChoiceAnswer(_Checker):
         options = "\n".join(f"{chr(ord('A') + i)}) {c}" for i, c in enumerate(choices))
         return f"{question}\n\n{options}\n\nAnswer with the option's letter in \\boxed{{}}."
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_choice(answer, str(identity["answer"]), identity.get("choices"))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        n = len(identity.get("choices") or []) or 4
-        letters = [chr(ord("A") + i) for i in range(n)]
-        truth = str(identity["answer"]).strip().upper()
-        return [c for c in letters if c != truth] + [f"{truth}, {next(c for c in letters if c != truth)}"]
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Choice(identity.get("choices"))
 
 
 class SmilesAnswer(_Checker):
     id = "generic/smiles"
     description = "A molecule (SMILES or InChI) checked for identity with a given molecule."
     examples = _examples.SMILES
-    answer_format = "Give the molecule as a SMILES string in \\boxed{}."
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_smiles(answer, str(identity["answer"]), bool(identity.get("stereo", True)))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return [answer + "C", answer + "O", "C" + answer + "N"]
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        return Smiles(bool(identity.get("stereo", True)))
 
 
 class FormulaAnswer(_Checker):
     id = "generic/formula"
     description = "A chemical formula checked for the same composition as a given formula."
     examples = _examples.FORMULA
-    answer_format = "Give the chemical formula (e.g. Fe2O3) in \\boxed{}."
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_formula(answer, str(identity["answer"]), bool(identity.get("reduced", True)))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return [answer + "O", answer + "H2", "C" + answer]
+    def answer_type(self, identity: dict[str, Any]) -> Answer:
+        # Checker-only callers compare compositions unless they send "reduced": false.
+        return Formula(bool(identity.get("reduced", True)))
 
 
 def register(registry: Any) -> None:

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import Op, TableTask, parse_int_list, register_table, too_long
+from bootcamp.answers import INTEGER, Sequence
+from tasks.logic._common import Op, TableTask, register_table, too_long
 
 
 def batcher(n: int) -> list[list[int]]:
@@ -137,7 +138,7 @@ _TABLE = {
                                 f"order, {net_text(i['net'])}; comparator (a,b) puts the smaller value on wire a and the "
                                 f"larger on wire b. Feed it {', '.join(map(str, i['input']))} (wire 1 first). What comes "
                                 "out? Give the values in wire order, separated by spaces,",
-                                lambda i: " ".join(map(str, run_network(i["net"], i["input"]))), "text",
+                                lambda i: run_network(i["net"], i["input"]), "ints",
                                 "Apply a comparator network to an input."),
     "sorting_network_check": Op(_net_gen, lambda i: f"A comparator network on {i['n']} wires has comparators, applied in "
                                 f"order, {net_text(i['net'])}; comparator (a,b) puts the smaller value on wire a. Does it "
@@ -182,14 +183,6 @@ class AlgoTask(TableTask):
 
     description = "Algorithmic puzzles."
     table = _TABLE
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if self._op().kind == "text":  # a list of numbers: compare as numbers
-            got = parse_int_list(answer, 50)
-            if got is None:
-                return invalid("expected numbers")
-            return 1.0 if got == [int(x) for x in self._op().answer(identity).split()] else Score(0.0)
-        return super().check(answer, identity)
 
 
 class SortingNetworkDesign(Task):
@@ -277,8 +270,13 @@ class NimMove(Task):
         return [f"heap {h}: take {n + 1}", f"heap {h}: take {n - 1}" if n > 1 else f"heap {h}: take {n + 2}"]
 
 
+_NUMBERS = Sequence(INTEGER, max_items=100)
+
+
 class SubsetSum(Task):
     """Choose numbers from a list that add up to a target; any valid choice scores."""
+
+    version = 2
 
     description = "Find a subset with a given sum."
     default_params: dict[str, Any] = {"count": 10, "equal_split": False}
@@ -304,7 +302,7 @@ class SubsetSum(Task):
         return f"{what}, separated by spaces, inside <answer></answer>."
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        got = parse_int_list(answer, 100)
+        got = _NUMBERS.parse(answer)
         if got is None:
             return invalid("expected numbers")
         pool = list(identity["numbers"])

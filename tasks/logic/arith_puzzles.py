@@ -12,7 +12,8 @@ from fractions import Fraction
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import strip_wrappers, too_long
+from bootcamp.answers import unwrap
+from tasks.logic._common import too_long
 
 _OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
         ast.Div: lambda a, b: a / b if b != 0 else None}
@@ -26,7 +27,7 @@ def parse_expression(text: str, max_len: int = 200) -> ast.AST:
     """The AST of a + - * / expression over integer literals (with ×, ÷, x as synonyms)."""
     if too_long(text, max_len):
         raise BadExpression("too long")
-    t = strip_wrappers(text).replace("\\times", "*").replace("\\cdot", "*").replace("\\div", "/")
+    t = unwrap(text).replace("\\times", "*").replace("\\cdot", "*").replace("\\div", "/")
     t = t.replace("×", "*").replace("÷", "/").replace("−", "-").replace("x", "*").replace("X", "*")
     t = t.replace("\\left", "").replace("\\right", "").replace("[", "(").replace("]", ")")
     t = t.split("=")[0]
@@ -99,6 +100,8 @@ def strip_outer(expr: str) -> str:
 class TwentyFour(Task):
     """Use each of four numbers exactly once with + - * / and brackets to make 24."""
 
+    version = 2
+
     description = "The 24 game."
     default_params: dict[str, Any] = {"target": 24, "count": 4, "max_number": 13}
 
@@ -134,6 +137,8 @@ class TwentyFour(Task):
 
 class Countdown(Task):
     """Reach a target from six numbers, each used at most once; every step a positive integer."""
+
+    version = 2
 
     description = "Countdown numbers round."
     default_params: dict[str, Any] = {"count": 6}
@@ -184,6 +189,8 @@ class Countdown(Task):
 class DigitTarget(Task):
     """Insert + and - between the digits (in order, joining allowed) to hit a target."""
 
+    version = 2
+
     description = "Insert plus and minus signs between digits to reach a target."
     default_params: dict[str, Any] = {"min_digits": 6, "max_digits": 9}
 
@@ -203,7 +210,7 @@ class DigitTarget(Task):
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         if too_long(answer, 200):
             return invalid("answer too long")
-        t = strip_wrappers(answer).replace(" ", "").replace("−", "-").split("=")[0]
+        t = unwrap(answer).replace(" ", "").replace("−", "-").split("=")[0]
         if not re.fullmatch(r"\d+([+-]\d+)*", t):
             return invalid("expected digits with + and - signs")
         if re.sub(r"[+-]", "", t) != identity["digits"]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from bootcamp import Score, invalid
-from tasks.logic._common import Op, TableTask, register_table, strip_wrappers, too_long
+from bootcamp.answers import Answer, Text
+from tasks.logic._common import Op, TableTask, register_table
 
 _DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
@@ -135,6 +135,9 @@ class BitTask(TableTask):
     table = _TABLE
 
 
+_NUMERAL = Text("IVXLCDM", max_chars=100)
+
+
 class RomanTask(TableTask):
     """Answer with a Roman numeral; checked by value, so only a canonical numeral of the right value scores."""
 
@@ -151,13 +154,8 @@ class RomanTask(TableTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"{self._op().question(identity)} Use standard subtractive notation; put it in \\boxed{{}}."
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if too_long(answer, 100):
-            return invalid("answer too long")
-        got = "".join(strip_wrappers(answer).upper().split()).strip(".")
-        if not got or any(c not in "IVXLCDM" for c in got):
-            return invalid("not a Roman numeral")
-        return 1.0 if got == self._op().answer(identity) else Score(0.0)
+    def answer_type(self, identity: dict[str, Any] | None = None) -> Answer:
+        return _NUMERAL
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         return [answer + "I", answer[:-1] if len(answer) > 1 else "II", "IIII" if answer == "IV" else answer + "V"]

@@ -6,8 +6,9 @@ import random
 from typing import Any
 
 from bootcamp import Score, Task, invalid
+from bootcamp.answers import unwrap
 from tasks.logic._cipher_algos import CIPHERS, plaintext
-from tasks.logic._common import strip_wrappers, too_long
+from tasks.logic._common import too_long
 
 # Every character a plaintext or any of the encodings can contain.
 _ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /.-=+")
@@ -15,6 +16,8 @@ _ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /
 
 class CipherTask(Task):
     """Encode or decode a short text with a stated cipher and key; compared after normalisation."""
+
+    version = 2
 
     description = "Encode or decode text with a classical cipher."
     default_params: dict[str, Any] = {"cipher": "caesar", "direction": "encode", "words": 4,
@@ -42,7 +45,7 @@ class CipherTask(Task):
                 "exactly as it decodes, including any filler or padding letters) in <answer></answer>.")
 
     def normalise(self, text: str) -> str:
-        text = strip_wrappers(text).strip("\"'`")
+        text = unwrap(text).strip("\"'`")
         if not self.params["case_sensitive"]:
             text = text.upper()
         text = text.replace("/", " / ")

@@ -7,14 +7,17 @@ import random
 from typing import Any
 
 from bootcamp import Score, Task, invalid
+from bootcamp.answers import INTEGER, Sequence
 from tasks.logic import _graph as G
-from tasks.logic._common import parse_int_list
 
+_NODES = Sequence(INTEGER, max_items=200)
 _LIST = "Answer with the vertex numbers separated by spaces inside <answer></answer>."
 
 
 class GraphAnswer(Task):
     """Base: subclasses define ``make`` (identity), ``question``, ``valid`` (the rules) and ``reference``."""
+
+    version = 2
 
     description = "A graph problem with a structured answer."
     default_params: dict[str, Any] = {"min_n": 7, "max_n": 10}
@@ -38,7 +41,7 @@ class GraphAnswer(Task):
         return self.question(identity)
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        items = parse_int_list(answer, 200)
+        items = _NODES.parse(answer)
         if items is None:
             return invalid("expected a list of integers")
         if any(not 0 <= v < max(identity["n"], 1) + 1 for v in items):

@@ -8,7 +8,8 @@ from collections import deque
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import IntTask, too_long
+from bootcamp.answers import IntegerTask
+from tasks.logic._common import INT_HINT, too_long
 
 _STEP = {"U": (-1, 0), "D": (1, 0), "L": (0, -1), "R": (0, 1)}
 _WORD = {"UP": "U", "DOWN": "D", "LEFT": "L", "RIGHT": "R", "N": "U", "S": "D", "W": "L", "E": "R"}
@@ -105,8 +106,10 @@ class MazePath(Task):
         return [answer[:-1] or "U", flip[answer[0]] + answer[1:], answer + answer[-1]]
 
 
-class MazeShortest(IntTask):
+class MazeShortest(IntegerTask):
     """Length of the shortest S-E path in a maze with loops."""
+
+    version = 2
 
     description = "Shortest path length through a maze."
     default_params: dict[str, Any] = {"height": 6, "width": 8, "loops": 8}
@@ -120,7 +123,7 @@ class MazeShortest(IntTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return ("Maze ('#' = wall, '.' = open, S = start, E = exit):\n" + "\n".join(identity["maze"]) +
                 f"\nMoving one cell up, down, left or right at a time, what is the fewest number of moves from S to E? "
-                f"{self.answer_hint}")
+                f"{INT_HINT}")
 
 
 class SlidingPuzzle(Task):
@@ -173,8 +176,10 @@ class SlidingPuzzle(Task):
         return [answer[:-1] or "U", answer + answer[-1]]  # unfinished; off the board
 
 
-class LatticePaths(IntTask):
+class LatticePaths(IntegerTask):
     """Monotone (right/down) paths across a grid with blocked cells, by dynamic programming."""
+
+    version = 2
 
     description = "Count monotone grid paths avoiding blocked cells."
     default_params: dict[str, Any] = {"rows": 6, "cols": 7, "blocked": 6}
@@ -198,11 +203,13 @@ class LatticePaths(IntTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return ("Grid ('#' = blocked):\n" + "\n".join(identity["grid"]) + "\nHow many paths go from the top-left cell "
                 "to the bottom-right cell moving only right or down and never entering a blocked cell? "
-                + self.answer_hint)
+                + INT_HINT)
 
 
-class Islands(IntTask):
+class Islands(IntegerTask):
     """Count 4-connected islands of land cells."""
+
+    version = 2
 
     description = "Count islands in a grid."
     default_params: dict[str, Any] = {"rows": 8, "cols": 10, "density": 0.4}
@@ -233,7 +240,7 @@ class Islands(IntTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return ("Map ('#' = land, '.' = water):\n" + "\n".join(identity["grid"]) + "\nHow many islands are there? Land "
                 "cells belong to the same island when they touch up, down, left or right (not diagonally). "
-                + self.answer_hint)
+                + INT_HINT)
 
 
 def register(registry: Any) -> None:

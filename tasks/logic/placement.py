@@ -7,16 +7,17 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
+from bootcamp.answers import INTEGER, Sequence
 from tasks.logic._common import (
     GRID_FORMAT,
     changed_cell_variants,
     grid_text,
     parse_char_grid,
     parse_grid,
-    parse_int_list,
     too_long,
 )
 
+_COLUMNS = Sequence(INTEGER, max_items=50)
 _KNIGHT = ((1, 2), (2, 1), (-1, 2), (-2, 1), (1, -2), (2, -1), (-1, -2), (-2, -1))
 
 
@@ -26,6 +27,8 @@ def square_name(r: int, c: int) -> str:
 
 class NQueens(Task):
     """Place n queens, none attacking another, keeping the pre-placed ones."""
+
+    version = 2
 
     description = "Complete an n-queens placement."
     default_params: dict[str, Any] = {"min_n": 6, "max_n": 10, "preplaced": 2}
@@ -58,7 +61,7 @@ class NQueens(Task):
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         n = identity["n"]
-        cols = parse_int_list(answer, 50)
+        cols = _COLUMNS.parse(answer)
         if cols is None:
             return invalid("expected a list of column numbers")
         if len(cols) != n or sorted(cols) != list(range(1, n + 1)):

@@ -9,7 +9,8 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import YesNoTask, too_long
+from bootcamp.answers import YesNoTask
+from tasks.logic._common import too_long
 
 _NAMES = ["Alice", "Bob", "Cara", "Dan", "Eve", "Finn"]
 
@@ -117,6 +118,8 @@ def _valid(premises: tuple[tuple[Any, ...], ...], conclusion: tuple[Any, ...]) -
 class Syllogism(YesNoTask):
     """Is a categorical syllogism valid (modern reading: universal statements carry no existential import)?"""
 
+    version = 2
+
     description = "Decide whether a categorical syllogism is valid."
     default_params: dict[str, Any] = {}
 
@@ -131,7 +134,7 @@ class Syllogism(YesNoTask):
                 break
         return {"terms": terms, "premises": [major, minor], "conclusion": concl}
 
-    def truth(self, identity: dict[str, Any]) -> bool:
+    def value(self, identity: dict[str, Any]) -> bool:
         return syllogism_valid(identity["premises"], identity["conclusion"])
 
     def prompt(self, identity: dict[str, Any]) -> str:
@@ -143,7 +146,7 @@ class Syllogism(YesNoTask):
         p1, p2 = identity["premises"]
         return (f"Premise 1: {say(p1)}\nPremise 2: {say(p2)}\nConclusion: {say(identity['conclusion'])}\n"
                 "Does the conclusion follow necessarily from the premises? Read 'All X are Y' and 'No X are Y' "
-                "without assuming that any X exist. " + self.answer_hint)
+                "without assuming that any X exist. Answer with yes or no in \\boxed{}.")
 
 
 _CATEGORIES = {

@@ -9,7 +9,8 @@ from collections import deque
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import IntTask, too_long
+from bootcamp.answers import IntegerTask
+from tasks.logic._common import INT_HINT, too_long
 
 _PEGS = "ABC"
 
@@ -95,8 +96,10 @@ class Hanoi(Task):
         return [", ".join(moves[:-1]) or "A->B", ", ".join(["A->B", "B->A"] + moves)]  # unfinished; over the bound
 
 
-class HanoiCount(IntTask):
+class HanoiCount(IntegerTask):
     """The least number of moves from a scrambled legal Hanoi position to one peg."""
+
+    version = 2
 
     description = "Minimum moves to solve a scrambled Tower of Hanoi."
     default_params: dict[str, Any] = {"min_disks": 4, "max_disks": 10}
@@ -113,7 +116,7 @@ class HanoiCount(IntTask):
         where = ", ".join(f"disk {k + 1} on peg {_PEGS[p]}" for k, p in enumerate(pos))
         return (f"A Tower of Hanoi position with {len(pos)} disks (1 = smallest; each peg's disks are stacked largest at "
                 f"the bottom): {where}. What is the least number of moves to bring all disks onto peg C, moving one top "
-                f"disk at a time and never placing a larger disk on a smaller one? {self.answer_hint}")
+                f"disk at a time and never placing a larger disk on a smaller one? {INT_HINT}")
 
 
 def jug_bfs(caps: list[int], goal: int) -> list[str] | None:
@@ -200,8 +203,10 @@ class WaterJug(Task):
         return [", ".join(acts[:-1]) or "fill A, empty A", ", ".join(acts + ["empty A", "empty B"])]
 
 
-class WaterJugSteps(IntTask):
+class WaterJugSteps(IntegerTask):
     """The fewest actions to measure a volume with two jugs (breadth-first search)."""
+
+    version = 2
 
     description = "Water jug puzzle: fewest actions."
     default_params: dict[str, Any] = {}
@@ -217,7 +222,7 @@ class WaterJugSteps(IntTask):
         return (f"With an empty {a}-litre jug and an empty {b}-litre jug and unlimited water, where one action fills a "
                 "jug, empties a jug, or pours one jug into the other until the first is empty or the second full, what "
                 f"is the fewest number of actions after which one jug holds exactly {identity['goal']} litres? "
-                f"{self.answer_hint}")
+                f"{INT_HINT}")
 
 
 class MissionariesCannibals(Task):

@@ -8,7 +8,8 @@ from collections import deque
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import IntTask, strip_wrappers, too_long
+from bootcamp.answers import IntegerTask, unwrap
+from tasks.logic._common import INT_HINT, too_long
 from tasks.logic._words import ALL_WORDS, WORDS4, WORDS_LONG
 
 _WORDSET = set(ALL_WORDS)
@@ -43,12 +44,14 @@ def ladder(start: str, goal: str) -> list[str] | None:
 def _words_of(answer: str) -> list[str] | None:
     if too_long(answer, 500):
         return None
-    words = re.findall(r"[A-Za-z]+", strip_wrappers(answer).replace("->", " "))
+    words = re.findall(r"[A-Za-z]+", unwrap(answer).replace("->", " "))
     return [w.lower() for w in words] or None
 
 
 class WordLadder(Task):
     """Change one letter at a time, every step a listed word, in the fewest steps."""
+
+    version = 2
 
     description = "Word ladder over the shipped word list."
     default_params: dict[str, Any] = {"min_steps": 3, "max_steps": 6}
@@ -109,6 +112,8 @@ _ANAGRAM_GROUPS = _anagram_groups()
 class Anagram(Task):
     """Rearrange the letters into a listed word different from the one shown."""
 
+    version = 2
+
     description = "Find an anagram from the shipped word list."
     default_params: dict[str, Any] = {}
 
@@ -136,8 +141,10 @@ class Anagram(Task):
         return [identity["word"].upper(), answer[::-1] if answer[::-1].lower() not in _WORDSET else answer + "S"]
 
 
-class AnagramCount(IntTask):
+class AnagramCount(IntegerTask):
     """How many listed words use exactly the given letters."""
+
+    version = 2
 
     description = "Count the anagrams of a word among a given list."
     default_params: dict[str, Any] = {"list_size": 12}
@@ -155,7 +162,7 @@ class AnagramCount(IntTask):
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"How many of these words use exactly the letters {identity['letters'].upper()} (each letter once): "
-                f"{', '.join(identity['pool'])}? {self.answer_hint}")
+                f"{', '.join(identity['pool'])}? {INT_HINT}")
 
 
 def register(registry: Any) -> None:

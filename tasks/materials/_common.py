@@ -1,8 +1,9 @@
-"""Shared answer kinds for the materials tasks: numbers, integers, yes/no, formulas, sets, Miller indices.
+"""Shared pieces of the materials tasks: data loading, number formats, Miller indices.
 
-Each base class turns a per-family ``value``/``question`` pair into the full
-task contract (prompt with format and tolerance, check, solve, perturb).
-Not a task module (leading underscore): it registers nothing.
+The answer types (numbers, integers, yes/no, formulas) are the SDK's
+(:mod:`bootcamp.answers`); ``NumericTask`` and ``FormulaSetTask`` only fix how the
+materials tasks configure them. Not a task module (leading underscore): it
+registers nothing.
 """
 
 from __future__ import annotations
@@ -16,26 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from bootcamp.verifiers.formula import check_formula, parse_formula, same_composition
-from bootcamp.verifiers.numeric import parse_number, tolerance_text
+from bootcamp.answers import Formula, NumberTask, SetTask
 
 DATA = Path(__file__).parent / "data"
-
-_NUM_FIX = str.maketrans({"³": "3", "²": "2", "−": "-", "–": "-"})
 
 
 def load_json(name: str) -> Any:
     return json.loads((DATA / name).read_text())
-
-
-def fmt(x: float, sig: int = 6) -> str:
-    """A number written plainly with ``sig`` significant digits (no trailing zeros)."""
-    if x == 0:
-        return "0"
-    s = f"{x:.{sig}g}"
-    if "e" in s:
-        return s
-    return s
 
 
 def frac_text(x: float) -> str:
@@ -46,245 +34,28 @@ def frac_text(x: float) -> str:
     return f"{x:.4f}"
 
 
-class NumericTask(Task):
-    """An answer that is one number, checked within a relative and/or absolute tolerance."""
+class NumericTask(NumberTask):
+    """A number within the tolerance of the task's ``rel_tol``/``abs_tol`` params (the prompt states it)."""
+
+    version = 2
 
     default_params: dict[str, Any] = {"rel_tol": 0.005, "abs_tol": 0.0}
-    unit: str = ""
 
-    def value(self, identity: dict[str, Any]) -> float:
-        raise NotImplementedError
+    def tolerance(self) -> tuple[float, float]:
+        return self.params["rel_tol"], self.params["abs_tol"]
 
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        tol = tolerance_text(self.params["rel_tol"], self.params["abs_tol"])
-        unit = f" in {self.unit}" if self.unit else ""
-        return (f"{self.question(identity)}\n\nGive the answer as a number{unit} ({tol} is accepted), "
-                "without units, in \\boxed{}.")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if not isinstance(answer, str) or len(answer) > 200:
-            return invalid("not a number")
-        text = answer.translate(_NUM_FIX)
-        # Units such as g/cm^3 are fine; powers of numbers (2^2^2) are expressions, not answers.
-        if "**" in text or re.search(r"(?<!10)(?<!10\s)\^\s*[-+{(]*\s*\d", re.sub(r"[A-Za-zÅ]\^\s*\{?-?\d", "", text)):
-            return invalid("not a plain number")
-        value = parse_number(text)
-        if value is None:
-            return invalid("not a number")
-        want = self.value(identity)
-        if math.isfinite(value) and math.isclose(value, want, rel_tol=self.params["rel_tol"],
-                                                 abs_tol=self.params["abs_tol"]):
-            return 1.0
-        return Score(0.0, "wrong")
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return fmt(self.value(identity))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        v = self.value(identity)
-        step = max(abs(v) * self.params["rel_tol"] * 5, self.params["abs_tol"] * 5, 1e-6)
-        return [fmt(v + step), fmt(v - step), fmt(v * 2 + step), fmt(-v - step)]
+    @property
+    def percent(self) -> bool:  # type: ignore[override]
+        return self.unit.startswith("percent")
 
 
-class IntegerTask(Task):
-    """An answer that is one exact integer."""
+class FormulaSetTask(SetTask):
+    """An unordered set of formulas, each compared as a reduced composition (these are crystal phases)."""
 
-    def value(self, identity: dict[str, Any]) -> int:
-        raise NotImplementedError
+    version = 2
 
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        return f"{self.question(identity)}\n\nGive the answer as an integer in \\boxed{{}}."
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if not isinstance(answer, str) or len(answer) > 40:
-            return invalid("not an integer")
-        t = re.sub(r"\\text\{([^{}]*)\}", r"\1", answer.translate(_NUM_FIX)).strip().strip("$").strip().rstrip(".")
-        m = re.fullmatch(r"(\d{1,2})([+-])", t)  # a charge written 3+ or 2-
-        if m:
-            t = m.group(2) + m.group(1)
-        m = re.fullmatch(r"([-+]?\d{1,12})(?:\s+[A-Za-z][A-Za-z ]{0,30})?", t)  # "8 atoms" is 8
-        if not m:
-            return invalid("not an integer")
-        return 1.0 if int(m.group(1)) == self.value(identity) else Score(0.0, "wrong")
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.value(identity))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        v = self.value(identity)
-        return [str(v + 1), str(v - 1), str(2 * v + 3), str(-v - 2)]
-
-
-_YES = {"yes"}
-_NO = {"no"}
-
-
-class YesNoTask(Task):
-    """An answer that is yes or no."""
-
-    def value(self, identity: dict[str, Any]) -> bool:
-        raise NotImplementedError
-
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        return f"{self.question(identity)}\n\nAnswer yes or no in \\boxed{{}}."
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if not isinstance(answer, str) or len(answer) > 40:
-            return invalid("not yes or no")
-        word = re.sub(r"\\text\{([^{}]*)\}", r"\1", answer).strip().strip(".!").strip().lower()
-        if word in _YES:
-            got = True
-        elif word in _NO:
-            got = False
-        else:
-            return invalid("not yes or no")
-        return 1.0 if got == self.value(identity) else Score(0.0, "wrong")
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return "yes" if self.value(identity) else "no"
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return ["no" if self.value(identity) else "yes"]
-
-
-def perturb_formula(formula: str, rng_key: str = "") -> list[str]:
-    """Wrong formulas near ``formula``: one amount changed, one element swapped."""
-    comp = parse_formula(formula)
-    if comp is None:
-        return []
-    amounts = {e.symbol: comp[e] for e in comp.elements}
-    out = []
-    els = list(amounts)
-    first = els[0]
-    if len(els) > 1:  # for a pure element a changed amount is the same reduced formula
-        bumped = dict(amounts)
-        bumped[first] = bumped[first] + 1
-        out.append(formula_text(bumped))
-    swap = {"O": "S", "S": "Se", "Cl": "Br", "F": "Cl", "N": "P", "Fe": "Co", "Na": "K", "Li": "Na"}
-    for el in els:
-        new = swap.get(el, "O" if el != "O" else "S")
-        if new not in amounts:
-            changed = {(new if k == el else k): v for k, v in amounts.items()}
-            out.append(formula_text(changed))
-            break
-    if len(els) > 1:
-        fewer = dict(amounts)
-        fewer.pop(els[-1])
-        out.append(formula_text(fewer))
-    return out
-
-
-def formula_text(amounts: dict[str, float]) -> str:
-    """Write element amounts as a formula (integers without decimals)."""
-    parts = []
-    for el, amt in amounts.items():
-        if abs(amt - 1) < 1e-9:
-            parts.append(el)
-        elif abs(amt - round(amt)) < 1e-9:
-            parts.append(f"{el}{int(round(amt))}")
-        else:
-            parts.append(f"{el}{amt:g}")
-    return "".join(parts)
-
-
-class FormulaTask(Task):
-    """An answer that is one chemical formula, compared as a reduced composition."""
-
-    reduced: bool = True
-
-    def value(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"{self.question(identity)}\n\nGive the chemical formula (e.g. Fe2O3) in \\boxed{{}}.")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_formula(answer, self.value(identity), reduced=self.reduced)
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return self.value(identity)
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return perturb_formula(self.value(identity))
-
-
-def _wrapped(t: str) -> bool:
-    """True when the first bracket closes at the very end, as in {a, b} (not (NH4)2SO4, Ca(OH)2)."""
-    if len(t) < 2 or t[0] not in "{[(" or t[-1] not in "}])":
-        return False
-    depth = 0
-    for i, c in enumerate(t):
-        depth += c in "{[("
-        depth -= c in "}])"
-        if depth == 0:
-            return i == len(t) - 1
-    return False
-
-
-def split_list(answer: str, limit: int = 12) -> list[str] | None:
-    """Items of a comma/semicolon/'and'-separated list, or None when it is not one."""
-    if not isinstance(answer, str) or len(answer) > 400:
-        return None
-    t = answer.strip().strip("$").strip()
-    t = re.sub(r"\\text\{([^{}]*)\}", r"\1", t)
-    if _wrapped(t):
-        t = t[1:-1]
-    items = [s.strip() for s in re.split(r",|;|\band\b|\+", t) if s.strip()]
-    if not items or len(items) > limit:
-        return None
-    return items
-
-
-class FormulaSetTask(Task):
-    """An answer that is an unordered set of formulas (each compared as a reduced composition)."""
-
-    def value(self, identity: dict[str, Any]) -> list[str]:
-        raise NotImplementedError
-
-    def question(self, identity: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"{self.question(identity)}\n\nList the formulas, separated by commas and in any order, "
-                "in \\boxed{}.")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        items = split_list(answer)
-        if items is None:
-            return invalid("not a list of formulas")
-        comps = [parse_formula(i) for i in items]
-        if any(c is None for c in comps):
-            return invalid("not a list of formulas")
-        want = [parse_formula(f) for f in self.value(identity)]
-        matched = [any(same_composition(c, w) for c in comps) for w in want]
-        extra = [not any(same_composition(c, w) for w in want) for c in comps]
-        if all(matched) and not any(extra):
-            return 1.0
-        return Score(0.0, "wrong")
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return ", ".join(self.value(identity))
-
-    def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        items = self.value(identity)
-        out = []
-        if len(items) > 1:
-            out.append(", ".join(items[:-1]))
-        for wrong in perturb_formula(items[0])[:2]:
-            out.append(", ".join([wrong] + items[1:]))
-        return out
+    item_kind = Formula(reduced=True)
+    noun = "formulas"
 
 
 _BAR = re.compile(r"\\(?:bar|overline)\s*\{?\s*(\d)\s*\}?")

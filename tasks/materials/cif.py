@@ -12,9 +12,10 @@ from pymatgen.core import Lattice, Structure
 from pymatgen.io.cif import CifWriter
 
 from bootcamp import Task
+from bootcamp.answers import FormulaTask, IntegerTask
 from bootcamp.verifiers.formula import check_structure
 from tasks.materials import _structures as S
-from tasks.materials._common import FormulaTask, IntegerTask, NumericTask, pick
+from tasks.materials._common import NumericTask, pick
 
 #: StructureMatcher tolerances for CIF answers: tight enough that a 2% wrong lattice fails.
 _MATCH = {"ltol": 0.01, "stol": 0.1, "angle_tol": 1.0}
@@ -65,6 +66,8 @@ class CifProperty(NumericTask):
 
 class CifCount(IntegerTask):
     """An integer read off a CIF: space group number or formula units per cell."""
+
+    version = 2
 
     default_params = {"quantity": "sg_number"}
 

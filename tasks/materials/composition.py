@@ -9,7 +9,8 @@ from typing import Any
 
 from pymatgen.core import Composition, Element
 
-from tasks.materials._common import FormulaTask, IntegerTask, NumericTask, fmt, load_json, pick
+from bootcamp.answers import FormulaTask, IntegerTask, number_text
+from tasks.materials._common import NumericTask, load_json, pick
 
 AVOGADRO = 6.02214076e23
 
@@ -121,6 +122,8 @@ class CompoundQuantity(NumericTask):
 class CompoundCount(IntegerTask):
     """An integer computed from one compound's formula."""
 
+    version = 2
+
     default_params = {"quantity": "atoms"}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -184,7 +187,7 @@ class DopedMolarMass(NumericTask):
     def generate(self, rng: random.Random) -> dict[str, Any]:
         template, a, b = pick(rng, _SOLID_SOLUTIONS)
         x = round(rng.uniform(0.02, 0.6), 2)
-        site = f"{a}{fmt(round(1 - x, 2))}{b}{fmt(x)}"
+        site = f"{a}{number_text(round(1 - x, 2))}{b}{number_text(x)}"
         return {"formula": template.replace("{A}", site)}
 
     def question(self, identity: dict[str, Any]) -> str:

@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from tasks.materials._common import NumericTask, YesNoTask, pick
+from bootcamp.answers import YesNoTask
+from tasks.materials._common import NumericTask, pick
 
 #: Cubic crystals: elastic constants C11, C12, C44 (GPa) and density (g/cm^3), roughly as measured.
 CUBIC_ELASTIC = [
@@ -128,6 +129,7 @@ class CubicElastic(NumericTask):
 
 
 class BornStable(YesNoTask):
+    version = 2
     description = "Born mechanical stability of a cubic crystal from its elastic constants."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from typing import Any
 from pymatgen.core import Composition, Species
 
 from bootcamp import Score, Task, invalid
-from tasks.materials._common import FormulaTask, IntegerTask, NumericTask, YesNoTask, fmt, pick
+from bootcamp.answers import FormulaTask, IntegerTask, YesNoTask, number_text
+from tasks.materials._common import NumericTask, pick
 from tasks.materials.composition import comp, compounds
 
 
@@ -24,6 +25,7 @@ def _charges_text(oxi: dict[str, int]) -> str:
 
 
 class OxidationState(IntegerTask):
+    version = 2
     description = "Oxidation state of one element in a compound."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -91,6 +93,7 @@ class OxidationStates(Task):
 
 
 class ChargeBalanced(YesNoTask):
+    version = 2
     description = "Is a formula charge-balanced for the stated ion charges?"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -121,7 +124,7 @@ class MissingStoichiometry(NumericTask):
         return {"amounts": amounts, "unknown": pick(rng, sorted(amounts)), "oxi": c["oxi"]}
 
     def question(self, identity: dict[str, Any]) -> str:
-        f = "".join(el + ("x" if el == identity["unknown"] else (fmt(n) if n != 1 else ""))
+        f = "".join(el + ("x" if el == identity["unknown"] else (number_text(n) if n != 1 else ""))
                     for el, n in identity["amounts"].items())
         return (f"The ions carry these charges: {_charges_text(identity['oxi'])}. "
                 f"What value of x makes {f} electrically neutral?")
@@ -151,7 +154,7 @@ class AverageOxidationState(NumericTask):
         f = template
         if span:
             x = round(rng.uniform(*span), 2)
-            f = f.replace("{x}", fmt(x)).replace("{y}", fmt(round(1 - x, 2))).replace("{z}", fmt(x))
+            f = f.replace("{x}", number_text(x)).replace("{y}", number_text(round(1 - x, 2))).replace("{z}", number_text(x))
         return {"formula": f, "element": el}
 
     def question(self, identity: dict[str, Any]) -> str:
@@ -246,6 +249,7 @@ def predicted_cn(ratio: float) -> int:
 
 
 class RadiusRatioCoordination(IntegerTask):
+    version = 2
     description = "Cation coordination number predicted by Pauling's radius-ratio rule."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

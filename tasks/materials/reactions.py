@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import math
 import random
-import re
 from fractions import Fraction
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.materials._common import FormulaTask, IntegerTask, NumericTask, pick, split_list
+from bootcamp.answers import INTEGER, FormulaTask, IntegerTask, Sequence
+from tasks.materials._common import NumericTask, pick
 from tasks.materials.composition import comp
 
 #: Reactions as (reactants, products); each has a one-dimensional space of balancing coefficients.
@@ -99,7 +99,11 @@ def equation(index: int, coefficients: list[int] | None = None) -> str:
     return " + ".join(terms[: len(reactants)]) + " → " + " + ".join(terms[len(reactants):])
 
 
+_COEFFICIENTS = Sequence(INTEGER, max_items=12)
+
+
 class BalanceReaction(Task):
+    version = 2
     description = "Balance a chemical reaction of materials synthesis or processing."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -112,14 +116,13 @@ class BalanceReaction(Task):
                 f"order the species are listed ({names}), separated by commas (e.g. 2, 1, 2), in \\boxed{{}}.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        items = split_list(answer)
+        got = _COEFFICIENTS.parse(answer)
         i = identity["reaction"]
         n = len(REACTIONS[i][0]) + len(REACTIONS[i][1])
-        if items is None or not all(re.fullmatch(r"\d{1,6}", x) for x in items):
+        if got is None:
             return invalid("not a list of whole-number coefficients")
-        if len(items) != n:
+        if len(got) != n:
             return Score(0.0, "wrong", f"expected {n} coefficients")
-        got = [int(x) for x in items]
         # Balanced means proportional to the (unique) balance; the smallest set has no common factor.
         want = balance(i)
         proportional = all(g * want[0] == w * got[0] for g, w in zip(got, want, strict=False)) and got[0] > 0
@@ -138,6 +141,7 @@ class BalanceReaction(Task):
 
 
 class ReactionCoefficient(IntegerTask):
+    version = 2
     description = "One coefficient of a balanced reaction."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

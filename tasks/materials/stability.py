@@ -10,7 +10,8 @@ from typing import Any
 from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
 from pymatgen.core import Composition
 
-from tasks.materials._common import FormulaSetTask, IntegerTask, NumericTask, YesNoTask, formula_text, pick
+from bootcamp.answers import IntegerTask, YesNoTask, formula_text
+from tasks.materials._common import FormulaSetTask, NumericTask, pick
 
 _BINARY_SYSTEMS = [("Li", "Si"), ("Al", "Ni"), ("Ti", "O"), ("Fe", "O"), ("Li", "O"), ("Mg", "Si"), ("Cu", "Zr"),
                    ("Ni", "Ti"), ("Co", "Sb"), ("Ga", "N"), ("V", "O"), ("Mn", "O"), ("Na", "S"), ("Zr", "H"),
@@ -129,6 +130,7 @@ class HullEnergy(NumericTask):
 
 
 class IsStable(YesNoTask):
+    version = 2
     description = "Is a phase thermodynamically stable (on the convex hull)?"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -166,6 +168,7 @@ class HullPhases(FormulaSetTask):
 
 
 class StableCount(IntegerTask):
+    version = 2
     description = "Number of stable compounds in a chemical system."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

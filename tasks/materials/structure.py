@@ -11,8 +11,9 @@ from pymatgen.core import Element
 from pymatgen.symmetry.groups import SpaceGroup
 
 from bootcamp import Score, Task, invalid
+from bootcamp.answers import IntegerTask
 from tasks.materials import _structures as S
-from tasks.materials._common import IntegerTask, NumericTask, pick
+from tasks.materials._common import NumericTask, pick
 
 _POOLS = {"all": S.ALL, "small": S.SMALL + ["layered_rocksalt"], "cubic": S.CUBIC,
           "compounds": [p for p in S.SMALL if p not in ("fcc", "bcc", "hcp", "diamond")]}
@@ -82,6 +83,8 @@ class StructureQuantity(NumericTask):
 
 class StructureCount(IntegerTask):
     """An integer property of one crystal structure."""
+
+    version = 2
 
     default_params = {"quantity": "z", "pool": "all", "sites": False, "name": True}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from bootcamp.answers import IntegerTask
 from bootcamp.verifiers.formula import parse_formula
-from tasks.materials._common import IntegerTask, NumericTask, pick
+from tasks.materials._common import NumericTask, pick
 from tasks.materials.composition import comp
 from tasks.materials.reactions import REACTIONS, balance, equation
 
@@ -55,6 +56,7 @@ class TgaMassLoss(NumericTask):
 
 
 class HydrateWater(IntegerTask):
+    version = 2
     description = "Number of waters of crystallisation from the mass lost on dehydration."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from typing import Any
 from pymatgen.analysis.diffraction.xrd import WAVELENGTHS, XRDCalculator
 
 from bootcamp import Score, invalid
+from bootcamp.answers import IntegerTask, YesNoTask
 from tasks.materials import _structures as S
-from tasks.materials._common import IndicesTask, IntegerTask, NumericTask, YesNoTask, parse_indices, pick
+from tasks.materials._common import IndicesTask, NumericTask, parse_indices, pick
 
 _SOURCES = {"Cu Kα": "CuKa", "Mo Kα": "MoKa", "Co Kα": "CoKa"}
 _RANGE = {"CuKa": (10.0, 90.0), "CoKa": (10.0, 100.0), "MoKa": (5.0, 45.0)}
@@ -177,6 +178,7 @@ def allowed(lattice: str, hkl: list[int]) -> bool:
 
 
 class ReflectionAllowed(YesNoTask):
+    version = 2
     description = "Is an hkl reflection allowed (non-zero structure factor) for a cubic lattice type?"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -197,6 +199,7 @@ class ReflectionAllowed(YesNoTask):
 
 
 class PeakCount(IntegerTask):
+    version = 2
     description = "Number of distinct powder XRD peaks of a cubic metal below a given 2θ."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 A family module defines generator functions ``fn(rng, level) -> (question, answer)``
 (the answer is a sympy value), collects them in a dict, and registers one id per
 generator with ``{"kind": name}`` in its params. Checking is math equivalence
-(:func:`bootcamp.verifiers.math_equiv.check_math`), never string match.
+(the SDK's :class:`bootcamp.answers.Expression` kind), never string match.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from bootcamp import Task
-from bootcamp.verifiers.math_equiv import check_math, parse_math, to_text
+from bootcamp.answers import EXACT, ExpressionTask
+from bootcamp.verifiers.math_equiv import parse_math, to_text
 
 x, y, z, t, n, k = sp.symbols("x y z t n k")
-EXACT = "Give the exact answer (fractions, radicals, pi, e allowed; no decimals) in \\boxed{}."
 
 Generator = Callable[[random.Random, int], tuple[str, Any]]
 
@@ -92,7 +91,7 @@ def perturb_value(v: Any, keep_constant: bool = False) -> list[Any]:
     return out
 
 
-class SymTask(Task):
+class SymTask(ExpressionTask):
     """A task whose identity holds a question and a reference answer in plain text."""
 
     description = "Math question with an exact symbolic answer."
@@ -113,10 +112,7 @@ class SymTask(Task):
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"{identity['question']} {self.answer_format}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_math(answer, identity["answer"], self.rel_tol)
-
-    def solve(self, identity: dict[str, Any]) -> str:
+    def value(self, identity: dict[str, Any]) -> str:
         return identity["answer"]
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:

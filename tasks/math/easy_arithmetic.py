@@ -10,13 +10,15 @@ import random
 from typing import Any
 
 from bootcamp import Task, invalid
-from bootcamp.verifiers.numeric import check_integer
+from bootcamp.answers import IntegerTask, YesNoTask
 
 _FMT = "Answer in \\boxed{}."
 
 
-class DigitOp(Task):
+class DigitOp(IntegerTask):
     """One operation on one or two single digits, with a single-digit answer."""
+
+    version = 2
 
     description = "A one-digit arithmetic fact."
     default_params = {"op": "add"}
@@ -36,16 +38,10 @@ class DigitOp(Task):
         text = {"add": f"{a}+{b}=?", "max": f"max({a},{b})=?", "next": f"{a}+1=?"}[self.params["op"]]
         return f"{text} {_FMT}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self._value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self._value(identity))
-
     def format_answer(self, answer: str) -> str:
         return f"\\boxed{{{answer}}}"
 
-    def _value(self, identity: dict[str, Any]) -> int:
+    def value(self, identity: dict[str, Any]) -> int:
         a, b = identity["a"], identity.get("b", 0)
         return {"add": a + b, "max": max(a, b), "next": a + 1}[self.params["op"]]
 
@@ -76,7 +72,8 @@ class Parity(Task):
         return f"\\boxed{{{answer}}}"
 
 
-class Below(Task):
+class Below(YesNoTask):
+    version = 2
     id = "math/digit_below"
     description = "Say whether a single digit is below a threshold (yes or no)."
     default_params = {"threshold": 5}
@@ -87,17 +84,11 @@ class Below(Task):
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"Is {identity['n']} less than {self.params['threshold']}? Say yes or no. {_FMT}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        word = answer.strip().strip(".").lower()
-        if len(word) > 20 or word not in ("yes", "no"):
-            return invalid("expected 'yes' or 'no'")
-        return float(word == self.solve(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return "yes" if identity["n"] < self.params["threshold"] else "no"
+    def value(self, identity: dict[str, Any]) -> bool:
+        return identity["n"] < self.params["threshold"]
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return ["no" if answer == "yes" else "yes", "maybe"]
+        return super().perturb(answer, identity) + ["maybe"]
 
     def format_answer(self, answer: str) -> str:
         return f"\\boxed{{{answer}}}"

@@ -6,13 +6,13 @@ import math
 import random
 from typing import Any
 
-from bootcamp import Task
-from bootcamp.verifiers.numeric import check_integer
+from bootcamp.answers import IntegerTask
 
 _FORMAT = "Give the final answer as an integer in \\boxed{}."
 
 
-class ModularInverse(Task):
+class ModularInverse(IntegerTask):
+    version = 2
     id = "math/modular_inverse"
     description = "Find the inverse of a modulo m."
     default_params = {"max_modulus": 1000}
@@ -28,14 +28,12 @@ class ModularInverse(Task):
         a, m = identity["a"], identity["m"]
         return f"Find the integer x with 0 <= x < {m} such that {a} * x ≡ 1 (mod {m}). {_FORMAT}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, pow(identity["a"], -1, identity["m"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(pow(identity["a"], -1, identity["m"]))
+    def value(self, identity: dict[str, Any]) -> int:
+        return pow(identity["a"], -1, identity["m"])
 
 
-class ModularPower(Task):
+class ModularPower(IntegerTask):
+    version = 2
     id = "math/modular_power"
     description = "Compute a^e mod m."
     default_params = {"max_exponent": 10**6}
@@ -46,18 +44,12 @@ class ModularPower(Task):
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"Compute {identity['a']}^{identity['e']} mod {identity['m']}. {_FORMAT}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self._value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self._value(identity))
-
-    @staticmethod
-    def _value(identity: dict[str, Any]) -> int:
+    def value(self, identity: dict[str, Any]) -> int:
         return pow(identity["a"], identity["e"], identity["m"])
 
 
-class GcdLcm(Task):
+class GcdLcm(IntegerTask):
+    version = 2
     description = "Greatest common divisor or least common multiple of several integers."
     default_params = {"op": "gcd", "count": 3}
 
@@ -69,13 +61,7 @@ class GcdLcm(Task):
         what = "greatest common divisor" if self.params["op"] == "gcd" else "least common multiple"
         return f"Find the {what} of {', '.join(map(str, identity['numbers']))}. {_FORMAT}"
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return check_integer(answer, self._value(identity))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self._value(identity))
-
-    def _value(self, identity: dict[str, Any]) -> int:
+    def value(self, identity: dict[str, Any]) -> int:
         fn = math.gcd if self.params["op"] == "gcd" else math.lcm
         return fn(*identity["numbers"])
 

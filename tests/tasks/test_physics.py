@@ -9,7 +9,7 @@ import pkgutil
 import pytest
 
 from bootcamp.registry import Registry
-from tasks.common.formula import FORMULAS, FormulaTask
+from tasks.common.formula import FORMULAS, ComputedQuantityTask
 from tasks.physics.electricity import bridge_current, ladder_current, solve_linear, two_source_current
 
 
@@ -26,7 +26,7 @@ REG = _registry("physics")
 IDS = REG.ids()
 
 
-def task(task_id: str) -> FormulaTask:
+def task(task_id: str) -> ComputedQuantityTask:
     return REG.get(task_id)
 
 

@@ -6,6 +6,7 @@ Importing it stays light: no torch, ray, rdkit or pymatgen.
 """
 
 from bootcamp.checker import CheckReport, check_task
+from bootcamp.domains import domains, register_domain
 from bootcamp.extract import extract_answer, find_answer, wrap_answer
 from bootcamp.registry import (
     DOMAINS,
@@ -17,7 +18,7 @@ from bootcamp.registry import (
     list_tasks,
     register,
 )
-from bootcamp.rewardspec import RewardPart, RewardSpec
+from bootcamp.rewardspec import RewardPart, RewardSpec, register_reward_kind, reward_kinds
 from bootcamp.task import Task
 from bootcamp.types import Part, Problem, Score, Verdict, invalid
 
@@ -38,12 +39,16 @@ __all__ = [
     "UnknownTaskError",
     "Verdict",
     "check_task",
+    "domains",
     "extract_answer",
     "find_answer",
     "get_task",
     "invalid",
     "list_tasks",
     "register",
+    "register_domain",
+    "register_reward_kind",
+    "reward_kinds",
     "verify",
     "wrap_answer",
 ]

@@ -2,13 +2,82 @@
 
 A spec names its parts and how they combine. The router in ``rewards/`` reads
 these; tasks only declare them.
+
+Each part has a *kind*. The SDK keeps the registry of kind names (what a spec
+may say); ``rewards/kinds/`` keeps their implementations (how the router
+scores them). A plugin adds a kind with :func:`register_reward_kind` here and
+an implementation registered with ``rewards.kinds.register_kind``.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_KIND_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_kinds_lock = threading.Lock()
+
+#: kind name -> one-line description; the built-in kinds first.
+_KINDS: dict[str, str] = {
+    "rule": "the task's own verifier (Task.verify), run in the sandbox pool",
+    "checker": "a rule backed by a domain library (RDKit, pymatgen, sympy): the task's verifier too",
+    "model": "a reward model scoring (prompt, response), e.g. a sequence classifier",
+    "judge": "an LLM judge comparing the response with the reference over an OpenAI-compatible API",
+    "similarity": "embedding similarity of the answer to the reference",
+}
+
+
+def register_reward_kind(name: str, description: str) -> str:
+    """Declare a reward kind that reward specs may name (idempotent for the same description).
+
+    The rewards side must also register an implementation of the kind
+    (``rewards.kinds.register_kind``); until it does, a part of this kind
+    scores as a failed part with reason ``verifier_error``.
+
+    Args:
+        name: lowercase letters, digits and ``_``, starting with a letter, e.g. ``"regex"``.
+        description: one line saying what the kind scores with.
+
+    Returns:
+        ``name``.
+
+    Raises:
+        ValueError: a bad name, an empty or multi-line description, or the kind already
+            declared with another description.
+    """
+    if not isinstance(name, str) or not _KIND_RE.match(name):
+        raise ValueError(f"reward kind {name!r}: lowercase letters, digits and '_', starting with a letter")
+    if not isinstance(description, str) or not description.strip() or "\n" in description.strip():
+        raise ValueError(f"reward kind {name!r}: needs a one-line description")
+    description = description.strip()
+    with _kinds_lock:
+        known = _KINDS.get(name)
+        if known is not None and known != description:
+            raise ValueError(f"reward kind {name!r} is already declared ({known!r})")
+        _KINDS[name] = description
+    return name
+
+
+def reward_kinds() -> dict[str, str]:
+    """Every declared reward kind with its description, built-ins first."""
+    return dict(_KINDS)
+
+
+def check_reward_kind(name: str) -> str:
+    """Return ``name`` if it is a declared reward kind.
+
+    Raises:
+        ValueError: the kind is not declared; the message lists the valid kinds, sorted.
+    """
+    if name not in _KINDS:
+        raise ValueError(
+            f"unknown reward kind {name!r}; valid kinds: {', '.join(sorted(_KINDS))} "
+            "(a plugin declares one with bootcamp.register_reward_kind)"
+        )
+    return name
 
 
 class RewardPart(BaseModel):
@@ -17,9 +86,14 @@ class RewardPart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "rule"
-    kind: Literal["rule", "checker", "model", "judge", "similarity"] = "rule"
+    kind: str = Field(default="rule", description="A declared reward kind (see bootcamp.reward_kinds()).")
     weight: float = Field(default=1.0, ge=0.0)
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        return check_reward_kind(value)
 
 
 class RewardSpec(BaseModel):

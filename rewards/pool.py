@@ -8,10 +8,13 @@ killed and replaced, the verdict gets ``reason="timeout"`` or
 uses ``signal.alarm``: the deadline is kept by the parent, which kills the
 worker with SIGKILL.
 
-Work items are ``(task_id, identity, response)``; workers look the task up in
-``bootcamp.REGISTRY`` and call ``task.verify``. A task registered in the parent
-after the workers started (e.g. by a test) travels with its job, by reference to
-its class, and is registered in the worker on first use.
+Work items are ``(task_id, identity, response)``. The parent looks each task
+up in the registry the caller scores with (the pool's ``registry``, or the one
+passed to :meth:`SandboxPool.verify_many`, e.g. by the router) and sends the
+task's entry (its class by reference, its params) with the job; the worker
+builds the task from it and calls ``task.verify``. So a task registered after
+the workers started, or only in a private registry, is scored as registered
+(see :mod:`rewards.pool_registry`).
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from bootcamp.registry import REGISTRY
+from bootcamp.registry import REGISTRY, Registry
 from bootcamp.types import Verdict
+from rewards.pool_registry import encode_jobs
 from rewards.pool_worker import worker_main
 
 #: Environment every worker starts with: one thread, no tokenizer pools.
@@ -103,6 +107,11 @@ class SandboxPool:
         max_rss_mb: a worker whose resident memory grows past this is recycled after its verdict.
         start_timeout: seconds a new worker may take to become ready.
         max_chunk: items sent to a worker at once (fewer round trips; each keeps its own deadline).
+        registry: where task ids are looked up when a call does not pass one (default: the
+            process-wide ``bootcamp.REGISTRY``; with ``registry_factory``, what it builds).
+        registry_factory: a picklable zero-argument callable (a module-level function, or a
+            ``functools.partial`` of one) that builds ``registry``; each worker calls it at start,
+            so tasks whose classes cannot be pickled are still found there by id.
     """
 
     def __init__(
@@ -115,11 +124,23 @@ class SandboxPool:
         max_rss_mb: int = 1024,
         start_timeout: float = 120.0,
         max_chunk: int = 8,
+        registry: Registry | None = None,
+        registry_factory: Callable[[], Registry] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers: need at least one worker")
         if timeout <= 0:
             raise ValueError("timeout: must be positive")
+        if registry_factory is not None:
+            try:
+                pickle.dumps(registry_factory)
+            except Exception as exc:
+                raise ValueError(f"registry_factory: must pickle, to be called in each worker process "
+                                 f"(use a module-level function or functools.partial): {exc}") from exc
+            if registry is None:
+                registry = registry_factory()
+        self.registry = registry if registry is not None else REGISTRY
+        self.registry_factory = registry_factory
         methods = mp.get_all_start_methods()
         self.start_method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self._ctx = mp.get_context(self.start_method)
@@ -197,7 +218,8 @@ class SandboxPool:
             return
         parent, child = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(
-            target=worker_main, args=(child, self.preload, self.max_rss_mb), daemon=True, name="bootcamp-verifier"
+            target=worker_main, args=(child, self.preload, self.max_rss_mb, self.registry_factory), daemon=True,
+            name="bootcamp-verifier",
         )
         with _worker_env():
             proc.start()
@@ -241,13 +263,21 @@ class SandboxPool:
             self._idle.put(worker)
 
     # -- work -----------------------------------------------------------------------------
-    def verify_many(self, items: Sequence[Item], timeout: float | None = None) -> list[Verdict]:
-        """Score ``items`` (``(task_id, identity, response)``), order kept; safe from any thread."""
+    def verify_many(self, items: Sequence[Item], timeout: float | None = None,
+                    registry: Registry | None = None) -> list[Verdict]:
+        """Score ``items`` (``(task_id, identity, response)``), order kept; safe from any thread.
+
+        Args:
+            items: the work; an unknown task id or an item that cannot be sent costs its verdict.
+            timeout: seconds per verdict (default: the pool's).
+            registry: where the task ids are looked up (default: the pool's ``registry``).
+        """
         self.start()
         limit = self.timeout if timeout is None else float(timeout)
         out: list[Verdict | None] = [None] * len(items)
         latency: list[float] = [0.0] * len(items)
-        jobs = self._encode(items, out)
+        registry = registry if registry is not None else self.registry
+        jobs = encode_jobs(items, registry, self._workers_hold(registry), out)
         pending = [i for i in range(len(items)) if out[i] is None]
         pending.reverse()
         # A worker takes a short run of items; each item still has its own deadline, counted
@@ -330,42 +360,21 @@ class SandboxPool:
                 v.parts = [p.model_copy(update={"latency_ms": round(latency[i], 3)}) for p in v.parts]
         return out  # type: ignore[return-value]
 
-    def verify(self, task_id: str, identity: dict[str, Any], response: str, timeout: float | None = None) -> Verdict:
+    def verify(self, task_id: str, identity: dict[str, Any], response: str, timeout: float | None = None,
+               registry: Registry | None = None) -> Verdict:
         """Score one response."""
-        return self.verify_many([(task_id, identity, response)], timeout)[0]
+        return self.verify_many([(task_id, identity, response)], timeout, registry)[0]
 
-    async def averify_many(self, items: Sequence[Item], timeout: float | None = None) -> list[Verdict]:
+    async def averify_many(self, items: Sequence[Item], timeout: float | None = None,
+                           registry: Registry | None = None) -> list[Verdict]:
         """:meth:`verify_many` without blocking the event loop."""
-        return await asyncio.to_thread(self.verify_many, items, timeout)
+        return await asyncio.to_thread(self.verify_many, items, timeout, registry)
 
-    def _encode(self, items: Sequence[Item], out: list[Verdict | None]) -> list[bytes]:
-        """Pickle each job once; a job that cannot be encoded fails on its own."""
-        entries: dict[str, Any] = {}
-        jobs: list[bytes] = []
-        for i, item in enumerate(items):
-            try:
-                task_id, identity, response = item
-                if task_id not in entries:
-                    entries[task_id] = _entry_of(task_id)
-                jobs.append(pickle.dumps((task_id, identity, response, entries[task_id]), protocol=5))
-            except Exception as exc:  # noqa: BLE001 - one bad item, one failed verdict
-                out[i] = Verdict.failed("verifier_error", f"cannot send job: {type(exc).__name__}: {exc}"[:500])
-                jobs.append(b"")
-        return jobs
-
-
-def _entry_of(task_id: str) -> tuple[Any, dict[str, Any], str] | None:
-    """The registry entry a worker needs to register ``task_id`` itself (None when unpicklable)."""
-    try:
-        e = REGISTRY.entry(task_id)
-    except KeyError:
-        return None
-    entry = (e.cls, e.params, e.description)
-    try:
-        pickle.dumps(entry)
-    except Exception:  # noqa: BLE001 - a local class: the worker must find it by id
-        return None
-    return entry
+    def _workers_hold(self, registry: Registry) -> bool:
+        """Whether the workers look ids up in ``registry`` itself (built by the factory, or the global one)."""
+        if self.registry_factory is not None:
+            return registry is self.registry
+        return registry is REGISTRY
 
 
 def _exit_text(code: int | None, exc: BaseException) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from typing import Any
+
+from rewards.pool_registry import WorkerTasks
 
 
 def _rss_mb() -> float:
@@ -15,16 +18,12 @@ def _rss_mb() -> float:
         return 0.0
 
 
-def _verify(job: tuple[str, dict[str, Any], str, Any]) -> tuple[dict[str, Any], bool]:
-    from bootcamp.registry import REGISTRY
+def _verify(job: tuple[str, dict[str, Any], str, Any], tasks: WorkerTasks) -> tuple[dict[str, Any], bool]:
     from bootcamp.types import Verdict
 
     task_id, identity, response, entry = job
     try:
-        if task_id not in REGISTRY and entry is not None:
-            cls, params, description = entry
-            REGISTRY.register(cls, task_id, params, description, source="pool")
-        task = REGISTRY.get(task_id)
+        task = tasks.get(task_id, entry)
         verdict = task.verify(response, identity)
     except MemoryError:
         return Verdict.failed("verifier_error", "MemoryError").model_dump(), True
@@ -36,14 +35,24 @@ def _verify(job: tuple[str, dict[str, Any], str, Any]) -> tuple[dict[str, Any], 
     return verdict.model_dump(), recycle
 
 
-def worker_main(conn: Any, preload: bool, max_rss_mb: int) -> None:
-    """Serve jobs from ``conn`` until it closes. Replies ``(verdict_dict, recycle)``."""
+def worker_main(conn: Any, preload: bool, max_rss_mb: int, registry_factory: Callable[[], Any] | None = None) -> None:
+    """Serve jobs from ``conn`` until it closes. Replies ``(verdict_dict, recycle)``.
+
+    ``registry_factory`` builds the registry that jobs sent by task id alone are looked up in
+    (None: the process-wide ``bootcamp.REGISTRY``); see :mod:`rewards.pool_registry`.
+    """
     for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[key] = "1"
-    if preload:
-        from bootcamp.registry import REGISTRY
-
-        REGISTRY.load_plugins()
+    tasks = WorkerTasks(registry_factory)
+    # Build the registry before "ready", so that never eats a verdict's deadline. A factory that
+    # fails here fails again (as a verdict, with its error) when a job needs it.
+    try:
+        if preload:
+            tasks.registry.load_plugins()
+        elif registry_factory is not None:
+            tasks.registry  # noqa: B018 - builds it
+    except Exception:  # noqa: BLE001, S110 - reported per job, see above
+        pass
     try:
         import sys
 
@@ -65,7 +74,7 @@ def worker_main(conn: Any, preload: bool, max_rss_mb: int) -> None:
 
                 conn.send((Verdict.failed("verifier_error", f"cannot load job: {exc}"[:500]).model_dump(), False))
                 continue
-            payload, recycle = _verify(job)
+            payload, recycle = _verify(job, tasks)
             if max_rss_mb and _rss_mb() > max_rss_mb:
                 recycle = True
             conn.send((payload, recycle))

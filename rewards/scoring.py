@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from bootcamp import Verdict, get_task
+from bootcamp import Verdict
+from bootcamp.registry import REGISTRY, Registry
 
 Item = tuple[str, dict[str, Any], str]  # (task id, identity, response)
 
@@ -19,10 +20,13 @@ class Scorer(Protocol):
 
 
 class TaskScorer:
-    """Scores with each task's own ``verify`` in this process."""
+    """Scores with each task's own ``verify`` in this process (tasks looked up in ``registry``)."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        self.registry = registry if registry is not None else REGISTRY
 
     def score(self, items: Sequence[Item]) -> list[Verdict]:
-        return [get_task(task_id).verify(response, identity) for task_id, identity, response in items]
+        return [self.registry.get(task_id).verify(response, identity) for task_id, identity, response in items]
 
 
 class RouterScorer:
@@ -64,11 +68,12 @@ class ServiceScorer:
 
 def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: float = 30.0, *,
                 sandbox_workers: int = 0, verify_timeout_s: float = 5.0,
-                backends: dict[str, Any] | None = None) -> Scorer:
+                backends: dict[str, Any] | None = None, registry: Registry | None = None) -> Scorer:
     """The scorer for a job's ``rewards`` config: the in-process MoR router, or the reward service.
 
     In process, ``backends`` are the reward models by name (default: ``rewards.models.default_backends()``,
-    each loaded on first use) and ``sandbox_workers`` verifier processes give hard timeouts.
+    each loaded on first use), ``sandbox_workers`` verifier processes give hard timeouts, and task
+    ids are looked up in ``registry`` (default: the global one; the reward service has its own).
     """
     if mode == "service":
         if not url:
@@ -81,6 +86,6 @@ def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: floa
     if sandbox_workers > 0:
         from rewards.pool import SandboxPool
 
-        pool = SandboxPool(sandbox_workers, verify_timeout_s).start()
+        pool = SandboxPool(sandbox_workers, verify_timeout_s, registry=registry).start()
     backends = backends if backends is not None else default_backends(timeout_s=timeout_s)
-    return RouterScorer(Router(pool, backends, model_timeout=timeout_s), pool)
+    return RouterScorer(Router(pool, backends, registry=registry, model_timeout=timeout_s), pool)

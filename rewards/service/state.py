@@ -74,7 +74,8 @@ class ServiceState:
 
                     self.registry.ids()  # load the task library here, not on the event loop
 
-                    self.pool = SandboxPool(self.settings.pool_workers, self.settings.verify_timeout_s).start()
+                    self.pool = SandboxPool(self.settings.pool_workers, self.settings.verify_timeout_s,
+                                            registry=self.registry).start()
                     backends = self._backends if self._backends is not None else default_backends(self.settings)
                     self.router = Router(self.pool, backends, self.registry, self.settings.model_timeout_s)
         return self.router

@@ -38,7 +38,7 @@ def job(model_path: str | None, tiny: dict, steps: int, prompts: int, g: int, ma
         "warmup": {"steps": warmup, "batch": 32, "lr": 3e-3},
         "rollout": {"engine": "hf", "prompts_per_step": prompts, "samples_per_prompt": g, "max_tokens": max_tokens,
                     "max_model_len": 128, "temperature": 1.0},
-        "learner": {"num_ranks": 1, "lr": lr, "micro_batch": prompts * g, "algorithm": "grpo",
+        "learner": {"num_ranks": 1, "lr": lr, "micro_batch": prompts * g, "advantage": "grpo",
                     "filter_uniform_groups": False, "clip_high": 0.2},
         "eval": {"problems_per_task": 0},
         "logging": {"progress": False, "tensorboard": False, "plot": False},

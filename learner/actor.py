@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from learner.batch import PaddedBatch, TrainBatch
+    from learner.config import LearnerConfig
 
 #: Files copied next to saved weights so a checkpoint folder loads with ``from_pretrained``.
 _MODEL_FILES = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
@@ -33,15 +36,15 @@ class LearnerWorker:
     ranks at once with equal numbers of micro-batches, else the ranks deadlock.
     """
 
-    def __init__(self, rank: int, world_size: int, model_path: str, cfg: dict[str, Any], threads: int = 1) -> None:
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    def __init__(self, rank: int, world_size: int, model_path: str, cfg: LearnerConfig) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", str(cfg.threads))
         import torch
 
-        torch.set_num_threads(threads)
+        torch.set_num_threads(cfg.threads)
         self.torch = torch
         self.rank, self.world = rank, world_size
         self.model_path = model_path
-        self.cfg = cfg  # learner section of the job config, as a dict
+        self.cfg = cfg
         self.model: Any = None
 
     def address(self) -> tuple[str, int]:
@@ -54,12 +57,12 @@ class LearnerWorker:
         from torch.distributed.fsdp import fully_shard
         from transformers import AutoModelForCausalLM
 
-        use_gpu = self.cfg.get("num_gpus_per_rank", 0) > 0 and torch.cuda.is_available()
+        use_gpu = self.cfg.num_gpus_per_rank > 0 and torch.cuda.is_available()
         self.device = torch.device("cuda", torch.cuda.current_device()) if use_gpu else torch.device("cpu")
         if not dist.is_initialized():
             dist.init_process_group("nccl" if use_gpu else "gloo", init_method=f"tcp://{master[0]}:{master[1]}",
                                     rank=self.rank, world_size=self.world)
-        torch.manual_seed(int(self.cfg.get("seed", 0)))
+        torch.manual_seed(self.cfg.seed)
 
         def load() -> Any:
             m = AutoModelForCausalLM.from_pretrained(self.model_path, dtype=torch.float32).to(self.device)
@@ -71,11 +74,11 @@ class LearnerWorker:
         self.model = load()
         self.model.train()
         self.ref = None
-        if self.cfg.get("kl_coef", 0) > 0:
+        if self.cfg.kl_coef > 0:
             self.ref = load().eval()
             for p in self.ref.parameters():
                 p.requires_grad_(False)
-        self.reset_optimizer(self.cfg["lr"])
+        self.reset_optimizer(self.cfg.lr)
         return sum(p.numel() for p in self.model.parameters())
 
     def snapshot_reference(self) -> None:
@@ -89,74 +92,38 @@ class LearnerWorker:
     def reset_optimizer(self, lr: float) -> None:
         """A fresh AdamW (e.g. between the supervised warm-up and RL)."""
         self.optim = self.torch.optim.AdamW(self.model.parameters(), lr=lr,
-                                            weight_decay=self.cfg.get("weight_decay", 0.0))
+                                            weight_decay=self.cfg.weight_decay)
 
     # -- batches ---------------------------------------------------------------------------
-    def _pad(self, items: list[dict[str, Any]]) -> dict[str, Any]:
-        """Right-padded ``[B, L]`` inputs; response targets aligned to the logits that predict them."""
-        torch = self.torch
-        if not items:  # a rank with no data still runs the collectives: one dummy row, zero weight
-            items = [{"prompt_ids": [0], "response_ids": [0], "logprobs": [0.0], "advantage": 0.0, "dummy": True}]
-        width = max(len(it["prompt_ids"]) + len(it["response_ids"]) for it in items)
-        resp_w = max(len(it["response_ids"]) for it in items)
-        b = len(items)
-        ids = torch.zeros((b, width), dtype=torch.long)
-        att = torch.zeros((b, width), dtype=torch.long)
-        # gather index: logits at position t predict token t+1
-        pos = torch.zeros((b, resp_w), dtype=torch.long)
-        tgt = torch.zeros((b, resp_w), dtype=torch.long)
-        mask = torch.zeros((b, resp_w))
-        old = torch.zeros((b, resp_w))
-        adv = torch.zeros(b)
-        for i, it in enumerate(items):
-            p, r = it["prompt_ids"], it["response_ids"]
-            seq = p + r
-            ids[i, : len(seq)] = torch.tensor(seq)
-            att[i, : len(seq)] = 1
-            n = len(r)
-            pos[i, :n] = torch.arange(len(p) - 1, len(p) - 1 + n)
-            tgt[i, :n] = torch.tensor(r)
-            mask[i, :n] = 0.0 if it.get("dummy") else 1.0
-            if it.get("logprobs"):
-                old[i, :n] = torch.tensor(it["logprobs"][:n])
-            adv[i] = float(it.get("advantage", 0.0))
-        dev = self.device
-        return {"ids": ids.to(dev), "att": att.to(dev), "pos": pos.to(dev), "tgt": tgt.to(dev),
-                "mask": mask.to(dev), "old": old.to(dev), "adv": adv.to(dev)}
-
-    def _logits(self, model: Any, batch: dict[str, Any]) -> Any:
-        logits = model(input_ids=batch["ids"], attention_mask=batch["att"]).logits  # [B, L, V]
-        idx = batch["pos"].unsqueeze(-1).expand(-1, -1, logits.shape[-1])
+    def _logits(self, model: Any, batch: PaddedBatch) -> Any:
+        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits  # [B, L, V]
+        idx = batch.logit_index.unsqueeze(-1).expand(-1, -1, logits.shape[-1])
         return torch_gather(self.torch, logits, idx)  # [B, T, V]
 
-    def _micro_batches(self, items: list[dict[str, Any]], n_micro: int) -> list[list[dict[str, Any]]]:
-        size = max(1, math.ceil(len(items) / n_micro)) if items else 1
-        return [items[i * size : (i + 1) * size] for i in range(n_micro)]
-
     # -- steps -------------------------------------------------------------------------------
-    def train_step(self, items: list[dict[str, Any]], n_micro: int, norm: float, temperature: float,
+    def train_step(self, batch: TrainBatch, n_micro: int, norm: float, temperature: float,
                    max_tokens: int, sft: bool = False, lr: float | None = None) -> dict[str, float]:
         """One optimizer step over this rank's share of the batch.
 
-        ``norm`` is the global normaliser (sequences in the whole batch across ranks), so the
-        summed micro-batch losses of all ranks give the batch mean; FSDP averages gradients
-        over ranks, hence the ``world`` factor.
+        ``norm`` is the global normaliser (the loss aggregation's unit, sequences or response
+        tokens, counted over the whole mini-batch across ranks), so the summed micro-batch
+        losses of all ranks give the batch mean; FSDP averages gradients over ranks, hence
+        the ``world`` factor.
         """
         torch = self.torch
         from learner.losses import entropy_from_logits, policy_loss, token_logprobs
 
         cfg = self.cfg
-        ent_cfg = cfg.get("entropy", {})
         stats: dict[str, float] = {"tokens": 0.0, "loss": 0.0, "entropy_sum": 0.0, "kl_sum": 0.0,
                                    "clip_sum": 0.0, "ratio_sum": 0.0, "logp_sum": 0.0}
         self.optim.zero_grad(set_to_none=True)
-        mbs = self._micro_batches(items, n_micro)
+        mbs = batch.split(n_micro)
         for k, mb in enumerate(mbs):
             self.model.set_requires_gradient_sync(k == len(mbs) - 1)
-            batch = self._pad(mb)
-            logits = self._logits(self.model, batch)
-            logp = token_logprobs(logits, batch["tgt"], 1.0 if sft else temperature)
-            mask = batch["mask"]
+            padded = mb.pad(self.device)
+            logits = self._logits(self.model, padded)
+            logp = token_logprobs(logits, padded.targets, 1.0 if sft else temperature)
+            mask = padded.mask
             with torch.no_grad():
                 ent = entropy_from_logits(logits.detach(), temperature)
             if sft:
@@ -166,17 +133,12 @@ class LearnerWorker:
                 ref_logp = None
                 if self.ref is not None:
                     with torch.no_grad():
-                        ref_logp = token_logprobs(self._logits(self.ref, batch), batch["tgt"], temperature)
-                entropy = entropy_from_logits(logits, temperature) if ent_cfg.get("method") == "bonus" else None
-                loss_sum, parts = policy_loss(
-                    logp, batch["old"], batch["adv"], mask, algorithm=cfg["algorithm"],
-                    clip_low=cfg["clip_low"], clip_high=cfg["clip_high"], ref_logp=ref_logp,
-                    kl_coef=cfg.get("kl_coef", 0.0), kl_estimator=cfg.get("kl_estimator", "k3"),
-                    entropy=entropy, entropy_method=ent_cfg.get("method", "none"),
-                    entropy_coef=ent_cfg.get("coef", 0.0), kl_cov_ratio=ent_cfg.get("kl_cov_ratio", 0.002),
-                    max_tokens=max_tokens)
+                        ref_logp = token_logprobs(self._logits(self.ref, padded), padded.targets, temperature)
+                entropy = entropy_from_logits(logits, temperature) if cfg.entropy.method == "bonus" else None
+                loss_sum, parts = policy_loss(logp, padded.old_logprobs, padded.advantages, mask, cfg,
+                                              ref_logp=ref_logp, entropy=entropy, max_tokens=max_tokens)
                 if self.ref is None:  # no reference: report the k3 KL to the sampling policy instead
-                    d = (batch["old"] - logp.detach())
+                    d = (padded.old_logprobs - logp.detach())
                     parts["kl_sum"] = float(((torch.exp(d) - d - 1).clamp(min=0) * mask).sum())  # >= 0 but for rounding
             loss = loss_sum * self.world / norm
             loss.backward()
@@ -187,7 +149,7 @@ class LearnerWorker:
             stats["logp_sum"] += float((logp.detach() * mask).sum())
             for key in ("kl_sum", "clip_sum", "ratio_sum"):
                 stats[key] += parts.get(key, 0.0)
-        gn = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg["grad_clip"])
+        gn = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip)
         gn = gn.full_tensor() if hasattr(gn, "full_tensor") else gn
         if lr is not None:  # the driver's schedule (learner.schedule); else the rate of reset_optimizer
             for g in self.optim.param_groups:

@@ -23,21 +23,30 @@ def add_commands(app: Any) -> None:
         import json
         import os
         import time
+        import warnings
         from pathlib import Path
 
         from rich.console import Console
 
-        from learner.config import load_config, parse_overrides
+        from learner.config import ConfigDeprecationWarning, load_config, parse_overrides
 
         err = Console(stderr=True)
-        try:
-            overrides = parse_overrides(set_ or [])
-            if steps is not None:
-                overrides["steps"] = steps
-            cfg = load_config(config, overrides)
-        except (ValueError, FileNotFoundError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from None
+        error: Exception | None = None
+        # Shown to the user: Python hides DeprecationWarnings (here: a renamed config key) outside __main__.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConfigDeprecationWarning)
+            try:
+                overrides = parse_overrides(set_ or [])
+                if steps is not None:
+                    overrides["steps"] = steps
+                cfg = load_config(config, overrides)
+            except (ValueError, FileNotFoundError) as exc:
+                error = exc
+        for w in caught:
+            err.print(f"[yellow]warning:[/yellow] {w.message}")
+        if error is not None:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2)
         if output is None and resume:
             runs = sorted(Path("runs").glob(f"{cfg.name}-*"))
             if not runs:

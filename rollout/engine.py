@@ -1,4 +1,4 @@
-"""The engine protocol, prompt formatting, and the engine factory."""
+"""The engine protocol and prompt formatting (the engines and their registry: :mod:`rollout.engines`)."""
 
 from __future__ import annotations
 
@@ -28,15 +28,3 @@ def format_prompt(tokenizer: Any, prompt: str, chat_template: bool = False, suff
         return list(ids["input_ids"] if isinstance(ids, dict) else ids)
     return tokenizer(prompt + suffix, add_special_tokens=False)["input_ids"]
 
-
-def make_engine(kind: str, model_path: str, **kwargs: Any) -> Engine:
-    """Build the ``vllm`` or ``hf`` engine for ``model_path``."""
-    if kind == "vllm":
-        from rollout.vllm_engine import VLLMEngine
-
-        return VLLMEngine(model_path, **kwargs)
-    if kind == "hf":
-        from rollout.hf_engine import HFEngine
-
-        return HFEngine(model_path, **kwargs)
-    raise ValueError(f"rollout.engine: unknown engine {kind!r} (use 'vllm' or 'hf')")

@@ -3,15 +3,11 @@ import math
 import pytest
 import torch
 
-from learner.advantages import (
-    compute_advantages,
-    dr_grpo_advantages,
-    grpo_advantages,
-    informative_groups,
-    oreal_advantages,
-    rloo_advantages,
-    scale_negatives,
-)
+from learner.advantages import compute_advantages, informative_groups, scale_negatives
+from learner.algorithms.advantages.dr_grpo import dr_grpo_advantages
+from learner.algorithms.advantages.grpo import grpo_advantages
+from learner.algorithms.advantages.oreal import oreal_advantages
+from learner.algorithms.advantages.rloo import rloo_advantages
 
 
 def test_grpo_by_hand():
@@ -48,7 +44,7 @@ def test_oreal_weights():
 def test_dispatch_and_unknown():
     r = torch.tensor([[1.0, 0.0]])
     assert torch.equal(compute_advantages(r, "dr_grpo"), dr_grpo_advantages(r))
-    with pytest.raises(ValueError, match="learner.algorithm"):
+    with pytest.raises(ValueError, match="learner.advantage: unknown 'ppo2'; valid: dr_grpo, grpo, oreal, rloo"):
         compute_advantages(r, "ppo2")
 
 

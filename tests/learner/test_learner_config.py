@@ -11,7 +11,7 @@ EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
 def test_minimal_config_and_shorthands():
     cfg = parse_config({"tasks": {"math/digit_add": 2, "math/digit_parity": 1}})
     assert [(t.id, t.weight) for t in cfg.tasks] == [("math/digit_add", 2.0), ("math/digit_parity", 1.0)]
-    assert cfg.rollout.engine == "vllm" and cfg.learner.algorithm == "grpo"
+    assert cfg.rollout.engine == "vllm" and cfg.learner.advantage == "grpo" and cfg.learner.loss_agg is None
     assert parse_config({"tasks": ["math/gcd"]}).tasks[0].weight == 1.0
 
 
@@ -22,7 +22,17 @@ def test_minimal_config_and_shorthands():
     ({"tasks": ["math/gcd"], "rollout": {"samples_per_prompt": 1}}, "rollout.samples_per_prompt"),
     ({"tasks": ["math/gcd"], "rollout": {"max_tokens": 300, "max_model_len": 256}}, "rollout.max_tokens"),
     ({"tasks": ["math/gcd"], "rewards": {"mode": "service"}}, "rewards.url"),
-    ({"tasks": ["math/gcd"], "learner": {"algorithm": "ppo"}}, "learner.algorithm"),
+    ({"tasks": ["math/gcd"], "learner": {"advantage": "ppo"}}, "learner.advantage"),
+    ({"tasks": ["math/gcd"], "learner": {"loss_agg": "seq_max"}}, "learner.loss_agg"),
+    ({"tasks": ["math/gcd"], "learner": {"algorithm": "grpo", "advantage": "rloo"}}, "learner.algorithm"),
+    ({"tasks": ["math/gcd"], "rollout": {"engine_options": {"vllm": {"kv_cahe_gib": 2}}}},
+     "rollout.engine_options.vllm.kv_cahe_gib"),
+    ({"tasks": ["math/gcd"], "rollout": {"engine_options": {"vllm": {"kv_cache_gib": 0}}}},
+     "rollout.engine_options.vllm.kv_cache_gib"),
+    ({"tasks": ["math/gcd"], "rollout": {"engine": "hf", "engine_options": {"hf": {"kv_cache_gib": 2}}}},
+     "rollout.engine_options.hf.kv_cache_gib"),
+    ({"tasks": ["math/gcd"], "rollout": {"engine_options": {"vllm": {"seed": 3}}}}, "rollout.engine_options.vllm.seed"),
+    ({"tasks": ["math/gcd"], "rollout": {"engine_options": {"kv_cache_gib": 2}}}, "rollout.engine_options.kv_cache_gib"),
     ({"tasks": ["math/gcd"], "learner": {"entropy": {"method": "kl_cov"}}}, "learner.entropy.coef"),
     ({"tasks": ["math/gcd"], "learnr": {}}, "learnr"),
     ({"tasks": [{"id": "math/gcd", "weight": -1}]}, "tasks.0.weight"),
@@ -74,8 +84,11 @@ def test_override_into_a_scalar_names_it(tmp_path):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_are_valid(path):
     from bootcamp.mix import resolve_mix
+    from learner.config import ConfigDeprecationWarning
 
-    cfg = load_config(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigDeprecationWarning)  # examples use the current keys
+        cfg = load_config(path)
     assert resolve_mix([(t.id, t.weight) for t in cfg.tasks])
 
 
@@ -102,3 +115,79 @@ def test_kl_cov_on_policy_warns_that_it_does_little():
         parse_config({**base, "rollout": {"max_staleness": 1}})
         parse_config({"tasks": ["math/gcd"], "learner": {"updates_per_step": 2,
                                                            "entropy": {"method": "kl_cov", "coef": 1.0}}})
+
+
+def test_unknown_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match=r"learner.advantage: unknown 'ppo'; valid: dr_grpo, grpo, oreal, rloo"):
+        parse_config({"tasks": ["math/gcd"], "learner": {"advantage": "ppo"}})
+    with pytest.raises(ValueError, match=r"rollout.engine: unknown 'sglang'; valid: hf, vllm"):
+        parse_config({"tasks": ["math/gcd"], "rollout": {"engine": "sglang"}})
+    with pytest.raises(ValueError, match=r"learner.loss_agg: unknown 'x'; valid: seq_mean_token_mean, "
+                                         r"seq_mean_token_sum, token_mean"):
+        parse_config({"tasks": ["math/gcd"], "learner": {"loss_agg": "x"}})
+
+
+@pytest.mark.parametrize("advantage, loss_agg", [
+    ("grpo", "seq_mean_token_mean"), ("dr_grpo", "seq_mean_token_sum"), ("rloo", "seq_mean_token_mean"),
+    ("oreal", "seq_mean_token_mean"),
+])
+def test_null_loss_agg_is_the_estimators_own(advantage, loss_agg):
+    lc = parse_config({"tasks": ["math/gcd"], "learner": {"advantage": advantage}}).learner
+    assert lc.loss_agg is None and lc.aggregation().name == loss_agg
+    chosen = parse_config({"tasks": ["math/gcd"], "learner": {"advantage": advantage, "loss_agg": "token_mean"}})
+    assert chosen.learner.aggregation().name == "token_mean"
+
+
+def test_deprecated_algorithm_key_is_advantage(tmp_path):
+    with pytest.warns(DeprecationWarning, match="learner.advantage"):
+        cfg = parse_config({"tasks": ["math/gcd"], "learner": {"algorithm": "dr_grpo"}})
+    assert cfg.learner.advantage == "dr_grpo" and cfg.learner.aggregation().name == "seq_mean_token_sum"
+    assert "algorithm" not in dump_config(cfg)  # the run folder records the new key
+
+
+def test_engine_options_per_engine_and_the_old_kv_cache_key():
+    cfg = parse_config({"tasks": ["math/gcd"], "rollout": {"num_actors": 2, "seed": 5, "max_model_len": 64,
+                                                           "engine_options": {"vllm": {"kv_cache_gib": 3}}}})
+    opts = cfg.rollout.engine_config(1)
+    assert (opts.kv_cache_gib, opts.seed, opts.max_model_len, opts.device) == (3, 6, 64, "cpu")
+    assert opts.worker_env() == {"VLLM_CPU_KVCACHE_SPACE": "3"}
+    # switching engines keeps the file valid: another engine's options are checked, not used
+    hf = parse_config({"tasks": ["math/gcd"], "rollout": {"engine": "hf", "num_gpus_per_actor": 1,
+                                                          "engine_options": {"vllm": {"kv_cache_gib": 3}}}})
+    assert hf.rollout.engine_kwargs(0) == {"max_model_len": 256, "seed": 0, "device": "cuda"}
+    assert hf.rollout.engine_config().worker_env() == {}
+    with pytest.warns(DeprecationWarning, match="rollout.engine_options.vllm.kv_cache_gib"):
+        old = parse_config({"tasks": ["math/gcd"], "rollout": {"kv_cache_gib": 2}})
+    assert old.rollout.engine_options == {"vllm": {"kv_cache_gib": 2}}
+
+
+def test_cli_shows_the_deprecation(tmp_path):
+    import subprocess
+    import sys
+
+    job = tmp_path / "old.yaml"
+    job.write_text("tasks: [math/digit_add]\nlearner: {algorithm: grpo, micro_batch: 0}\n")
+    script = Path(sys.executable).parent / "bootcamp"
+    result = subprocess.run([str(script), "train", str(job)], capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path)
+    assert result.returncode == 2
+    assert "learner.algorithm is deprecated" in result.stderr and "learner.micro_batch" in result.stderr
+
+
+def test_a_registered_engine_is_selectable_from_a_config():
+    from rollout.engines import ENGINES, EngineOptions, register_engine
+
+    class NullOptions(EngineOptions):
+        width: int = 1
+
+    @register_engine("null")
+    class NullEngine:
+        Options = NullOptions
+
+    try:
+        cfg = parse_config({"tasks": ["math/gcd"], "rollout": {"engine": "null", "engine_options": {"null": {"width": 3}}}})
+        assert cfg.rollout.engine_config().width == 3
+        with pytest.raises(ValueError, match="rollout.engine_options.null.depth"):
+            parse_config({"tasks": ["math/gcd"], "rollout": {"engine": "null", "engine_options": {"null": {"depth": 3}}}})
+    finally:
+        ENGINES.remove("null")

@@ -81,7 +81,7 @@ class _ProbingTrainer(Trainer):
 def test_hf_engine_rloo_kl_and_resume(tiny_model, tmp_path):
     testing.shared_ray()
     run = tmp_path / "run"
-    over = {"rollout.engine": "hf", "learner.algorithm": "rloo", "learner.kl_coef": 0.05,
+    over = {"rollout.engine": "hf", "learner.advantage": "rloo", "learner.kl_coef": 0.05,
             "learner.entropy": {"method": "kl_cov", "coef": 1.0, "kl_cov_ratio": 0.1},
             "checkpoint.every": 1, "rollout.max_staleness": 1,
             "learner.lr_warmup_steps": 1, "learner.lr_schedule": "linear", "learner.min_lr_ratio": 0.5,

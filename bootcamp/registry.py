@@ -20,6 +20,7 @@ from importlib import metadata
 from typing import Any
 
 from bootcamp.domains import UnknownDomainError, check_domain, domains
+from bootcamp.extension import RegistrationError
 from bootcamp.task import Task
 
 ENTRY_POINT_GROUP = "bootcamp.tasks"
@@ -28,10 +29,6 @@ DOMAIN_ENTRY_POINT_GROUP = "bootcamp.domains"
 DOMAINS = tuple(domains())
 _ID_RE = re.compile(r"^([a-z]+)/([a-z0-9][a-z0-9_.\-]*)$")
 _REQUIRED = ("generate", "prompt", "check", "solve")
-
-
-class RegistrationError(ValueError):
-    """A task could not be registered (bad id, duplicate, missing method, bad params)."""
 
 
 class UnknownTaskError(KeyError):

@@ -11,23 +11,24 @@ an implementation registered with ``rewards.kinds.register_kind``.
 
 from __future__ import annotations
 
-import re
-import threading
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-_KIND_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_kinds_lock = threading.Lock()
+from bootcamp.extension import NameTable
 
 #: kind name -> one-line description; the built-in kinds first.
-_KINDS: dict[str, str] = {
+_BUILTIN_KINDS: dict[str, str] = {
     "rule": "the task's own verifier (Task.verify), run in the sandbox pool",
     "checker": "a rule backed by a domain library (RDKit, pymatgen, sympy): the task's verifier too",
     "model": "a reward model scoring (prompt, response), e.g. a sequence classifier",
     "judge": "an LLM judge comparing the response with the reference over an OpenAI-compatible API",
     "similarity": "embedding similarity of the answer to the reference",
 }
+
+REWARD_KINDS = NameTable("reward kind", "kinds", r"[a-z][a-z0-9_]*",
+                         "lowercase letters, digits and '_', starting with a letter", _BUILTIN_KINDS,
+                         hint=" (a plugin declares one with bootcamp.register_reward_kind)")
 
 
 def register_reward_kind(name: str, description: str) -> str:
@@ -48,22 +49,12 @@ def register_reward_kind(name: str, description: str) -> str:
         ValueError: a bad name, an empty or multi-line description, or the kind already
             declared with another description.
     """
-    if not isinstance(name, str) or not _KIND_RE.match(name):
-        raise ValueError(f"reward kind {name!r}: lowercase letters, digits and '_', starting with a letter")
-    if not isinstance(description, str) or not description.strip() or "\n" in description.strip():
-        raise ValueError(f"reward kind {name!r}: needs a one-line description")
-    description = description.strip()
-    with _kinds_lock:
-        known = _KINDS.get(name)
-        if known is not None and known != description:
-            raise ValueError(f"reward kind {name!r} is already declared ({known!r})")
-        _KINDS[name] = description
-    return name
+    return REWARD_KINDS.declare(name, description)
 
 
 def reward_kinds() -> dict[str, str]:
     """Every declared reward kind with its description, built-ins first."""
-    return dict(_KINDS)
+    return REWARD_KINDS.items()
 
 
 def check_reward_kind(name: str) -> str:
@@ -72,12 +63,7 @@ def check_reward_kind(name: str) -> str:
     Raises:
         ValueError: the kind is not declared; the message lists the valid kinds, sorted.
     """
-    if name not in _KINDS:
-        raise ValueError(
-            f"unknown reward kind {name!r}; valid kinds: {', '.join(sorted(_KINDS))} "
-            "(a plugin declares one with bootcamp.register_reward_kind)"
-        )
-    return name
+    return REWARD_KINDS.check(name)
 
 
 class RewardPart(BaseModel):

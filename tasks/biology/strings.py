@@ -9,6 +9,7 @@ from typing import Any
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import IntegerTask, SetTask
 from tasks.biology._seq import ExactSequenceTask, clean_sequence, random_dna
+from tasks.common.strings import edit_distance
 
 _INT = "Give the answer as an integer in \\boxed{}."
 
@@ -26,17 +27,6 @@ def mutate(rng: random.Random, seq: str, n: int, indels: bool = False) -> str:
         else:
             del s[pos]
     return "".join(s)
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (unit costs)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def longest_common_substring_length(a: str, b: str) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import INTEGER, Sequence
+from tasks.common.strings import edit_distance
 from tasks.logic._common import Op, TableTask, register_table, too_long
 
 
@@ -102,16 +103,6 @@ def lcs(a: str, b: str) -> int:
         for j in range(len(b)):
             dp[i + 1][j + 1] = dp[i][j] + 1 if a[i] == b[j] else max(dp[i][j + 1], dp[i + 1][j])
     return dp[-1][-1]
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def max_disjoint(intervals: list[list[int]]) -> int:

@@ -5,16 +5,16 @@ from importlib import metadata
 import pytest
 
 import bootcamp
-from bootcamp.domains import _DOMAINS, UnknownDomainError, check_domain
+from bootcamp.domains import DOMAIN_NAMES, UnknownDomainError, check_domain
 from bootcamp.registry import RegistrationError, Registry
 
 
 @pytest.fixture
 def restore_domains():
-    saved = dict(_DOMAINS)
+    saved = DOMAIN_NAMES.items()
     yield
-    _DOMAINS.clear()
-    _DOMAINS.update(saved)
+    DOMAIN_NAMES.entries.clear()
+    DOMAIN_NAMES.entries.update(saved)
 
 
 def test_builtin_domains_cover_the_library():
@@ -24,7 +24,7 @@ def test_builtin_domains_cover_the_library():
 
 
 def test_unknown_domain_lists_the_known_ones(add_task_cls):
-    with pytest.raises(RegistrationError, match=r"domain 'astro' is not registered; known: biology, chem"):
+    with pytest.raises(RegistrationError, match=r"unknown domain 'astro'; valid domains: biology, chem"):
         Registry(load_plugins=False).register(add_task_cls, "astro/orbit")
     with pytest.raises(UnknownDomainError, match="register_domain"):
         check_domain("astro")
@@ -41,7 +41,7 @@ def test_a_plugin_adds_a_domain_and_registers_in_it(add_task_cls, restore_domain
 
 @pytest.mark.parametrize("name, description, message", [
     ("Astro", "x", "lowercase letters"), ("astro-1", "x", "lowercase letters"), ("astro", " ", "description"),
-    ("chem", "Something else", "already registered"),
+    ("chem", "Something else", "already declared"), ("astro", "two\nlines", "one-line"),
 ])
 def test_bad_domains_are_refused(name, description, message, restore_domains):
     with pytest.raises(ValueError, match=message):

@@ -18,7 +18,8 @@ from tasks.biology.phylogenetics import clades, fitch_score, parse_newick, upgma
 from tasks.biology.proteins import AVERAGE, isoelectric_point, net_charge
 from tasks.biology.restriction import fragments, sites
 from tasks.biology.sequences import tm_nearest_neighbour
-from tasks.biology.strings import edit_distance, longest_common_substring_length, motif_positions
+from tasks.biology.strings import longest_common_substring_length, motif_positions
+from tasks.common.strings import edit_distance
 
 
 def _registry(domain: str) -> Registry:

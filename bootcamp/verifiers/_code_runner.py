@@ -1,7 +1,8 @@
 """Child side of the code sandbox: run one candidate module against test inputs.
 
 Started by ``bootcamp.verifiers.code_exec`` as ``python -I -S _code_runner.py``
-in a fresh session with an empty working directory. It reads a JSON payload
+under bubblewrap (see ``sandbox.py``; or, only when the operator allows it, as a
+plain subprocess in a fresh session) with an empty working directory. It reads a JSON payload
 (source, function, test argument lists, limits) from stdin, locks itself down
 (drops root, resource limits, stdout moved to stderr, an audit hook that
 blocks processes, sockets, signals and writes outside the working directory)
@@ -185,7 +186,16 @@ def main() -> None:
     os.dup2(devnull, 0)
     os.close(devnull)
     os.chdir(workdir)
+
+    def emit_raw(record: dict) -> None:
+        data = (json.dumps(record) + "\n").encode()
+        while data:
+            data = data[os.write(out_fd, data):]
+
     _drop_root(workdir, payload.get("preload") or [])
+    if payload.get("sandboxed") and (os.getuid() == 0 or os.geteuid() == 0 or os.getgid() == 0):
+        emit_raw({"fatal": "sandbox", "detail": "the sandbox could not drop to an unprivileged user"})
+        return
     _limits(float(payload["timeout_s"]), int(payload["memory_mb"]), int(payload["max_file_bytes"]))
     for name in list(sys.modules):
         if name.split(".")[0] in _BLOCKED_MODULES:

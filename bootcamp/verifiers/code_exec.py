@@ -1,19 +1,32 @@
-"""Run untrusted Python against hidden tests in a locked-down subprocess.
+"""Run untrusted Python against hidden tests in a sandbox (bubblewrap; see ``sandbox.py``).
 
-One call of :func:`run_python` costs one fresh ``python -I -S`` process (about
-40 ms). Cheap checks come first and need no process: a length cap, ``ast.parse``
-and the required function defined at top level, so garbage answers are
-rejected in microseconds.
+One call of :func:`run_python` costs one fresh ``python -I -S`` process under
+``bwrap`` (about 65 ms on a loaded 2-core machine). Cheap checks come first and need no process: a length
+cap, ``ast.parse`` and the required function defined at top level, so garbage
+answers are rejected in microseconds.
 
-The child (``_code_runner.py``) runs in a new session (killed as a group on
-timeout) in an empty temporary directory with a minimal environment. Before
-the candidate's code runs it drops root (to ``nobody``) when started as root,
-sets RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC and RLIMIT_CORE=0, and
-installs an audit hook that blocks sockets, subprocesses, ``os.system``,
-``os.exec*``, ``os.fork``, signals to other processes, ctypes, and writes
-outside the temporary directory. Audit hooks are a guard rail, not a security
-boundary: for adversarial workloads run the service itself in a container as
-an unprivileged user too.
+Isolation is the kernel's: the child (``_code_runner.py``) runs under
+``bwrap`` with its own pid, network, mount, IPC and UTS namespaces, no network,
+a read-only view of only the interpreter and ``/usr``, a private tmpfs working
+directory, an empty environment, as uid ``nobody`` with no capabilities, and
+rlimits (address space, CPU, file size, no new processes, no core files). At
+the deadline the whole sandbox is killed (its pid-1 process takes the
+namespace with it) and reaped. The runner's audit hook (no sockets, processes,
+signals, writes outside the work dir) is a second layer only: it can be
+switched off from inside and nothing relies on it.
+
+Fail closed: when bwrap does not work here, the verdict is ``verifier_error``
+and no code runs, unless ``BOOTCAMP_UNSAFE_SANDBOX=1`` (then the old plain
+subprocess path runs: new session, drop to nobody when root, rlimits, hook).
+
+Verdict integrity: failures that are not the candidate's doing (the sandbox
+did not start, a signal from outside, the runner could not lock itself down)
+give reason ``verifier_error`` (never cached, never ``wrong``); a candidate's
+own exception or crash is ``error`` (scored ``wrong``).
+
+Timing: the runner reports when the candidate's code starts; ``timeout_s``
+counts from then (start-up gets ``START_TIMEOUT_S`` of its own), plus
+``DEADLINE_GRACE_S`` for pipes and scheduling.
 
 Expected outputs never enter the child: it streams each call's (JSON-plain)
 result back and this process compares, so a candidate cannot read the answers
@@ -39,15 +52,18 @@ from typing import Any
 
 from bootcamp.extract import MAX_SCAN_CHARS, extract_answer, strip_thinking
 from bootcamp.types import Score, invalid
+from bootcamp.verifiers import sandbox
 
 #: Answers longer than this are rejected before any process starts.
 MAX_SOURCE_CHARS = 20_000
 #: Bytes the candidate may write to files inside its temporary directory.
 MAX_FILE_BYTES = 1 << 20
 #: Reasons an :class:`ExecResult` may carry.
-EXEC_REASONS = ("ok", "wrong", "timeout", "error", "invalid_answer", "memory")
+EXEC_REASONS = ("ok", "wrong", "timeout", "error", "invalid_answer", "memory", "verifier_error")
 #: Seconds the child may take to start (interpreter, imports) before the candidate's clock starts.
 START_TIMEOUT_S = 10.0
+#: Slack on top of ``timeout_s`` for the result pipe and scheduling on a loaded machine.
+DEADLINE_GRACE_S = 0.25
 #: Absolute and relative tolerance for float results.
 FLOAT_TOL = 1e-6
 
@@ -121,20 +137,9 @@ def same_value(got: Any, expected: Any, tol: float = FLOAT_TOL) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the whole session: children it may have made too
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.kill()
-    except ProcessLookupError:
-        pass
-
-
 def _communicate(
     proc: subprocess.Popen, data: bytes, timeout_s: float, start_s: float, cap: int
-) -> tuple[bytes, bytes, str]:
+) -> tuple[bytes, bytes, str, bool]:
     """Feed stdin and read both pipes until EOF, the deadline, or a pipe over ``cap``.
 
     The child's first stdout line says it is ready to run the candidate; the
@@ -176,7 +181,7 @@ def _communicate(
                 key.data.extend(chunk)
                 if not ready and key.data is out and b"\n" in out:
                     ready = True
-                    deadline = time.monotonic() + timeout_s
+                    deadline = time.monotonic() + timeout_s + DEADLINE_GRACE_S
                 if len(key.data) > cap:
                     stop = "output"
                     break
@@ -184,7 +189,7 @@ def _communicate(
                 break
     finally:
         sel.close()
-    return bytes(out), bytes(err), stop
+    return bytes(out), bytes(err), stop, ready
 
 
 def _env(workdir: str) -> dict[str, str]:
@@ -220,9 +225,13 @@ def run_python(
         return ExecResult(0, total, "invalid_answer", why)
     if not total:
         return ExecResult(0, 0, "error", "no tests")
-    workdir = tempfile.mkdtemp(prefix="bootcamp-code-")
+    how = sandbox.mode()
+    if how is None:
+        return ExecResult(0, total, "verifier_error", sandbox.unavailable_detail())
+    boxed = how == "bwrap"
+    workdir = sandbox.WORKDIR if boxed else tempfile.mkdtemp(prefix="bootcamp-code-")
     try:
-        if os.getuid() == 0:
+        if not boxed and os.getuid() == 0:
             os.chown(workdir, _NOBODY, _NOBODY)  # the child runs as nobody and writes only here
         payload = json.dumps({
             "source": source,
@@ -233,46 +242,64 @@ def run_python(
             "timeout_s": timeout_s,
             "memory_mb": memory_mb,
             "max_file_bytes": MAX_FILE_BYTES,
+            "sandboxed": boxed,
         }).encode()
+        if boxed:
+            runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_RUNNER)}"
+            cmd = sandbox.argv([sandbox.interpreter(), "-I", "-S", "-B", runner], runner=_RUNNER)
+            env, cwd = sandbox.host_env(), "/"
+        else:
+            cmd, env, cwd = [sys.executable, "-I", "-S", "-B", _RUNNER], _env(workdir), workdir
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-B", _RUNNER],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=workdir, env=_env(workdir), start_new_session=True, close_fds=True,
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=cwd, env=env, start_new_session=True, close_fds=True,
             )
         except OSError as exc:
-            return ExecResult(0, total, "error", f"cannot start the sandbox: {exc}")
+            return ExecResult(0, total, "verifier_error", f"cannot start the sandbox: {exc}")
         try:
-            out, err, stop = _communicate(proc, payload, timeout_s, START_TIMEOUT_S, max_output_bytes)
+            out, err, stop, ready = _communicate(proc, payload, timeout_s, START_TIMEOUT_S, max_output_bytes)
         finally:
-            _kill(proc)
+            sandbox.kill(proc)
             proc.wait()
             for pipe in (proc.stdin, proc.stdout, proc.stderr):
                 if pipe and not pipe.closed:
                     pipe.close()
         result = _score(out, tests)
         result.stderr = err[-4096:].decode("utf-8", "replace")
+        sig = sandbox.exit_signal(proc.returncode, boxed)
         if stop == "timeout":
             result.reason, result.detail = "timeout", f"over {timeout_s:g} s"
         elif stop == "start":
             result.reason, result.detail = "timeout", f"the sandbox did not start within {START_TIMEOUT_S:g} s"
+        elif not ready:
+            tail = result.stderr.strip().splitlines()[-1:] or [f"status {proc.returncode}"]
+            result.reason, result.detail = "verifier_error", f"the sandbox failed to start: {tail[0][:200]}"
         elif stop == "output":
             result.reason, result.detail = "error", f"output over {max_output_bytes} bytes"
-        elif result.reason == "error" and not result.detail and proc.returncode in (-signal.SIGKILL, -signal.SIGXCPU):
+        elif result.reason == "verifier_error":
+            pass  # the runner could not lock itself down
+        elif result.reason == "error" and not result.detail and sig in (signal.SIGKILL, signal.SIGXCPU):
             result.reason, result.detail = "timeout", "CPU time limit"
+        elif result.reason == "error" and not result.detail and sig is not None and sig not in sandbox.SELF_SIGNALS:
+            result.reason = "verifier_error"
+            result.detail = f"the sandbox was killed by signal {sig} from outside"
+        elif result.reason == "error" and not result.detail and sig is not None:
+            result.detail = f"crashed with signal {sig}"
         elif result.reason == "error" and not result.detail:
             result.detail = f"exited with status {proc.returncode} before finishing"
         result.seconds = time.monotonic() - start
         return result
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not boxed:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _score(out: bytes, tests: list[dict]) -> ExecResult:
     """Compare the child's result lines with the expected outputs."""
     total = len(tests)
     seen: dict[int, dict] = {}
-    done = False
+    done = ready = False
     for line in out.splitlines():
         try:
             rec = json.loads(line)
@@ -280,8 +307,12 @@ def _score(out: bytes, tests: list[dict]) -> ExecResult:
             continue
         if not isinstance(rec, dict):
             continue
+        if "ready" in rec:
+            ready = True
         if "fatal" in rec:
-            reason = "memory" if rec.get("fatal") == "memory" else "error"
+            kind = rec.get("fatal")
+            # Only the runner, before the candidate starts, may report a sandbox failure.
+            reason = "memory" if kind == "memory" else "verifier_error" if kind == "sandbox" and not ready else "error"
             return ExecResult(0, total, reason, str(rec.get("detail", ""))[:300])
         i = rec.get("i")
         if isinstance(i, int) and 0 <= i < total and i not in seen:
@@ -333,6 +364,8 @@ def check_code(
     value = res.passed / res.total if partial and res.total else 0.0
     if res.reason == "timeout":
         return Score(value, "timeout", res.detail)
+    if res.reason == "verifier_error":
+        return Score(0.0, "verifier_error", res.detail)
     detail = res.reason if not res.detail else f"{res.reason}: {res.detail}"
     return Score(value, "wrong", detail)
 

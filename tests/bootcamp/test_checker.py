@@ -104,3 +104,35 @@ def test_time_factor_scales_budgets(add_task_cls, monkeypatch):
 
     monkeypatch.setenv("BOOTCAMP_CHECK_TIME_FACTOR", "4")
     assert check_task(Slowish(), seeds=2).passed
+
+
+def test_hostile_side_effects_are_reported(add_task_cls, tmp_path):
+    class Evals(add_task_cls):
+        def check(self, answer, identity):
+            if "__import__" in answer:
+                try:
+                    eval(answer)  # noqa: S307 - the bug this test catches
+                except Exception:
+                    pass
+            return super().check(answer, identity)
+
+    class Spawns(add_task_cls):
+        def check(self, answer, identity):
+            if answer in ("9**9**9", "10**10**10", "Xx9Yy8"):
+                import subprocess
+
+                subprocess.Popen(["sleep", "30"])
+            return super().check(answer, identity)
+
+    class Touches(add_task_cls):
+        def check(self, answer, identity):
+            if answer == "Xx9Yy8":
+                open("pwned.txt", "w").close()
+            return super().check(answer, identity)
+
+    assert check_task(Evals(), seeds=2).passed  # `echo pwned` leaves nothing behind
+    report = check_task(Spawns(), seeds=2)
+    assert any("process" in f for f in report.failures), report.failures
+    report = check_task(Touches(), seeds=2)
+    assert any("created files" in f for f in report.failures), report.failures
+    assert check_task(add_task_cls(), seeds=2).passed

@@ -53,3 +53,18 @@ def test_countdown_scores_reference_and_rejects_a_changed_expression(reg):
 def test_unknown_dataset():
     with pytest.raises(ValueError, match="unknown reasoning-gym"):
         register_datasets(["no_such_dataset"], registry=Registry(load_plugins=False))
+
+
+@pytest.mark.parametrize("name", ["countdown", "puzzle24", "polynomial_multiplication"])
+def test_sandboxed_scoring_matches_in_process(name):
+    from bootcamp.compat.reasoning_gym import EVALUATING_DATASETS, _score_in_process, score_sandboxed
+    from bootcamp.verifiers import sandbox
+
+    if not sandbox.available()[0]:
+        pytest.skip("bwrap unavailable")
+    assert name in EVALUATING_DATASETS
+    ident = {"dataset": name, "seed": 1, "size": 100, "index": 3}
+    ds = rg.create_dataset(name, size=100, seed=1)
+    answer = str(ds[3]["answer"])
+    for a in (answer, answer + "1"):
+        assert float(score_sandboxed(ident, a)) == pytest.approx(float(_score_in_process(ident, a)))

@@ -30,6 +30,8 @@ class Task:
 
     id: ClassVar[str] = ""
     version: ClassVar[int] = 1
+    #: Bumped when the verifier's verdicts change (None: follows ``version``); part of the reward cache key.
+    verifier_version: ClassVar[int | None] = None
     description: ClassVar[str] = ""
     #: Difficulty and family parameters with their defaults.
     default_params: ClassVar[dict[str, Any]] = {}

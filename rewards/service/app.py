@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import bootcamp
 from bootcamp.export import parse_label
 from bootcamp.registry import REGISTRY, Registry, UnknownTaskError
-from bootcamp.types import Problem, Verdict
+from bootcamp.types import Verdict
+from rewards.service.limits import AuthThrottle, Busy, Guard, HeavyWork, RedisLink, RequestLimiter
 from rewards.service.schemas import (
     BatchRequest,
     BatchResponse,
@@ -27,7 +31,7 @@ from rewards.service.schemas import (
     RewardResponse,
     VerifyRequest,
 )
-from rewards.service.security import BodySizeLimit, RateLimiter, key_id, match_api_key
+from rewards.service.security import BodySizeLimit
 from rewards.service.settings import Settings
 from rewards.service.state import ServiceState
 
@@ -54,34 +58,48 @@ def create_app(
     settings = settings or Settings()
     state = ServiceState(settings, backends=backends, registry=registry if registry is not None else REGISTRY)
 
+    link = RedisLink(settings.redis_url, settings.redis_timeout_s, settings.redis_retry_s) if settings.redis_url else None
+    heavy = HeavyWork(settings.problems_concurrency, settings.problems_queue)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_pool:
             await asyncio.to_thread(state.ensure)
         yield
+        heavy.close()
+        if link is not None:
+            await link.close()
         await state.aclose()
 
+    protect = settings.protect_docs
     app = FastAPI(title="bootcamp reward service", version=bootcamp.__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None if protect else "/docs",
+                  openapi_url=None if protect else "/openapi.json", redoc_url=None if protect else "/redoc")
     app.state.bootcamp = state
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+    open_paths = {"/healthz"} | (set() if protect else {"/metrics", "/docs", "/docs/oauth2-redirect", "/redoc",
+                                                           "/openapi.json"})
+    app.add_middleware(Guard, keys=list(settings.api_keys),
+                       limiter=RequestLimiter(settings.rate_limit_per_s, settings.rate_limit_burst, link),
+                       throttle=AuthThrottle(settings.auth_fail_limit, settings.auth_fail_window_s,
+                                             settings.auth_block_s, link),
+                       open_paths=frozenset(open_paths))
+    state.metrics.limiter_errors.set_function(lambda: float(link.errors if link is not None else 0))
     _install_handlers(app, state)
+    cap = settings.max_id_chars
 
-    async def guard(request: Request) -> str:
-        client = request.client.host if request.client else "unknown"
-        if settings.api_keys:
-            key = match_api_key(request.headers.get("authorization"), settings.api_keys)
-            if key is None:
-                raise HTTPException(401, "missing or invalid API key", headers={"WWW-Authenticate": "Bearer"})
-            client = "key:" + key_id(key)
-        ok, wait = limiter.allow(client)
-        if not ok:
-            raise HTTPException(429, f"rate limit exceeded; retry in {wait:.2f}s",
-                                headers={"Retry-After": str(max(1, int(wait + 0.999)))})
-        return client
+    def check_id(what: str, value: str | None) -> None:
+        if value is not None and len(value) > cap:
+            raise HTTPException(422, f"{what}: over {cap} characters")
 
-    secured = [Depends(guard)]
+    if protect:
+        @app.get("/openapi.json", include_in_schema=False)
+        async def openapi() -> JSONResponse:
+            return JSONResponse(app.openapi())
+
+        @app.get("/docs", include_in_schema=False)
+        async def docs() -> HTMLResponse:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title + " - docs")
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, Any]:
@@ -95,9 +113,11 @@ def create_app(
         """Prometheus metrics of this replica."""
         return Response(state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    @app.get("/v1/tasks", tags=["tasks"], dependencies=secured)
+    @app.get("/v1/tasks", tags=["tasks"])
     async def list_tasks(domain: str | None = None, pattern: str | None = None) -> list[dict[str, Any]]:
         """Every registered task (filter by `domain` or a glob `pattern`)."""
+        check_id("domain", domain)
+        check_id("pattern", pattern)
         infos = await state.task_infos()
         if domain:
             infos = [i for i in infos if i["domain"] == domain]
@@ -107,57 +127,75 @@ def create_app(
             infos = [i for i in infos if fnmatch.fnmatchcase(i["id"], pattern)]
         return infos
 
-    @app.get("/v1/tasks/{task_id:path}", tags=["tasks"], dependencies=secured)
+    @app.get("/v1/tasks/{task_id:path}", tags=["tasks"])
     async def get_task(task_id: str) -> dict[str, Any]:
         """One task's description, version, params and reward spec."""
+        check_id("task id", task_id)
         task = state.registry.get(task_id)
         info = task.info()
         info["reward_spec"] = task.reward.model_dump()
         return info
 
-    @app.post("/v1/problems", tags=["tasks"], dependencies=secured)
-    async def problems(req: ProblemsRequest) -> ProblemsResponse:
-        """`n` problems of a task, seeds `seed .. seed + n - 1`."""
+    @app.post("/v1/problems", tags=["tasks"], response_model=ProblemsResponse)
+    async def problems(req: ProblemsRequest) -> Response:
+        """`n` problems of a task, seeds `seed .. seed + n - 1` (generated off the event loop)."""
+        check_id("task", req.task)
         if req.n > settings.max_problems:
             raise HTTPException(413, f"n={req.n} is over the cap of {settings.max_problems} problems a request")
         task = state.registry.get(req.task)
 
-        def make() -> list[Problem]:
-            return [task.problem(req.seed + k, with_answer=req.with_answer) for k in range(req.n)]
+        def make() -> bytes:  # generation and serialisation both stay off the event loop
+            probs = [task.problem(req.seed + k, with_answer=req.with_answer) for k in range(req.n)]
+            return ProblemsResponse(problems=probs).model_dump_json().encode()
 
-        return ProblemsResponse(problems=await asyncio.to_thread(make))
+        try:
+            return Response(await heavy.run(make), media_type="application/json")
+        except Busy as exc:
+            state.metrics.heavy_busy.inc()
+            raise HTTPException(429, str(exc), headers={"Retry-After": "1"}) from None
 
-    @app.post("/v1/verify", tags=["rewards"], dependencies=secured)
+    @app.post("/v1/verify", tags=["rewards"])
     async def verify(req: VerifyRequest) -> Verdict:
         """Score one response."""
+        check_id("task", req.task)
         return (await state.score([(req.task, req.identity, req.response)]))[0]
 
-    @app.post("/v1/verify/batch", tags=["rewards"], dependencies=secured)
-    async def verify_batch(req: BatchRequest) -> BatchResponse:
+    @app.post("/v1/verify/batch", tags=["rewards"], openapi_extra=_body_schema(BatchRequest))
+    async def verify_batch(request: Request) -> BatchResponse:
         """Score many responses; verdicts come back in order."""
-        _check_batch(len(req.items), settings)
+        req = await _parse_body(request, BatchRequest, settings, "items")
+        for i, it in enumerate(req.items):
+            check_id(f"items[{i}].task", it.task)
         items = [(it.task, it.identity, it.response) for it in req.items]
         return BatchResponse(verdicts=await state.score(items))
 
-    @app.post("/get_reward", tags=["rewards"], dependencies=secured)
-    async def get_reward(req: RewardRequest) -> RewardResponse:
+    @app.post("/get_reward", tags=["rewards"], openapi_extra=_body_schema(RewardRequest))
+    async def get_reward(request: Request) -> RewardResponse:
         """OpenRLHF remote reward model: `query` (prompt + response), `prompts`, `labels`."""
+        req = await _parse_body(request, RewardRequest, settings, "query")
         n = len(req.query)
-        _check_batch(n, settings)
         labels = req.labels or []
         if len(labels) != n:
             raise HTTPException(422, f"labels: need one label per query ({n}), got {len(labels)}")
         if req.prompts is not None and len(req.prompts) != n:
             raise HTTPException(422, f"prompts: need one prompt per query ({n}), got {len(req.prompts)}")
-        items = []
-        for i, (query, label) in enumerate(zip(req.query, labels, strict=False)):
-            try:
-                task_id, identity = parse_label(label)
-            except ValueError as exc:
-                raise HTTPException(422, f"labels[{i}]: {exc}") from None
-            prompt = req.prompts[i] if req.prompts is not None else ""
-            response = query[len(prompt):] if prompt and query.startswith(prompt) else query
-            items.append((task_id, identity, response))
+
+        def build() -> list[tuple[str, dict[str, Any], str]]:  # labels are JSON: parse them off the loop
+            items = []
+            for i, (query, label) in enumerate(zip(req.query, labels, strict=False)):
+                if len(label) > settings.max_label_chars:
+                    raise HTTPException(422, f"labels[{i}]: over {settings.max_label_chars} characters")
+                try:
+                    task_id, identity = parse_label(label)
+                except (ValueError, RecursionError) as exc:
+                    raise HTTPException(422, f"labels[{i}]: {_clip(str(exc), 200)}") from None
+                check_id(f"labels[{i}]: task id", task_id)
+                prompt = req.prompts[i] if req.prompts is not None else ""
+                response = query[len(prompt):] if prompt and query.startswith(prompt) else query
+                items.append((task_id, identity, response))
+            return items
+
+        items = await asyncio.to_thread(build)
         verdicts = await state.score(items)
         rewards = [v.score for v in verdicts]
         return RewardResponse(
@@ -188,10 +226,52 @@ def _check_batch(n: int, settings: Settings) -> None:
         raise HTTPException(413, f"batch of {n} items is over the cap of {settings.max_batch}; split it")
 
 
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+async def _parse_body(request: Request, model: type[BaseModel], settings: Settings, batch_field: str) -> Any:
+    """The body as ``model``, parsed in a thread; the batch size is checked before validation.
+
+    A big batch costs seconds to validate: it must neither block the event loop nor be
+    validated at all when it is over ``max_batch``.
+    """
+    body = await request.body()
+
+    def parse() -> Any:
+        try:
+            obj = json.loads(body)
+        except (ValueError, RecursionError):
+            raise RequestValidationError([{"loc": ("body",), "type": "json_invalid",
+                                           "msg": "request body is not valid JSON (or nested too deeply)"}]) from None
+        items = obj.get(batch_field) if isinstance(obj, dict) else None
+        if isinstance(items, list):
+            _check_batch(len(items), settings)
+        try:
+            return model.model_validate(obj)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False, include_context=False)
+            raise RequestValidationError([{**e, "loc": ("body", *e.get("loc", ()))} for e in errors]) from None
+        except RecursionError:
+            raise RequestValidationError([{"loc": ("body",), "type": "too_deep",
+                                           "msg": "request body is nested too deeply"}]) from None
+
+    return await asyncio.to_thread(parse)
+
+
+def _clip(text: str, n: int = 80) -> str:
+    """At most ``n`` characters of ``text``: hostile input is never echoed whole."""
+    return text if len(text) <= n else text[:n] + f"... ({len(text)} chars)"
+
+
 def _install_handlers(app: FastAPI, state: ServiceState) -> None:
     @app.exception_handler(UnknownTaskError)
     async def unknown_task(request: Request, exc: UnknownTaskError) -> JSONResponse:
-        return JSONResponse({"detail": _safe(str(exc)), "suggestions": exc.suggestions}, status_code=404)
+        hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        detail = f"unknown task {_clip(str(exc.task_id))!r}{hint}"
+        return JSONResponse({"detail": _safe(detail), "suggestions": exc.suggestions}, status_code=404)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -208,7 +288,8 @@ def _install_handlers(app: FastAPI, state: ServiceState) -> None:
         status, detail = exc.status_code, exc.detail
         if status == 400 and "parsing the body" in str(detail):
             status, detail = 422, "request body is not valid JSON (or nested too deeply)"  # a malformed body
-        body = {"detail": _safe(detail) if isinstance(detail, str) else detail, "message": _safe(str(detail)[:500])}
+        text = _safe(_clip(str(detail), 500))
+        body = {"detail": text if isinstance(detail, str) else detail, "message": text}
         return JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RecursionError)

@@ -13,17 +13,45 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-KEY_PREFIX = "bootcamp:verdict:v1:"
+KEY_PREFIX = "bootcamp:verdict:v2:"
 
 
-def cache_key(task_id: str, version: int, spec: str, identity: Any, response: str) -> str:
-    """A stable hash of everything a verdict depends on."""
+def cache_key(task_id: str, version: int, spec: str, identity: Any, response: str,
+              verifier_version: Any = None, namespace: str = "") -> str:
+    """A stable hash of everything a verdict depends on.
+
+    ``verifier_version`` (a task's ``verifier_version``, default its ``version``) and the
+    service-wide ``namespace`` are part of the key, so a fixed verifier never serves old verdicts.
+    """
     h = hashlib.sha256()
-    for piece in (task_id, str(version), spec, json.dumps(identity, sort_keys=True, separators=(",", ":"))):
+    vv = "" if verifier_version is None else str(verifier_version)
+    for piece in (namespace, task_id, str(version), vv, spec,
+                  json.dumps(identity, sort_keys=True, separators=(",", ":"))):
         h.update(piece.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     h.update(response.encode("utf-8", "surrogatepass"))
     return KEY_PREFIX + h.hexdigest()
+
+
+def cacheable(verdict: Any, failures: tuple[str, ...]) -> bool:
+    """Whether a verdict was reached by the verifiers on their own (no part timed out or failed)."""
+    if verdict.reason in failures or verdict.reason == "too_long":
+        return False
+    return all(p.reason not in failures for p in verdict.parts)
+
+
+def async_redis(url: str, timeout_s: float) -> Any:
+    """An async Redis client that fails fast: no client-side retries, short timeouts."""
+    import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    # No client-side retries: a dead Redis must cost one short timeout, not seconds.
+    return aioredis.Redis.from_url(
+        url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 0), retry_on_timeout=False, decode_responses=True,
+        health_check_interval=0,
+    )
 
 
 class MemoryCache:
@@ -87,16 +115,7 @@ class RedisCache:
 
     def _redis(self) -> Any:
         if self._client is None:
-            import redis.asyncio as aioredis
-            from redis.asyncio.retry import Retry
-            from redis.backoff import NoBackoff
-
-            # No client-side retries: a dead Redis must cost one short timeout, not seconds.
-            self._client = aioredis.Redis.from_url(
-                self.url, socket_timeout=self.timeout_s, socket_connect_timeout=self.timeout_s,
-                retry=Retry(NoBackoff(), 0), retry_on_timeout=False, decode_responses=True,
-                health_check_interval=0,
-            )
+            self._client = async_redis(self.url, self.timeout_s)
         return self._client
 
     @property

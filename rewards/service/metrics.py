@@ -29,6 +29,11 @@ class Metrics:
         self.cache_up = Gauge("bootcamp_cache_up", "1 while the cache backend is reachable.", registry=r)
         self.pool_restarts = Gauge("bootcamp_pool_restarts", "Verifier processes killed and replaced.", registry=r)
         self.pool_timeouts = Gauge("bootcamp_pool_timeouts", "Verdicts that hit the hard timeout.", registry=r)
+        self.limiter_errors = Gauge("bootcamp_limiter_errors",
+                                    "Redis failures of the shared limiter (it fell back to per-worker limits).",
+                                    registry=r)
+        self.heavy_busy = Counter("bootcamp_heavy_refused", "Heavy requests refused (429) because too many ran.",
+                                  registry=r)
         self.pool_crashes = Gauge("bootcamp_pool_crashes", "Verifier processes that died mid-verdict.", registry=r)
 
     def bind(self, pool_stats: Callable[[], dict], cache_errors: Callable[[], float],

@@ -10,7 +10,7 @@ from typing import Any
 from bootcamp.registry import Registry
 from bootcamp.types import Verdict
 from rewards.router import FAILURES, Router
-from rewards.service.cache import MemoryCache, RedisCache, cache_key
+from rewards.service.cache import MemoryCache, RedisCache, cache_key, cacheable
 from rewards.service.metrics import Metrics
 from rewards.service.settings import Settings
 
@@ -39,6 +39,11 @@ def _utf8_safe(v: Verdict) -> Verdict:
     if answer is v.answer and detail is v.detail:
         return v
     return v.model_copy(update={"answer": answer, "detail": detail})
+
+
+def verifier_version(task: Any) -> Any:
+    """A task's ``verifier_version`` (bump it when a verifier is fixed), default its ``version``."""
+    return getattr(task, "verifier_version", None) or task.version
 
 
 class ServiceState:
@@ -110,7 +115,8 @@ class ServiceState:
             if len(response) > cap:
                 out[i] = Verdict.failed("too_long", f"response over {cap} characters")
             else:
-                keys[i] = cache_key(task_id, task.version, task.reward.describe(), identity, response)
+                keys[i] = cache_key(task_id, task.version, task.reward.describe(), identity, response,
+                                    verifier_version(task), self.settings.cache_namespace)
         lookup = [i for i, k in enumerate(keys) if k is not None]
         cached = await self.cache.get_many([keys[i] for i in lookup])  # type: ignore[misc]
         first: dict[str, int] = {}  # one computation per distinct key (GRPO groups repeat responses)
@@ -118,10 +124,12 @@ class ServiceState:
         for i, hit in zip(lookup, cached, strict=False):
             if hit is not None:
                 try:
-                    out[i] = Verdict.model_validate_json(hit)
-                    continue
+                    v = Verdict.model_validate_json(hit)
                 except ValueError:
-                    pass
+                    v = None
+                if v is not None and cacheable(v, FAILURES):  # never serve a stored failure
+                    out[i] = v
+                    continue
             if keys[i] in first:
                 dupes.append(i)
             else:
@@ -136,7 +144,9 @@ class ServiceState:
                 out[i] = v = _utf8_safe(v)
                 for p in v.parts:
                     self.metrics.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
-                if v.reason not in FAILURES:  # a timeout may pass next time: do not remember it
+                # Only verdicts the verifiers reached on their own: a timeout, a killed or crashed
+                # process or a failed part (even inside an otherwise fine verdict) may pass next time.
+                if cacheable(v, FAILURES):
                     fresh[keys[i]] = v.model_dump_json()  # type: ignore[index]
             await self.cache.set_many(fresh)
         for i in dupes:

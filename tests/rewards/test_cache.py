@@ -26,6 +26,24 @@ def test_cache_key_depends_on_everything() -> None:
               cache_key("generic/x", 1, "cascade(rule, judge)", {"a": 1, "b": 2}, "r"),
               cache_key("generic/x", 1, "rule", {"a": 1, "b": 3}, "r"), cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r ")}
     assert base not in others and len(others) == 5
+    assert base == cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", None, "")
+    bumped = {cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", 2),  # a fixed verifier
+              cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", None, "ns2")}  # a new namespace
+    assert base not in bumped and len(bumped) == 2
+
+
+def test_only_verdicts_reached_on_their_own_are_cacheable() -> None:
+    from bootcamp.types import Part, Verdict
+    from rewards.items import FAILURES
+    from rewards.service.cache import cacheable
+
+    assert cacheable(Verdict(score=1.0, correct=True), FAILURES)
+    assert cacheable(Verdict.failed("wrong"), FAILURES)
+    for reason in ("timeout", "verifier_error", "too_long"):
+        assert not cacheable(Verdict.failed(reason), FAILURES)
+    mixed = Verdict(score=1.0, correct=True, parts=[Part(name="rule", score=1.0),
+                                                      Part(name="judge", kind="judge", reason="verifier_error")])
+    assert not cacheable(mixed, FAILURES)
 
 
 def test_memory_cache_is_a_bounded_lru() -> None:

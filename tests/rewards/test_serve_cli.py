@@ -22,8 +22,9 @@ def test_serve_help_lists_the_options() -> None:
     out = subprocess.run([sys.executable, "-c", CLI, "serve", "--help"],
                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert out.returncode == 0, out.stderr
-    for opt in ("--host", "--port", "--redis-url", "--workers", "--api-key"):
+    for opt in ("--host", "--port", "--redis-url", "--workers", "--api-key-file", "--protect-docs"):
         assert opt in out.stdout
+    assert "--api-key " not in out.stdout  # keys are never taken on the command line
 
 
 def free_port() -> int:
@@ -49,9 +50,10 @@ def _children(pid: int) -> list[int]:
 def test_serve_with_two_workers_and_redis(redis_url: str) -> None:
     port = free_port()
     cmd = [sys.executable, "-c", CLI, "serve", "--port", str(port),
-           "--workers", "2", "--pool-workers", "1", "--redis-url", redis_url, "--api-key", "k1",
-           "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+           "--workers", "2", "--pool-workers", "1", "--redis-url", redis_url, "--log-level", "warning"]
+    key = "k1-0123456789abcdef"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "BOOTCAMP_API_KEYS": key})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240
@@ -67,7 +69,7 @@ def test_serve_with_two_workers_and_redis(redis_url: str) -> None:
         assert len(_children(proc.pid)) >= 2  # the uvicorn supervisor and its two workers
         h = httpx.get(url + "/healthz").json()
         assert h["cache"]["kind"] == "redis"
-        auth = {"Authorization": "Bearer k1"}
+        auth = {"Authorization": f"Bearer {key}"}
         label = make_label("math/gcd", {"numbers": [12, 18]})
         assert httpx.post(url + "/get_reward", json={"query": ["x"], "labels": [label]}).status_code == 401
         pids = set()

@@ -191,31 +191,34 @@ def test_async_client(server) -> None:
 
 def test_api_keys_and_rate_limit(live_server) -> None:
     ensure_registered()
-    settings = Settings(api_keys=["key-one", "key-two"], rate_limit_per_s=1.0, rate_limit_burst=3, pool_workers=1,
+    settings = Settings(api_keys=["key-one-0123456789abcdef", "key-two-0123456789abcdef"], rate_limit_per_s=1.0, rate_limit_burst=3, pool_workers=1,
                         warm_pool=False)
     with live_server(create_app(settings)) as srv, httpx.Client(base_url=srv.url) as http:
         body = {"task": ADD_ID, "identity": ID, "response": boxed("42")}
         assert http.post("/v1/verify", json=body).status_code == 401
         r = http.post("/v1/verify", json=body, headers={"Authorization": "Bearer nope"})
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
-        assert http.get("/v1/tasks", headers={"Authorization": "Basic key-one"}).status_code == 401
+        assert http.get("/v1/tasks", headers={"Authorization": "Basic key-one-0123456789abcdef"}).status_code == 401
         assert http.get("/healthz").status_code == 200  # health stays open
-        ok = {"Authorization": "Bearer key-one"}
+        ok = {"Authorization": "Bearer key-one-0123456789abcdef"}
         codes = [http.post("/v1/verify", json=body, headers=ok).status_code for _ in range(5)]
         assert codes[:3] == [200, 200, 200] and 429 in codes[3:]
         r = http.post("/v1/verify", json=body, headers=ok)
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
         # buckets are per key
-        assert http.post("/v1/verify", json=body, headers={"Authorization": "Bearer key-two"}).status_code == 200
-        with BootcampClient(srv.url, api_key="key-two") as c:
+        assert http.post("/v1/verify", json=body, headers={"Authorization": "Bearer key-two-0123456789abcdef"}).status_code == 200
+        with BootcampClient(srv.url, api_key="key-two-0123456789abcdef") as c:
             assert c.verify(ADD_ID, ID, boxed("42")).correct
 
 
 def test_settings_from_env_round_trip() -> None:
-    s = Settings(port=9001, redis_url="redis://h:1/0", api_keys=["a", "b"], verify_timeout_s=3.5, pool_workers=3)
+    s = Settings(port=9001, redis_url="redis://h:1/0", api_keys=["a" * 16, "b" * 16], verify_timeout_s=3.5,
+                 pool_workers=3, cache_namespace="fix-1")
     back = Settings.from_env(s.to_env())
     assert back == s
-    assert Settings.from_env({"BOOTCAMP_API_KEYS": "x,y", "BOOTCAMP_REDIS_URL": ""}).api_keys == ["x", "y"]
+    keys = Settings.from_env({"BOOTCAMP_API_KEYS": "x" * 16 + ", " + "y" * 16, "BOOTCAMP_REDIS_URL": ""}).api_keys
+    assert keys == ["x" * 16, "y" * 16]
+    assert Settings.from_env(Settings().to_env()).api_keys == []  # an open service stays open, no empty list
     with pytest.raises(ValueError, match="pool_workers"):
         Settings.from_env({"BOOTCAMP_POOL_WORKERS": "0"})
     assert json.loads(Settings().model_dump_json())["max_batch"] == 1024

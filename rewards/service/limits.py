@@ -1,0 +1,249 @@
+"""Limits every worker and replica share: request rates per key or IP, and failed-auth throttling.
+
+With ``redis_url`` set both live in Redis, one atomic Lua script per check, so any
+number of uvicorn workers and replicas draw on one budget. Without Redis they live
+in process memory (one budget per worker). When Redis is unreachable they **fail
+open to the in-process limiter**: each worker then enforces the limits on its own
+(so N workers let up to N times the rate through) and Redis is tried again after
+``retry_s``; ``errors`` counts the failures (``bootcamp_limiter_errors``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from rewards.service.security import RateLimiter, key_id, match_api_key
+
+PREFIX = "bootcamp:limit:"
+
+# GCRA (a token bucket kept as one timestamp): `burst` requests at once, then one per `interval`.
+# Redis' own clock is used, so replicas with skewed clocks still share one budget.
+GCRA_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if tat == nil or tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - tolerance
+if now < allow_at then
+  return {0, math.ceil(allow_at - now)}
+end
+redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', math.max(1, math.ceil(new_tat - now)))
+return {1, 0}
+"""
+
+# Count a failed authentication; the `limit`-th failure turns the window into a block.
+FAIL_LUA = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return n
+"""
+
+# Milliseconds an IP stays blocked (0: not blocked).
+BLOCKED_LUA = """
+local n = tonumber(redis.call('GET', KEYS[1]))
+if n == nil or n < tonumber(ARGV[1]) then return 0 end
+return math.max(1, redis.call('PTTL', KEYS[1]))
+"""
+
+
+class RedisLink:
+    """A lazily made async Redis client that is skipped for ``retry_s`` after any failure."""
+
+    def __init__(self, url: str, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
+        self.url, self.timeout_s, self.retry_s = url, timeout_s, retry_s
+        self.errors = 0
+        self._down_until = 0.0
+        self._client: Any = None
+        self._scripts: dict[str, Any] = {}
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def failed(self) -> None:
+        self.errors += 1
+        self._down_until = time.monotonic() + self.retry_s
+
+    def script(self, lua: str) -> Any:
+        if self._client is None:
+            from rewards.service.cache import async_redis
+
+            self._client = async_redis(self.url, self.timeout_s)
+        if lua not in self._scripts:
+            self._scripts[lua] = self._client.register_script(lua)
+        return self._scripts[lua]
+
+    async def run(self, lua: str, keys: list[str], args: list[Any]) -> Any:
+        """The script's result, or None when Redis is skipped or fails (the caller falls back)."""
+        if not self.available:
+            return None
+        try:
+            return await self.script(lua)(keys=keys, args=args)
+        except Exception:  # noqa: BLE001 - any Redis failure means "use the local limiter for a while"
+            self.failed()
+            return None
+
+    async def close(self) -> None:
+        if self._client is not None:
+            try:
+                await self._client.aclose()
+            except Exception:  # noqa: BLE001
+                pass
+            self._client = None
+            self._scripts.clear()
+
+
+class RequestLimiter:
+    """``rate`` requests a second per client with bursts of ``burst``; shared through Redis when linked."""
+
+    def __init__(self, rate: float, burst: int, link: RedisLink | None = None) -> None:
+        self.rate, self.burst, self.link = rate, burst, link
+        self.local = RateLimiter(rate, burst)
+
+    async def allow(self, client: str) -> tuple[bool, float]:
+        """(allowed, seconds until it would be)."""
+        if self.rate <= 0:
+            return True, 0.0
+        if self.link is not None:
+            interval = 1000.0 / self.rate
+            out = await self.link.run(GCRA_LUA, [PREFIX + "rate:" + client], [interval, interval * self.burst])
+            if out is not None:
+                return bool(int(out[0])), int(out[1]) / 1000
+        return self.local.allow(client)
+
+
+class AuthThrottle:
+    """Blocks an IP for ``block_s`` once it fails authentication ``limit`` times within ``window_s``."""
+
+    def __init__(self, limit: int, window_s: float, block_s: float, link: RedisLink | None = None,
+                 max_clients: int = 100_000) -> None:
+        self.limit, self.window_s, self.block_s, self.link = limit, window_s, block_s, link
+        self.max_clients = max_clients
+        self._local: OrderedDict[str, tuple[int, float]] = OrderedDict()  # ip -> (failures, expires at)
+        self._lock = threading.Lock()
+
+    def _key(self, ip: str) -> str:
+        return PREFIX + "authfail:" + ip
+
+    async def blocked(self, ip: str) -> float:
+        """Seconds ``ip`` stays blocked (0.0: not blocked)."""
+        if self.link is not None:
+            out = await self.link.run(BLOCKED_LUA, [self._key(ip)], [self.limit])
+            if out is not None:
+                return int(out) / 1000
+        now = time.monotonic()
+        with self._lock:
+            n, until = self._local.get(ip, (0, 0.0))
+            if until <= now:
+                self._local.pop(ip, None)
+                return 0.0
+        return until - now if n >= self.limit else 0.0
+
+    async def failed(self, ip: str) -> None:
+        """Count one failed authentication from ``ip``."""
+        if self.link is not None:
+            args = [int(self.window_s * 1000), self.limit, int(self.block_s * 1000)]
+            if await self.link.run(FAIL_LUA, [self._key(ip)], args) is not None:
+                return
+        now = time.monotonic()
+        with self._lock:
+            n, until = self._local.pop(ip, (0, 0.0))
+            if until <= now:
+                n, until = 0, now + self.window_s
+            n += 1
+            if n == self.limit:
+                until = now + self.block_s
+            self._local[ip] = (n, until)
+            while len(self._local) > self.max_clients:
+                self._local.popitem(last=False)
+
+
+class Guard:
+    """ASGI middleware: bearer keys, failed-auth throttling and rate limits, before any body is read.
+
+    Paths in ``open_paths`` pass untouched. Without keys every client is limited by IP.
+    """
+
+    def __init__(self, app: Any, keys: list[str], limiter: RequestLimiter, throttle: AuthThrottle,
+                 open_paths: frozenset[str]) -> None:
+        self.app, self.keys, self.limiter, self.throttle, self.open_paths = app, keys, limiter, throttle, open_paths
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path") in self.open_paths:
+            await self.app(scope, receive, send)
+            return
+        ip = (scope.get("client") or ("unknown", 0))[0]
+        client = "ip:" + ip
+        if self.keys:
+            wait = await self.throttle.blocked(ip)
+            if wait > 0:
+                await _deny(send, 429, "too many failed authentications from this address", wait)
+                return
+            auth = None
+            for name, value in scope.get("headers", []):
+                if name == b"authorization":
+                    auth = value[:4096].decode("latin-1")
+            key = match_api_key(auth, self.keys)
+            if key is None:
+                await self.throttle.failed(ip)
+                await _deny(send, 401, "missing or invalid API key", headers=[(b"www-authenticate", b"Bearer")])
+                return
+            client = "key:" + key_id(key)
+        ok, wait = await self.limiter.allow(client)
+        if not ok:
+            await _deny(send, 429, f"rate limit exceeded; retry in {wait:.2f}s", wait)
+            return
+        await self.app(scope, receive, send)
+
+
+async def _deny(send: Any, status: int, detail: str, retry_after: float | None = None,
+                headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail, "message": detail}).encode()
+    extra = list(headers or [])
+    if retry_after is not None:
+        extra.append((b"retry-after", str(max(1, int(retry_after + 0.999))).encode()))
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *extra]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Busy(Exception):
+    """Too many heavy requests are running or waiting."""
+
+
+class HeavyWork:
+    """CPU-heavy request work off the event loop: ``limit`` run at once in own threads, ``queue`` wait.
+
+    Past that, :meth:`run` raises :class:`Busy` at once (the endpoint answers 429). The threads are
+    not the loop's default executor, which the verifier pool uses: heavy work cannot starve verdicts.
+    """
+
+    def __init__(self, limit: int, queue: int) -> None:
+        self.limit, self.queue = limit, queue
+        self._sem = asyncio.Semaphore(limit)
+        self._inflight = 0
+        self._executor = ThreadPoolExecutor(limit, thread_name_prefix="bootcamp-heavy")
+
+    async def run(self, fn: Any, *args: Any) -> Any:
+        if self._inflight >= self.limit + self.queue:
+            raise Busy(f"{self._inflight} heavy requests are running or waiting; retry later")
+        self._inflight += 1
+        try:
+            async with self._sem:
+                return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        finally:
+            self._inflight -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

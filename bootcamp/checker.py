@@ -3,8 +3,10 @@
 Modelled on Gymnasium's ``check_env``. For each task it checks deterministic
 generation, JSON round-trips, a non-empty prompt, that the reference answer
 scores 1.0 on many seeds, that wrong, perturbed and hostile answers score
-below 1.0 without raising, and that every check stays inside the task's time
-budget.
+below 1.0 without raising, that every check stays inside the task's time
+budget, that ``prompt(identity)`` depends on the identity alone, and that a
+fresh process with another ``PYTHONHASHSEED`` generates the same problems
+(:mod:`bootcamp.checker_process`).
 
 Hostile answers and responses run in one forked child process per task (a new
 session, its working directory and ``TMPDIR`` an empty watched folder), with a
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import select
 import shutil
 import signal
@@ -27,10 +30,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from bootcamp.checker_process import (
+    check_cross_process,
+    first_difference,
+    fresh_timeout,
+    instance_spec,
+    record_fresh,
+    registry_spec,
+    shared_worker,
+)
 from bootcamp.hostile import hostile_answers, hostile_responses
 from bootcamp.registry import REGISTRY, Registry
 from bootcamp.task import Task
 from bootcamp.types import Problem
+
+__all__ = ["CROSS_ACCEPT_LIMIT", "HARD_LIMIT_FACTOR", "CheckReport", "check_cross_process", "check_task", "time_factor"]
 
 #: Share of differing cross-seed reference answers allowed to score 1.0 (collisions
 #: of equivalent answers, e.g. numbers inside one tolerance).
@@ -161,16 +175,66 @@ def check_task(
     seeds: int = 20,
     hostile: bool = True,
     registry: Registry | None = None,
+    cross_process: bool = True,
 ) -> CheckReport:
-    """Run the conformance checks on one task (an id or an instance)."""
+    """Run the conformance checks on one task (an id or an instance).
+
+    With ``cross_process`` the seeds are generated again in a fresh process with
+    another ``PYTHONHASHSEED`` and must give the same identities and prompts (an
+    instance whose class cannot be imported by reference is skipped, with a
+    warning). :func:`check_cross_process` does this for many tasks in one process.
+    """
+    by_id = isinstance(task, str) and (registry is None or registry is REGISTRY)
     if isinstance(task, str):
         task = (registry if registry is not None else REGISTRY).get(task)
     report = CheckReport(task.task_id)
-    run = _Run(task, report)
     start = time.perf_counter()
+    fresh = None
+    if cross_process:
+        spec, why = (registry_spec(task), "") if by_id else instance_spec(task)
+        if spec is None:
+            report.warnings.append(f"cross-process check skipped: {why}")
+        else:  # one fresh process serves every check_task call; it works while this one checks
+            fresh = shared_worker()
+            fresh.submit([("task", spec)], range(seeds))
+    try:
+        mine = _check_in_process(task, report, seeds, hostile)
+    except BaseException:
+        if fresh is not None:
+            fresh.close()  # it may still be answering: a later call starts another
+        raise
+    if fresh is not None:
+        results, problem = fresh.collect(fresh_timeout(1, seeds))
+        if not fresh.shared:
+            fresh.close()
+        record_fresh(report, mine, results.get("task"), problem)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _prompt_checks(run: _Run, generated: list[dict[str, Any]], budget: float) -> None:
+    """``prompt(identity)`` must depend on the identity alone: call it again, in another order."""
+    order = list(generated)
+    random.Random(len(order)).shuffle(order)
+    if len(order) > 1 and order == generated:
+        order.reverse()
+    for p in order:
+        ok, again = run.timed(f"seed {p['seed']}: prompt", lambda i=p["identity"]: run.task.prompt(i), budget)
+        if ok and again != p["prompt"]:
+            run.report.fail(
+                f"seed {p['seed']}: prompt(identity) called after generating other problems differs from the "
+                f"prompt generated with the problem ({first_difference(p['prompt'], again, 'prompt')}): "
+                "the prompt must be built from the identity alone"
+            )
+
+
+def _check_in_process(task: Task, report: CheckReport, seeds: int, hostile: bool) -> list[dict[str, Any]]:
+    """The checks in this process; returns the generated problems (seed, identity, prompt) for comparison."""
+    run = _Run(task, report)
     gen_budget = max(task.time_budget, 5.0) * time_factor()
     _warm_up(task, gen_budget * HARD_LIMIT_FACTOR)
 
+    generated: list[dict[str, Any]] = []
     cases: list[tuple[int, dict[str, Any], str]] = []
     for seed in range(seeds):
         ok, first = run.timed(f"seed {seed}: generate", lambda s=seed: task.problem(s), gen_budget)
@@ -185,6 +249,7 @@ def check_task(
                 report.fail(f"seed {seed}: identity changes in a JSON round-trip")
             if Problem.model_validate_json(first.model_dump_json()) != first:
                 report.fail(f"seed {seed}: problem changes in a JSON round-trip")
+            generated.append({"seed": seed, "identity": json.loads(json.dumps(identity)), "prompt": first.prompt})
         except (TypeError, ValueError) as exc:
             report.fail(f"seed {seed}: identity is not plain JSON ({exc})")
             continue
@@ -211,10 +276,10 @@ def check_task(
             if s is not None and s >= 1.0:
                 report.fail(f"seed {seed}: perturbed answer {_short(wrong)} scored 1.0 (reference {_short(answer)})")
 
+    _prompt_checks(run, generated, gen_budget)
     if not cases:
         report.fail("no seed produced a checkable problem")
-        report.seconds = time.perf_counter() - start
-        return report
+        return generated
 
     # Another seed's answer is wrong for this seed (when the two differ).
     differing = accepted = 0
@@ -238,8 +303,7 @@ def check_task(
             report.fail(f"wrong answer {wrong!r} crashed the verifier: {v.detail}")
     if hostile:
         _hostile_in_child(run, identity, answer)
-    report.seconds = time.perf_counter() - start
-    return report
+    return generated
 
 
 def _session_members(sid: int) -> list[int]:
@@ -303,7 +367,8 @@ def _hostile_in_child(run: _Run, identity: dict[str, Any], answer: str) -> None:
         finally:
             os._exit(code)
     os.close(wfd)
-    chunks, status, hung = [], None, False
+    chunks, status, hung, done = [], None, False, False
+    left_behind: list[int] = []
     try:
         while True:
             left = deadline - time.monotonic()
@@ -315,16 +380,21 @@ def _hostile_in_child(run: _Run, identity: dict[str, Any], answer: str) -> None:
             if ready:
                 chunk = os.read(rfd, 1 << 16)
                 if not chunk:
+                    done = True
                     break
                 chunks.append(chunk)
     finally:
         os.close(rfd)
+        if done:  # the child exits right after its report: look for what it left before killing anything
+            _, status = os.waitpid(pid, 0)
+            left_behind = _session_members(pid)
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        _, status = os.waitpid(pid, 0)
-    left_behind = _session_members(pid)
+        if not done:
+            _, status = os.waitpid(pid, 0)
+    left_behind = left_behind or _session_members(pid)
     for p in left_behind:
         try:
             os.kill(p, signal.SIGKILL)

@@ -178,8 +178,11 @@ def parse_charged_formula(text: object) -> tuple[Composition, int] | None:
     return None if comp is None else (comp, split[1])
 
 
-def same_composition(a: Composition, b: Composition, reduced: bool = True, tol: float = 1e-6) -> bool:
-    """True when the two compositions agree (as atomic fractions when ``reduced``)."""
+def same_composition(a: Composition, b: Composition, reduced: bool = False, tol: float = 1e-6) -> bool:
+    """True when the two compositions agree atom for atom (as atomic fractions when ``reduced``).
+
+    ``reduced`` is for crystal compositions only: it makes CH2O equal to C2H4O2 and C6H12O6.
+    """
     if {e.symbol for e in a.elements} != {e.symbol for e in b.elements}:
         return False
     if reduced:
@@ -188,12 +191,13 @@ def same_composition(a: Composition, b: Composition, reduced: bool = True, tol: 
     return all(abs(a[e] - b[e]) <= tol * max(1.0, b[e]) for e in a.elements)
 
 
-def check_formula(answer: str, truth: str, reduced: bool = True) -> float:
+def check_formula(answer: str, truth: str, reduced: bool = False) -> float:
     """1.0 when ``answer`` is the same formula as ``truth``.
 
-    With ``reduced`` (the default), formulas are equivalent when their reduced
-    formulas agree (Fe4O6 = Fe2O3); otherwise the amounts must match as written.
-    An answer that does not parse scores ``invalid``.
+    By default the amounts must match atom for atom (a molecular formula: CH2O
+    is not C2H4O2); with ``reduced`` (crystal compositions) formulas are
+    equivalent when their reduced formulas agree (Fe4O6 = Fe2O3). An answer
+    that does not parse scores ``invalid``.
     """
     got = parse_formula(answer)
     if got is None:
@@ -314,6 +318,8 @@ def check_structure(answer_cif: str, truth_cif: str, ltol: float = 0.05, stol: f
     want = parse_cif(truth_cif)
     if want is None:
         raise ValueError("reference CIF does not parse")
+    # A crystal is the same whatever cell the CIF writes (primitive or a supercell), so the
+    # reduced composition is the right pre-filter here; the matcher then compares the lattices.
     if got.composition.reduced_composition != want.composition.reduced_composition:
         return Score(0.0, "wrong")
     try:

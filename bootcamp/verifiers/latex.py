@@ -36,6 +36,13 @@ class BracketTuple(sp.Tuple):
     """``[a, b]``: a list, or a closed interval when compared with one."""
 
 
+class Chain(sp.Tuple):
+    """An inequality chain ``a < b <= c`` read left to right with ``<``/``<=`` (``>`` chains are reversed).
+
+    Arguments alternate expressions and strictness flags: ``(a, 1, b, 0, c)``, 1 for ``<``.
+    """
+
+
 _FUNCS = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "sec": sp.sec, "csc": sp.csc, "cot": sp.cot,
     "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan, "asin": sp.asin, "acos": sp.acos,
@@ -58,7 +65,7 @@ _NAME_RE = re.compile("|".join(re.escape(name) for name in _NAMES if len(name) >
 _RELS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "le": "<=", "leq": "<=", "ge": ">=",
          "geq": ">=", "lt": "<", "gt": ">", "ne": "!=", "neq": "!=", "leqslant": "<=", "geqslant": ">="}
 
-_STRIP = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|"
+_STRIP = re.compile(r"\\\\|\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|"
                     r"textstyle|limits|quad|qquad|,|;|:|!|\s)(?![a-zA-Z])")
 _UNICODE = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/", "π": "\\pi ",
                           "∞": "\\infty ", "≤": "<=", "≥": ">=", "≠": "!=", "∪": "\\cup ", "√": "\\sqrt ",
@@ -85,16 +92,29 @@ def clean(text: str) -> str:
     t = re.sub(r"\\[dt]frac", r"\\frac", t)
     t = re.sub(r"\\frac\s*(\w)\s*(\w)", r"\\frac{\1}{\2}", t)
     t = re.sub(r"\\sqrt\s*(\w)", r"\\sqrt{\1}", t)
+    t = _MIXED.sub(_mixed, t)
     t = t.replace("{,}", "").replace("\\%", "%").replace("**", "^").replace("\\lbrace", "\\{")
     t = t.replace("\\rbrace", "\\}").replace("\\lvert", "|").replace("\\rvert", "|").replace("\\vert", "|")
     t = t.replace("\\mid", "|").replace("\\|", "|")
-    t = _STRIP.sub(" ", t)
+    t = re.sub(r"(?<=\d)(?:\\,|\\ |\{,\}|\\;|\\!)(?=\d{3}(?!\d))", "", t)  # 1\,000 is a thousand
+    t = _STRIP.sub(lambda m: m.group(0) if m.group(0) == "\\\\" else " ", t)  # a row break "\\" stays
     t = t.strip().rstrip(".").strip()
     if _THOUSANDS.match(t):
         t = t.replace(",", "")
     if len(t) > MAX_CHARS:
         raise ParseError("too long")
     return t
+
+
+_MIXED = re.compile(r"(?<![\w.}^_{\\])(\d+)\s*\\frac\{(\d+)\}\{(\d+)\}")
+
+
+def _mixed(m: re.Match[str]) -> str:
+    """``3\\frac{1}{2}`` is the mixed number 3 1/2 when the fraction is proper; else a product."""
+    whole, num, den = m.groups()
+    if int(num) < int(den):
+        return f"({whole}+{num}/{den})"
+    return m.group(0)
 
 
 def _read_group(t: str, i: int) -> tuple[str, int]:
@@ -133,7 +153,7 @@ def tokenize(t: str) -> list[tuple[str, object]]:
             cmd = m.group(1)
             i += m.end()
             if cmd in ("text", "mathrm", "textbf", "mathbf", "operatorname", "mbox", "textrm", "mathit",
-                       "boldsymbol", "mathbb", "textit", "mathsf"):
+                       "boldsymbol", "mathbb", "textit", "mathsf", "textnormal", "textup"):
                 while i < n and t[i] == " ":
                     i += 1
                 if i >= n or t[i] != "{":
@@ -197,6 +217,9 @@ def tokenize(t: str) -> list[tuple[str, object]]:
             i += 1
         else:
             raise ParseError(f"unexpected character {c!r}")
+        if (len(out) >= 2 and out[-1][0] == "num" and out[-2][0] == "num"
+                and (len(out) < 3 or out[-3] not in (("op", "_"), ("op", "^")))):
+            raise ParseError("two numbers side by side")  # "1 000" is not 0, "2 3" is not 6
     return out
 
 

@@ -1,30 +1,48 @@
-"""Math-answer equivalence: parse LaTeX or plain-text answers to sympy and compare them.
+r"""Math-answer equivalence: parse LaTeX or plain-text answers to sympy and compare them.
 
 ``parse_math`` never raises and never evaluates a huge power or factorial (the
 guarded parser of :mod:`bootcamp.verifiers.mathparse` checks them first).
-``equivalent`` compares structurally, then numerically at deterministic random
-points, and only tries ``simplify`` on small expressions the probes could not
-decide. Sets are order-free, tuples ordered, intervals compared by endpoints
-and openness, matrices elementwise, equations up to a constant factor.
+Expressions are equivalent when they agree for every real value of their symbols
+(:mod:`bootcamp.verifiers.math_domain` states the rule: exact for small rational
+functions, else counterexample search at real points of both signs, near zero and
+large; undecided is rejected). Sets are order-free, tuples ordered, intervals
+compared by endpoints and openness in every written form (``(0, 1]``,
+``0 < x \le 1``, ``x \in (0, 1]``; a 2-tuple ``(a, b)`` is never ``[a, b]``, and a
+bare unlabelled ``a, b`` is neither),
+matrices elementwise, equations up to a constant factor.
+
+Recall rules (each narrow; none lets one answer name two values for one):
+
+- the text forms of :mod:`bootcamp.verifiers.math_recall` (currency, percent words,
+  units after a plain number, numbers in a base, word answers, ratios);
+- labels: ``AB = 4, CD = 5`` matches ``4, 5`` (a label is a symbol or a product of
+  symbols); two fully labelled lists match label by label in any order;
+- a bare list of tuples (``(1, 2), (3, 4)``) is a list of solutions: order-free;
+- inequality chains (``f(2) < f(1) < f(4)``) compare term by term, ``>`` chains reversed;
+- several boxes: :mod:`bootcamp.extract` takes one answer; boxes that differ
+  (``\boxed{1}, \boxed{2}``) are hedging and score nothing, whatever the reference.
+  A list answer goes in one box.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 
-import mpmath
 import sympy as sp
 
 from bootcamp.types import Score, invalid
-from bootcamp.verifiers.latex import BracketTuple, ParenTuple, ParseError
+from bootcamp.verifiers import math_domain
+from bootcamp.verifiers import math_recall as recall
+from bootcamp.verifiers.latex import BracketTuple, Chain, ParenTuple, ParseError
+from bootcamp.verifiers.math_domain import probe, real_equivalent, small
 from bootcamp.verifiers.mathparse import as_set, parse_text
 
-__all__ = ["parse_math", "equivalent", "check_math", "to_text", "is_scalar", "BracketTuple", "ParenTuple"]
+__all__ = ["parse_math", "equivalent", "check_math", "to_text", "is_scalar", "BracketTuple", "ParenTuple",
+           "Ratio"]
 
-_PROBES = 8
-_MIN_VALID = 3
-_SIMPLIFY_MAX_OPS = 20
+
+class Ratio(sp.Tuple):
+    """``a : b`` (or more parts): equal to a proportional ratio, or (two parts) to the value ``a / b``."""
 
 
 def parse_math(text: str) -> object | None:
@@ -32,6 +50,16 @@ def parse_math(text: str) -> object | None:
     if not isinstance(text, str) or not text.strip() or len(text) > 2000:
         return None
     try:
+        text = recall.normalise(text)
+        based = recall.based_number(text)
+        if based is not None:
+            return sp.Integer(based[0])
+        parts = recall.ratio_parts(text)
+        if parts is not None:
+            values = [parse_math(p) for p in parts]
+            if not all(is_scalar(v) for v in values):
+                return None
+            return Ratio(*values)
         for pm in ("\\pm", "±"):
             if pm in text:
                 if text.count(pm) != 1:
@@ -76,50 +104,6 @@ def _close(x: sp.Expr, y: sp.Expr, rel_tol: float) -> bool:
         return False
 
 
-def _probe_values(expr: sp.Expr, subs: dict[sp.Symbol, sp.Float]) -> mpmath.mpc | None:
-    try:
-        # xreplace with 20-digit Floats evaluates as it rebuilds: ~6x faster than evalf(subs=...);
-        # mpmath numbers keep huge values (1e400) finite where a Python complex overflows
-        v = mpmath.mpmathify(expr.xreplace(subs).evalf(20))
-    except (TypeError, ValueError, ArithmeticError, AttributeError):
-        return None
-    if not mpmath.isfinite(v):
-        return None
-    return v
-
-
-def _probe(a: sp.Expr, b: sp.Expr, rel_tol: float, ratio: bool = False) -> bool | None:
-    """Compare at deterministic random points: True/False, or None when too few points evaluate.
-
-    With ``ratio`` the question is whether ``a / b`` is one non-zero constant.
-    """
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    rng = random.Random(1234567)
-    valid, k = 0, None
-    tol = max(rel_tol, 1e-12)
-    for _ in range(_PROBES):
-        subs = {s: sp.Float(rng.uniform(0.3, 2.7), 20) for s in symbols}
-        va, vb = _probe_values(a, subs), _probe_values(b, subs)
-        if va is None or vb is None:
-            continue
-        if ratio:
-            if abs(vb) < 1e-12:
-                if abs(va) > 1e-9:
-                    return False
-                continue
-            r = va / vb
-            if k is None:
-                if abs(r) < 1e-12:
-                    return False
-                k = r
-            elif abs(r - k) > tol * max(abs(r), abs(k)) * 10:
-                return False
-        elif abs(va - vb) > tol * max(abs(va), abs(vb), 1e-9) and abs(va - vb) > 1e-12:
-            return False
-        valid += 1
-    return True if valid >= _MIN_VALID else None
-
-
 def _expr_equiv(a: sp.Expr, b: sp.Expr, rel_tol: float) -> bool:
     if a == b:
         return True
@@ -127,21 +111,7 @@ def _expr_equiv(a: sp.Expr, b: sp.Expr, rel_tol: float) -> bool:
         return False
     if not a.free_symbols and not b.free_symbols:
         return _close(a, b, rel_tol)
-    decided = _probe(a, b, rel_tol)
-    if decided is not None:
-        return decided
-    # simplify cannot be interrupted: only small expressions without big powers get it
-    if sp.count_ops(a) + sp.count_ops(b) > _SIMPLIFY_MAX_OPS or _has_big_power(a) or _has_big_power(b):
-        return False
-    try:
-        return bool(sp.simplify(a - b) == 0)
-    except Exception:  # noqa: BLE001 - sympy raises many kinds on odd input; undecided means not shown equal
-        return False
-
-
-def _has_big_power(e: sp.Expr) -> bool:
-    return any(p.exp.is_Number and abs(p.exp) > 12 for p in e.atoms(sp.Pow)) or any(
-        n.is_Integer and abs(n) > 10**12 for n in e.atoms(sp.Number))
+    return real_equivalent(a, b, rel_tol)
 
 
 def _eq_equiv(a: sp.Eq, b: sp.Eq, rel_tol: float) -> bool:
@@ -150,16 +120,49 @@ def _eq_equiv(a: sp.Eq, b: sp.Eq, rel_tol: float) -> bool:
         return bool(da == db)
     if not da.free_symbols and not db.free_symbols:
         return False  # two false (or trivially true) numeric equations
-    decided = _probe(da, db, rel_tol, ratio=True)
+    decided = probe(da, db, rel_tol, ratio=True)
     if decided is not None:
         return decided
-    if sp.count_ops(da) + sp.count_ops(db) > _SIMPLIFY_MAX_OPS or _has_big_power(da) or _has_big_power(db):
+    if not small(da, db):
         return False
     try:
         q = sp.simplify(da / db)
         return bool(q.is_number and q != 0)
     except Exception:  # noqa: BLE001
         return False
+
+
+def _is_label(e: object) -> bool:
+    """A name that labels a value: ``x``, ``a_{37}``, ``AB`` (a product of symbols)."""
+    return isinstance(e, sp.Symbol) or (isinstance(e, sp.Mul) and all(isinstance(f, sp.Symbol) for f in e.args))
+
+
+def _labels(t: sp.Tuple) -> dict[sp.Expr, object] | None:
+    """``{label: value}`` when every item is ``label = value`` with distinct labels, else None."""
+    out = {}
+    for item in t:
+        if not (isinstance(item, sp.Eq) and _is_label(item.lhs)) or item.lhs in out:
+            return None
+        out[item.lhs] = item.rhs
+    return out
+
+
+def _is_solution_list(t: object) -> bool:
+    return type(t) is sp.Tuple and len(t) > 1 and all(
+        isinstance(p, ParenTuple) and len(p) == len(t[0]) and len(p) >= 2 for p in t)
+
+
+def _ratio_equiv(a: object, b: object, rel_tol: float) -> bool:
+    if isinstance(a, Ratio) and isinstance(b, Ratio):
+        if len(a) != len(b) or any(x == 0 for x in b) or any(x == 0 for x in a):
+            return False
+        # equal ratios are proportional by a positive constant: 14:64 is 7:32
+        k = a[0] / b[0]
+        return k.is_positive is True and all(_expr_equiv(x, k * y, rel_tol) for x, y in zip(a, b, strict=True))
+    r, other = (a, b) if isinstance(a, Ratio) else (b, a)
+    if len(r) == 2 and is_scalar(other) and r[1] != 0:
+        return _expr_equiv(r[0] / r[1], other, rel_tol)
+    return False
 
 
 # -- collections ---------------------------------------------------------------------------
@@ -207,10 +210,16 @@ def _equivalent(a: object, b: object, rel_tol: float) -> bool:
         return False
     a = sp.Tuple(*a) if isinstance(a, (tuple, list)) else a
     b = sp.Tuple(*b) if isinstance(b, (tuple, list)) else b
+    if isinstance(a, Ratio) or isinstance(b, Ratio):
+        return _ratio_equiv(a, b, rel_tol)
+    if isinstance(a, Chain) or isinstance(b, Chain):
+        return (isinstance(a, Chain) and isinstance(b, Chain) and len(a) == len(b)
+                and all(_equivalent(x, y, rel_tol) for x, y in zip(a, b, strict=True)))
     if isinstance(a, sp.Eq) != isinstance(b, sp.Eq):
-        # "x = 3" against 3: a named value compares by its right-hand side
+        # "x = 3" or "AB = 3" against 3: a labelled value compares by its right-hand side
         eq, other = (a, b) if isinstance(a, sp.Eq) else (b, a)
-        if isinstance(eq.lhs, sp.Symbol) and eq.lhs not in getattr(other, "free_symbols", {eq.lhs}):
+        label_syms = eq.lhs.free_symbols if _is_label(eq.lhs) else None
+        if label_syms and not (label_syms & getattr(other, "free_symbols", label_syms)):
             return _equivalent(eq.rhs, other, rel_tol)
         return False
     if isinstance(a, sp.Eq):
@@ -224,9 +233,18 @@ def _equivalent(a: object, b: object, rel_tol: float) -> bool:
     if isinstance(a, sp.Set) or isinstance(b, sp.Set):
         return _set_equiv(a, b, rel_tol)
     if isinstance(a, sp.Tuple) or isinstance(b, sp.Tuple):
-        if isinstance(a, sp.Tuple) and isinstance(b, sp.Tuple):
-            return len(a) == len(b) and all(_equivalent(x, y, rel_tol) for x, y in zip(a, b, strict=True))
-        return False
+        if not (isinstance(a, sp.Tuple) and isinstance(b, sp.Tuple)) or len(a) != len(b):
+            return False
+        la, lb = _labels(a), _labels(b)
+        if len(a) == 2 and {type(a), type(b)} == {ParenTuple, BracketTuple}:
+            return False  # "(0, 1)" is never "[0, 1]": as intervals their endpoints differ
+        if len(a) == 2 and type(a) is not type(b) and la is None and lb is None and sp.Tuple in (type(a), type(b)):
+            return False  # a bare "0, 1" leaves open whether it is (0, 1) or [0, 1]: the brackets are the answer
+        if la is not None and lb is not None:
+            return la.keys() == lb.keys() and all(_equivalent(la[k], lb[k], rel_tol) for k in la)
+        if _is_solution_list(a) and _is_solution_list(b):
+            return _match_all(list(a), list(b), rel_tol)
+        return all(_equivalent(x, y, rel_tol) for x, y in zip(a, b, strict=True))
     if is_scalar(a) and is_scalar(b):
         return _expr_equiv(a, b, rel_tol)
     return False
@@ -245,6 +263,8 @@ def _set_equiv(a: object, b: object, rel_tol: float) -> bool:
         sa, sb = as_set(a), as_set(b)
     except ParseError:
         return False
+    if sa == sb:
+        return True
     if isinstance(sa, sp.Interval) and isinstance(sb, sp.Interval):
         return (sa.left_open == sb.left_open and sa.right_open == sb.right_open
                 and _equivalent(sa.start, sb.start, rel_tol) and _equivalent(sa.end, sb.end, rel_tol))
@@ -264,15 +284,52 @@ def _dedupe(items: Iterable[object], rel_tol: float) -> list[object]:
     return out
 
 
-def check_math(answer: str, truth: str, rel_tol: float = 1e-9) -> float:
-    """1.0 when ``answer`` is equivalent to ``truth``; invalid when it does not parse; else 0."""
-    a = parse_math(answer)
-    if a is None:
+def check_math(answer: str, truth: str, rel_tol: float = 1e-9, domain: str = "real") -> float:
+    """1.0 when ``answer`` is equivalent to ``truth``; invalid when it does not parse; else 0.
+
+    Besides :func:`equivalent`: a word reference (``\\text{Evelyn}``) wants the same words; a
+    reference in a base (``204_5``) wants the answer in that base; a plain-number reference
+    accepts unit words after the answer's number (``125 miles``); a percent sign may be
+    dropped or added on a number of size at least 1 (``28\\%`` for ``28``). ``domain`` is where
+    the symbols range (``"real"``, or ``"positive"`` when the problem says so).
+    """
+    if not isinstance(answer, str) or not isinstance(truth, str):
         return invalid("not a math expression")
+    with math_domain.domain(domain):
+        return _check(answer, truth, rel_tol)
+
+
+def _check(answer: str, truth: str, rel_tol: float) -> float:
     b = parse_math(truth)
+    words = recall.text_answer(truth) if b is None or recall.is_wrapped_text(truth) else None
+    if words is not None:
+        got = recall.text_answer(answer)
+        if got is None and parse_math(answer) is None:
+            return invalid("not an answer")
+        return 1.0 if got == words else Score(0.0, "wrong")
     if b is None:
         return Score(0.0, "verifier_error", f"reference does not parse: {truth[:80]}")
-    return 1.0 if equivalent(a, b, rel_tol) else Score(0.0, "wrong")
+    a = parse_math(answer)
+    plain_number = is_scalar(b) and not b.free_symbols
+    if (a is None or getattr(a, "free_symbols", None)) and plain_number and len(answer) <= 200:
+        bare = recall.strip_units(recall.normalise(answer))
+        a = parse_math(bare) if bare is not None else a
+    if a is None:
+        return invalid("not a math expression")
+    based = recall.based_number(recall.normalise(truth))
+    if based is not None and based[1] != 10:
+        got_base = recall.based_number(recall.normalise(answer))
+        if got_base is None or got_base[1] != based[1]:
+            return Score(0.0, "wrong", "the reference states a base; the answer must be in it")
+    if equivalent(a, b, rel_tol):
+        return 1.0
+    if plain_number and is_scalar(a):
+        for text, other in ((answer, b), (truth, a)):
+            number = recall.percent_number(recall.normalise(text))
+            value = parse_math(number) if number is not None else None
+            if value is not None and not value.free_symbols and abs(value) >= 1 and equivalent(value, other, rel_tol):
+                return 1.0
+    return Score(0.0, "wrong")
 
 
 # -- printing reference answers ----------------------------------------------------------------

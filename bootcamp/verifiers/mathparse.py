@@ -16,6 +16,7 @@ from bootcamp.verifiers.latex import (
     MAX_DEPTH,
     MAX_ITEMS,
     BracketTuple,
+    Chain,
     ParenTuple,
     ParseError,
     clean,
@@ -58,7 +59,7 @@ def _relation(exprs: list[object], rels: list[str]) -> object:
         if not _expr_like(rhs) and all(isinstance(v, sp.Symbol) for v in names):
             return rhs  # "x = {1, 2}", "(x, y) = (2, 3)"
         return sp.Eq(_expr(lhs), _expr(rhs), evaluate=False)
-    if "=" in rels or "!=" in rels or len(rels) > 2:
+    if "=" in rels or "!=" in rels or len(rels) > 6:
         raise ParseError("unsupported relation")
     vals = [_expr(e) for e in exprs]
     if all(r in (">", ">=") for r in rels):
@@ -66,8 +67,13 @@ def _relation(exprs: list[object], rels: list[str]) -> object:
     if not all(r in ("<", "<=") for r in rels):
         raise ParseError("mixed inequality directions")
     syms = [k for k, v in enumerate(vals) if isinstance(v, sp.Symbol)]
-    if len(syms) != 1 or any(v.free_symbols for k, v in enumerate(vals) if k != syms[0]):
-        raise ParseError("inequality is not in one variable")
+    if (len(syms) != 1 or any(v.free_symbols for k, v in enumerate(vals) if k != syms[0])
+            or len(vals) > 3 or (len(vals) == 3 and syms[0] != 1)):
+        # not "lo < x < hi": an ordering of values such as "f(2) < f(1) < f(4)"
+        args: list[sp.Expr] = [vals[0]]
+        for r, v in zip(rels, vals[1:], strict=True):
+            args += [sp.Integer(1 if r == "<" else 0), v]
+        return Chain(*args)
     k = syms[0]
     lo, lo_open = (vals[k - 1], rels[k - 1] == "<") if k > 0 else (-sp.oo, True)
     hi, hi_open = (vals[k + 1], rels[k] == "<") if k + 1 < len(vals) else (sp.oo, True)

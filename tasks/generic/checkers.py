@@ -39,7 +39,26 @@ class _Checker(AnswerTask):
         return str(identity["answer"])
 
 
+class _MathExpression(Expression):
+    """An expression compared with its symbols ranging over a stated domain (reals by default)."""
+
+    def __init__(self, rel_tol: float, domain: str) -> None:
+        super().__init__(rel_tol)
+        self.domain = domain
+
+    def compare(self, text: str, expected: Any) -> float:
+        from bootcamp.verifiers.math_equiv import check_math
+
+        return check_math(text, str(expected), self.rel_tol, self.domain)
+
+
 class MathAnswer(_Checker):
+    """Identity: ``answer``, optional ``rel_tol`` and ``domain`` ("real", the default, or
+    "positive" when the question says its variables are positive)."""
+
+    #: 2: equivalence over the reals unless the identity says "domain": "positive"; more answer forms.
+    version = 2
+
     id = "generic/math"
     description = "Any math answer checked for symbolic equivalence with a given ground truth."
     examples = _examples.MATH
@@ -48,7 +67,12 @@ class MathAnswer(_Checker):
         return "Put the final answer (an exact expression) in \\boxed{}."
 
     def answer_type(self, identity: dict[str, Any]) -> Answer:
-        return Expression(float(identity.get("rel_tol", 1e-9)))
+        from bootcamp.verifiers.math_domain import DOMAINS
+
+        domain = str(identity.get("domain", "real"))
+        if domain not in DOMAINS:
+            raise ValueError(f"domain: unknown {domain!r}; valid: {sorted(DOMAINS)}")
+        return _MathExpression(float(identity.get("rel_tol", 1e-9)), domain)
 
 
 class NumberAnswer(_Checker):
@@ -106,13 +130,17 @@ class SmilesAnswer(_Checker):
 
 
 class FormulaAnswer(_Checker):
+    # v2: atom for atom by default (CH2O is not C2H4O2); v1 compared reduced formulas.
+    version = 2
     id = "generic/formula"
-    description = "A chemical formula checked for the same composition as a given formula."
+    description = ("A chemical formula checked atom for atom against a given formula "
+                   "(as a reduced composition when the identity sets \"reduced\": true).")
     examples = _examples.FORMULA
 
     def answer_type(self, identity: dict[str, Any]) -> Answer:
-        # Checker-only callers compare compositions unless they send "reduced": false.
-        return Formula(bool(identity.get("reduced", True)))
+        # A molecular formula must match atom for atom; only a crystal composition asks for
+        # reduced comparison, and only the JSON value true does (not "false" or 1).
+        return Formula(identity.get("reduced") is True)
 
 
 def register(registry: Any) -> None:

@@ -94,6 +94,8 @@ def perturb_value(v: Any, keep_constant: bool = False) -> list[Any]:
 class SymTask(ExpressionTask):
     """A task whose identity holds a question and a reference answer in plain text."""
 
+    #: 2: equivalence over the reals (not positive symbols), interval endpoints honoured, more answer forms.
+    version = 2
     description = "Math question with an exact symbolic answer."
     default_params: ClassVar[dict[str, Any]] = {"kind": "", "level": 1}
     #: Generators of the family, by ``kind``.

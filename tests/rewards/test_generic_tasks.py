@@ -23,7 +23,12 @@ def _tasks() -> None:
     ("generic/choice", {"answer": "C", "choices": ["a", "b", "c"]}, "(C)", "A"),
     ("generic/smiles", {"answer": "CCO"}, "OCC", "CCC"),
     ("generic/smiles", {"answer": "c1ccccc1"}, "C1=CC=CC=C1", "C1CCCCC1"),
-    ("generic/formula", {"answer": "Fe2O3"}, "Fe4O6", "FeO"),
+    ("generic/formula", {"answer": "Fe2O3"}, "O3Fe2", "Fe4O6"),
+    ("generic/formula", {"answer": "C2H4O2"}, "C2H4O2", "CH2O"),  # acetic acid is not formaldehyde
+    ("generic/formula", {"answer": "C6H12O6"}, "C6H12O6", "CH2O"),  # nor is glucose
+    ("generic/formula", {"answer": "Fe2O3", "reduced": True}, "Fe4O6", "FeO"),  # a crystal composition
+    ("generic/formula", {"answer": "Fe2O3", "reduced": "false"}, "Fe2O3", "Fe4O6"),  # only JSON true asks
+    ("generic/formula", {"answer": "Fe2O3", "reduced": False}, "Fe2O3", "Fe4O6"),
 ])
 def test_remote_identities(task_id: str, identity: dict, right: str, wrong: str) -> None:
     task = bootcamp.get_task(task_id)
@@ -48,6 +53,20 @@ def test_examples_solve_and_prompt(cls: type) -> None:
         assert task.verify(task.format_answer(task.solve(ex)), ex).correct, ex
         assert ex["question"] in task.prompt(ex)
         assert all(task.check(w, ex) < 1.0 for w in task.perturb(task.solve(ex), ex))
+
+
+@pytest.mark.parametrize("reduced", [False, True])
+def test_formula_survives_hostile_answers(reduced: bool) -> None:
+    from bootcamp.hostile import hostile_answers, hostile_responses
+
+    task = bootcamp.get_task("generic/formula")
+    identity = {"answer": "C6H12O6", "reduced": reduced}
+    for h in hostile_answers():
+        assert task.check(h, identity) < 1.0
+    for r in hostile_responses():
+        v = task.verify(r, identity)
+        assert v.score < 1.0 and v.reason != "verifier_error"
+    assert task.version >= 2  # verdicts changed in v2 (atom for atom by default)
 
 
 def test_prompts_state_format_and_tolerance() -> None:

@@ -1,18 +1,29 @@
-"""The conformance checker over every registered task (one test per id)."""
+"""The conformance checker over every registered task (one test per id), and one cross-process batch."""
 
 import os
 
 import pytest
 
 from bootcamp import REGISTRY, check_task
+from bootcamp.checker import check_cross_process
 
 SEEDS = int(os.environ.get("BOOTCAMP_CHECK_SEEDS", "5"))
+#: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).
+CROSS_SEEDS = tuple(range(int(os.environ.get("BOOTCAMP_CHECK_CROSS_SEEDS", "2"))))
 
 
 @pytest.mark.parametrize("task_id", REGISTRY.ids())
 def test_task_conforms(task_id):
-    report = check_task(task_id, seeds=SEEDS)
+    # The cross-process part runs once for all tasks below, not one fresh process per task.
+    report = check_task(task_id, seeds=SEEDS, cross_process=False)
     assert report.passed, "\n".join(report.failures)
+
+
+def test_every_task_generates_the_same_problems_in_a_fresh_process():
+    reports = check_cross_process(REGISTRY.ids(), seeds=CROSS_SEEDS)
+    failed = {tid: r.failures for tid, r in reports.items() if not r.passed}
+    assert not failed, f"{len(failed)} task(s) differ in a fresh process:\n" + "\n".join(
+        f"{tid}: {'; '.join(fs[:3])}" for tid, fs in sorted(failed.items()))
 
 
 def test_no_plugin_failed_to_load():

@@ -7,7 +7,13 @@ from pymatgen.core import Lattice, Structure
 from pymatgen.io.cif import CifWriter
 
 from bootcamp.hostile import hostile_answers
-from bootcamp.verifiers.formula import check_formula, check_structure, parse_cif, parse_formula
+from bootcamp.verifiers.formula import (
+    check_formula,
+    check_structure,
+    parse_cif,
+    parse_formula,
+    same_composition,
+)
 
 
 @pytest.mark.parametrize("text", [
@@ -35,13 +41,31 @@ def test_parse_formula_rejects_nonsense(text):
     assert parse_formula(text) is None
 
 
-def test_check_formula_compares_reduced_compositions():
-    assert check_formula("Fe4O6", "Fe2O3") == 1.0
+def test_check_formula_compares_atom_for_atom_by_default():
     assert check_formula("O3Fe2", "Fe2O3") == 1.0
-    assert check_formula("Fe4O6", "Fe2O3", reduced=False) == 0.0
+    assert check_formula("C2H4O2", "C2H4O2") == 1.0
+    assert check_formula("Fe4O6", "Fe2O3") == 0.0
+    assert check_formula("CH2O", "C2H4O2") == 0.0  # formaldehyde is not acetic acid
+    assert check_formula("CH2O", "C6H12O6") == 0.0  # nor glucose
+    assert check_formula("C2H4O2", "CH2O") == 0.0
     assert check_formula("FeO", "Fe2O3") == 0.0
     assert check_formula("Co2O3", "Fe2O3") == 0.0
     assert check_formula("CO", "Co") == 0.0  # case matters: carbon monoxide is not cobalt
+
+
+def test_check_formula_compares_reduced_compositions_when_asked():
+    assert check_formula("Fe4O6", "Fe2O3", reduced=True) == 1.0
+    assert check_formula("FeO1.5", "Fe2O3", reduced=True) == 1.0
+    assert check_formula("CH2O", "C6H12O6", reduced=True) == 1.0  # why molecules must not ask for it
+    assert check_formula("FeO", "Fe2O3", reduced=True) == 0.0
+    assert check_formula("Fe2O3S", "Fe2O3", reduced=True) == 0.0
+
+
+@pytest.mark.parametrize("reduced", [False, True])
+def test_same_composition_never_matches_other_elements(reduced):
+    a, b = parse_formula("Fe2O3"), parse_formula("Fe2S3")
+    assert not same_composition(a, b, reduced)
+    assert same_composition(parse_formula("Fe2O3"), parse_formula("O3Fe2"), reduced)
 
 
 def test_check_formula_invalid_answer_has_reason():
@@ -49,11 +73,13 @@ def test_check_formula_invalid_answer_has_reason():
     assert score == 0.0 and score.reason == "invalid_answer"
 
 
-def test_check_formula_survives_hostile_answers_quickly():
+@pytest.mark.parametrize("reduced", [False, True])
+def test_check_formula_survives_hostile_answers_quickly(reduced):
     start = time.perf_counter()
     for h in hostile_answers():
-        assert check_formula(h, "NaCl") < 1.0
-    assert time.perf_counter() - start < 1.0
+        assert check_formula(h, "NaCl", reduced=reduced) < 1.0
+        assert check_formula(h, "C6H12O6", reduced=reduced) < 1.0
+    assert time.perf_counter() - start < 2.0
 
 
 def _rocksalt(a: float, cation: str = "Na") -> Structure:

@@ -177,3 +177,120 @@ def test_typical_check_is_fast() -> None:
     for _ in range(20):
         check_math(r"\frac{x^2-1}{x-1}", "x + 1")
     assert (time.perf_counter() - start) / 20 < 0.05
+
+
+# -- equivalence over the reals (issue 11) -------------------------------------------------------
+@pytest.mark.parametrize("a, b, same", [
+    ("|t|", "t", False), (r"\sqrt{t^2}", "t", False), (r"\sqrt{t^2}", "|t|", True), (r"\sqrt{4x^2}", "2x", False),
+    (r"\ln(x^2)", r"2\ln x", False), (r"\ln(x^2)", r"2\ln|x|", True), (r"\ln x", r"\ln|x|", False),
+    (r"\frac{|x|}{x}", "1", False), (r"\sqrt{x^6}", "|x|^3", True), (r"\sqrt{(a-b)^2}", "a - b", False),
+    (r"\arcsin(\sin x)", "x", False), (r"\sqrt[3]{x^3}", "x", False), ("x^{100} + 1", "x^{100} + 2", False),
+])
+def test_equivalence_is_over_the_reals(a: str, b: str, same: bool) -> None:
+    assert (check_math(a, b) == 1.0) == same, (a, b)
+
+
+@pytest.mark.parametrize("a, b", [("(0, 1)", "[0, 1]"), (r"\left( 0, 1 \right)", "[0, 1]"), ("(0, 1)", "(0, 1]"),
+                                  (r"x \in (0, 1)", "[0, 1]"), ("0 < x < 1", r"x \in [0, 1)"),
+                                  (r"(-\infty, 1] \cup (2, \infty)", r"(-\infty, 1) \cup (2, \infty)"),
+                                  ("x < 3 < 2", "x < 3")])
+def test_interval_endpoints_are_honoured(a: str, b: str) -> None:
+    assert check_math(a, b) == 0.0 and check_math(b, a) == 0.0, (a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("28 percent", "28"), ("28 pct", "28"), (r"28\%", "28"), (r"28\%", "0.28"), ("28", r"28\%"),
+    (r"125\textnormal{ miles}", "125"), ("125 miles", "125"), (r"\$16386.17", "16386.17"), (r"\$16,386.17", "16386.17"),
+    ("204_5", "204_5"), ("204_{5}", "204_5"), ("(204)_5", "204_{5}"), ("204_5", "54"),
+    (r"\text{Evelyn}", r"\text{Evelyn}"), ("evelyn", r"\text{Evelyn}"), (r"\text{(C)}", r"\text{C}"),
+    ("f(2) < f(1) < f(4)", "f(4) > f(1) > f(2)"), ("(1, 2), (3, 4)", "(3, 4), (1, 2)"),
+    ("AB=4, CD=5", "4, 5"), ("a_{37} = 19, a_3 = 2", "a_3 = 2, a_{37} = 19"), ("7:32", "7:32"),
+    ("14:64", "7:32"), (r"7 \colon 32", r"\frac{7}{32}"),
+])
+def test_recall_rules(a: str, b: str) -> None:
+    assert check_math(a, b) == 1.0, (a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("29 percent", "28"), (r"0.28\%", "0.28"), (r"28\%", "2.8"), ("126 miles", "125"), ("5 xy", "5"),
+    ("2 ab", "2ab + 1"), ("214_5", "204_5"), ("54", "204_5"), ("204", "204_5"), (r"\text{Emily}", r"\text{Evelyn}"),
+    (r"\text{Evelyn or Emily}", r"\text{Evelyn}"), ("f(1) < f(2) < f(4)", "f(2) < f(1) < f(4)"),
+    (r"f(2) \le f(1) < f(4)", "f(2) < f(1) < f(4)"), ("(2, 1), (4, 3)", "(1, 2), (3, 4)"), ("AB=5, CD=4", "4, 5"),
+    ("a_{37} = 2, a_3 = 19", "a_3 = 2, a_{37} = 19"), ("32:7", "7:32"), ("-7:-32", "7:32"), ("1, 2", "1"),
+    (r"1 \text{ or } 2", "1"), (r"x = 1 \text{ or } x = 2", "2"), ("(1, 2)", "[1, 2]"),
+])
+def test_recall_rules_open_no_door(a: str, b: str) -> None:
+    assert check_math(a, b) < 1.0, (a, b)
+
+
+def test_several_boxes_are_hedging() -> None:
+    """Extraction takes one answer: boxes that differ score nothing, whatever the reference is."""
+    from bootcamp.extract import find_answer
+
+    assert find_answer(r"\boxed{1}, \boxed{2}").reason == "format"
+    assert find_answer(r"\boxed{1} or \boxed{2}").answer is None
+    assert find_answer(r"\boxed{3} so \boxed{3}").answer == "3"
+    assert check_math(find_answer(r"so \boxed{1, 2}").answer, r"\{1, 2\}") == 1.0
+
+
+def test_corpus_has_no_false_positives() -> None:
+    import json
+    from pathlib import Path
+
+    from bootcamp.extract import find_answer
+
+    rows = [json.loads(line) for line in
+            (Path(__file__).parents[2] / "data" / "math_pairs.jsonl").read_text().splitlines() if line]
+    assert len(rows) >= 500
+    fp, fn = [], []
+    for r in rows:
+        answer = find_answer(r["answer"]).answer if "\\boxed" in r["answer"] else r["answer"]
+        got = answer is not None and check_math(answer, r["reference"]) == 1.0
+        if got and not r["equivalent"]:
+            fp.append(r)
+        elif not got and r["equivalent"]:
+            fn.append(r)
+    assert not fp, fp[:10]
+    assert len(fn) <= 0.02 * sum(r["equivalent"] for r in rows), fn[:10]
+
+
+def test_bare_pair_is_not_an_interval_or_a_point() -> None:
+    for ref in ("(0, 1)", "[0, 1]"):
+        assert check_math("0, 1", ref) < 1.0 and check_math(ref, "0, 1") < 1.0
+    assert check_math(r"x = 2 \text{ and } y = 3", "(2, 3)") == 1.0
+    assert check_math("1, 2, 3", "(1, 2, 3)") == 1.0
+
+
+def test_numbers_side_by_side_are_not_a_product() -> None:
+    assert check_math(r"1\,000", "1000") == 1.0
+    assert check_math("1 000", "0") < 1.0 and check_math("2 3", "6") < 1.0
+    assert check_math(r"\log_2 8", "3") == 1.0
+
+
+def test_positive_domain_when_the_problem_says_so() -> None:
+    assert check_math(r"\sqrt{t^2}", "t", domain="positive") == 1.0
+    assert check_math(r"\sqrt{t^2}", "t") < 1.0
+    assert check_math("t + 1", "t", domain="positive") < 1.0
+    with pytest.raises(ValueError):
+        check_math("t", "t", domain="complex")
+
+
+def test_generic_math_identity_states_the_domain() -> None:
+    from tasks.generic.checkers import MathAnswer
+
+    task = MathAnswer()
+    assert task.check(r"\sqrt{t^2}", {"answer": "t"}) < 1.0
+    assert task.check(r"\sqrt{t^2}", {"answer": "t", "domain": "positive"}) == 1.0
+
+
+def test_mixed_numbers() -> None:
+    assert check_math(r"3\frac{1}{2}", "3.5") == 1.0 and check_math(r"3\frac{1}{2}", "1.5") < 1.0
+    assert check_math(r"-3\frac{1}{2}", "-3.5") == 1.0
+    assert check_math(r"2\frac{4}{3}", r"\frac{8}{3}") == 1.0  # an improper fraction after a number is a product
+    assert check_math(r"x^2\frac{1}{2}", r"\frac{x^2}{2}") == 1.0
+
+
+def test_long_chains_are_not_intervals() -> None:
+    assert check_math("1 < x < 2 < 3", "(1, 2)") < 1.0
+    assert check_math("x < 3 < 2", "x < 3") < 1.0
+    assert check_math("1 < x < 2", "(1, 2)") == 1.0

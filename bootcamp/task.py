@@ -111,12 +111,20 @@ class Task:
             answer=self.solve(identity) if with_answer else None,
         )
 
-    def verify(self, response: str, identity: dict[str, Any]) -> Verdict:
-        """Score a whole response. Never raises: failures are verdicts with a reason."""
+    @staticmethod
+    def refuse(response: object) -> Verdict | None:
+        """The verdict for a response no verifier should read (not a string, or too long), else None."""
         if not isinstance(response, str):
             return Verdict.failed("no_answer", "response is not a string")
         if len(response) > MAX_RESPONSE_CHARS:
             return Verdict.failed("too_long", f"response over {MAX_RESPONSE_CHARS} characters")
+        return None
+
+    def verify(self, response: str, identity: dict[str, Any]) -> Verdict:
+        """Score a whole response. Never raises: failures are verdicts with a reason."""
+        refused = self.refuse(response)
+        if refused is not None:
+            return refused
         start = time.perf_counter()
         try:
             if type(self).extract is Task.extract:

@@ -28,7 +28,6 @@ import functools
 import json
 import os
 import random
-import subprocess
 import time
 from typing import Any
 
@@ -44,7 +43,7 @@ from bootcamp.compat.rg_validation import (
 )
 from bootcamp.extension import RegistrationError
 from bootcamp.registry import REGISTRY, Registry
-from bootcamp.task import MAX_RESPONSE_CHARS, Task
+from bootcamp.task import Task
 from bootcamp.types import Score, Verdict, invalid
 
 #: reasoning-gym package (first level under ``reasoning_gym.``) -> our domain.
@@ -131,7 +130,7 @@ def _score_in_process(identity: dict[str, Any], answer: str) -> float:
 def score_sandboxed(identity: dict[str, Any], answer: str, timeout_s: float = SCORE_TIMEOUT_S) -> float:
     """``score_answer`` of ``identity``'s dataset on ``answer``, in a killable bubblewrap sandbox."""
     from bootcamp.verifiers import sandbox
-    from bootcamp.verifiers.code_exec import _communicate
+    from bootcamp.verifiers.code_exec import run_child
 
     how = sandbox.mode()
     if how is None:
@@ -151,18 +150,10 @@ def score_sandboxed(identity: dict[str, Any], answer: str, timeout_s: float = SC
     runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_SCORER)}"
     cmd = sandbox.argv([sandbox.interpreter(), "-I", "-S", "-B", runner], runner=_SCORER, site=True)
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd="/", env=sandbox.host_env(), start_new_session=True, close_fds=True)
+        proc, out, err, stop, ready = run_child(cmd, payload, timeout_s, SCORE_START_S, 1 << 16, cwd="/",
+                                                env=sandbox.host_env())
     except OSError as exc:
         return Score(0.0, "verifier_error", f"cannot start the sandbox: {exc}")
-    try:
-        out, err, stop, ready = _communicate(proc, payload, timeout_s, SCORE_START_S, 1 << 16)
-    finally:
-        sandbox.kill(proc)
-        proc.wait()
-        for pipe in (proc.stdin, proc.stdout, proc.stderr):
-            if pipe and not pipe.closed:
-                pipe.close()
     if stop == "timeout":
         return Score(0.0, "timeout", f"the scorer ran over {timeout_s:g} s")
     if stop == "start":
@@ -206,10 +197,9 @@ class ReasoningGymParityTask(ReasoningGymTask):
     """
 
     def verify(self, response: str, identity: dict[str, Any]) -> Verdict:
-        if not isinstance(response, str):
-            return Verdict.failed("no_answer", "response is not a string")
-        if len(response) > MAX_RESPONSE_CHARS:
-            return Verdict.failed("too_long", f"response over {MAX_RESPONSE_CHARS} characters")
+        refused = self.refuse(response)
+        if refused is not None:
+            return refused
         from reasoning_gym.utils import extract_answer
 
         start = time.perf_counter()

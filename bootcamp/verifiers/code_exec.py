@@ -137,6 +137,27 @@ def same_value(got: Any, expected: Any, tol: float = FLOAT_TOL) -> bool:
     return type(got) is type(expected) and got == expected
 
 
+def run_child(cmd: list[str], payload: bytes, timeout_s: float, start_s: float, cap: int, *, cwd: str,
+              env: dict[str, str]) -> tuple[subprocess.Popen, bytes, bytes, str, bool]:
+    """Start ``cmd`` in a session of its own, feed it ``payload`` (see :func:`_communicate`), then kill
+    the whole sandbox and reap it; returns ``(proc, stdout, stderr, stop, ready)``.
+
+    Raises:
+        OSError: the child could not be started.
+    """
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=cwd, env=env, start_new_session=True, close_fds=True)
+    try:
+        out, err, stop, ready = _communicate(proc, payload, timeout_s, start_s, cap)
+    finally:
+        sandbox.kill(proc)
+        proc.wait()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe and not pipe.closed:
+                pipe.close()
+    return proc, out, err, stop, ready
+
+
 def _communicate(
     proc: subprocess.Popen, data: bytes, timeout_s: float, start_s: float, cap: int
 ) -> tuple[bytes, bytes, str, bool]:
@@ -251,20 +272,10 @@ def run_python(
         else:
             cmd, env, cwd = [sys.executable, "-I", "-S", "-B", _RUNNER], _env(workdir), workdir
         try:
-            proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=cwd, env=env, start_new_session=True, close_fds=True,
-            )
+            proc, out, err, stop, ready = run_child(cmd, payload, timeout_s, START_TIMEOUT_S, max_output_bytes,
+                                                    cwd=cwd, env=env)
         except OSError as exc:
             return ExecResult(0, total, "verifier_error", f"cannot start the sandbox: {exc}")
-        try:
-            out, err, stop, ready = _communicate(proc, payload, timeout_s, START_TIMEOUT_S, max_output_bytes)
-        finally:
-            sandbox.kill(proc)
-            proc.wait()
-            for pipe in (proc.stdin, proc.stdout, proc.stderr):
-                if pipe and not pipe.closed:
-                    pipe.close()
         result = _score(out, tests)
         result.stderr = err[-4096:].decode("utf-8", "replace")
         sig = sandbox.exit_signal(proc.returncode, boxed)

@@ -99,61 +99,50 @@ class MemoryCache:
         return len(self._data)
 
 
-class RedisCache:
-    """Verdicts in Redis with a TTL; skips Redis for ``retry_s`` after any failure."""
+class RedisLink:
+    """A lazily made async Redis client that is skipped for ``retry_s`` after any failure.
 
-    kind = "redis"
+    Shared by the verdict cache and the service's limits: a dead Redis costs one short
+    timeout, then callers fall back (uncached, or the local limiter) until ``retry_s`` passes.
+    """
 
-    def __init__(self, url: str, ttl_s: int = 7 * 24 * 3600, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
-        self.url = url
-        self.ttl_s = ttl_s
-        self.timeout_s = timeout_s
-        self.retry_s = retry_s
+    def __init__(self, url: str, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
+        self.url, self.timeout_s, self.retry_s = url, timeout_s, retry_s
         self.errors = 0
         self._down_until = 0.0
         self._client: Any = None
-
-    def _redis(self) -> Any:
-        if self._client is None:
-            self._client = async_redis(self.url, self.timeout_s)
-        return self._client
+        self._scripts: dict[str, Any] = {}
 
     @property
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
-    def _failed(self) -> None:
+    def failed(self) -> None:
         self.errors += 1
         self._down_until = time.monotonic() + self.retry_s
 
-    async def get_many(self, keys: list[str]) -> list[str | None]:
-        if not keys or not self.available:
-            return [None] * len(keys)
-        try:
-            return list(await self._redis().mget(keys))
-        except Exception:  # noqa: BLE001 - any Redis failure means "run uncached for a while"
-            self._failed()
-            return [None] * len(keys)
-
-    async def set_many(self, values: dict[str, str]) -> None:
-        if not values or not self.available:
-            return
-        try:
-            pipe = self._redis().pipeline(transaction=False)
-            for k, v in values.items():
-                pipe.set(k, v, ex=self.ttl_s)
-            await pipe.execute()
-        except Exception:  # noqa: BLE001
-            self._failed()
-
-    async def ping(self) -> bool:
-        try:
-            ok = bool(await self._redis().ping())
-        except Exception:  # noqa: BLE001
-            self._failed()
-            return False
+    def recovered(self) -> None:
         self._down_until = 0.0
-        return ok
+
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = async_redis(self.url, self.timeout_s)
+        return self._client
+
+    def script(self, lua: str) -> Any:
+        if lua not in self._scripts:
+            self._scripts[lua] = self.client().register_script(lua)
+        return self._scripts[lua]
+
+    async def run(self, lua: str, keys: list[str], args: list[Any]) -> Any:
+        """The script's result, or None when Redis is skipped or fails (the caller falls back)."""
+        if not self.available:
+            return None
+        try:
+            return await self.script(lua)(keys=keys, args=args)
+        except Exception:  # noqa: BLE001 - any Redis failure means "use the local fallback for a while"
+            self.failed()
+            return None
 
     async def close(self) -> None:
         if self._client is not None:
@@ -162,3 +151,55 @@ class RedisCache:
             except Exception:  # noqa: BLE001
                 pass
             self._client = None
+            self._scripts.clear()
+
+
+class RedisCache:
+    """Verdicts in Redis with a TTL; skips Redis for ``retry_s`` after any failure."""
+
+    kind = "redis"
+
+    def __init__(self, url: str, ttl_s: int = 7 * 24 * 3600, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
+        self.url = url
+        self.ttl_s = ttl_s
+        self.link = RedisLink(url, timeout_s, retry_s)
+
+    @property
+    def available(self) -> bool:
+        return self.link.available
+
+    @property
+    def errors(self) -> int:
+        return self.link.errors
+
+    async def get_many(self, keys: list[str]) -> list[str | None]:
+        if not keys or not self.available:
+            return [None] * len(keys)
+        try:
+            return list(await self.link.client().mget(keys))
+        except Exception:  # noqa: BLE001 - any Redis failure means "run uncached for a while"
+            self.link.failed()
+            return [None] * len(keys)
+
+    async def set_many(self, values: dict[str, str]) -> None:
+        if not values or not self.available:
+            return
+        try:
+            pipe = self.link.client().pipeline(transaction=False)
+            for k, v in values.items():
+                pipe.set(k, v, ex=self.ttl_s)
+            await pipe.execute()
+        except Exception:  # noqa: BLE001
+            self.link.failed()
+
+    async def ping(self) -> bool:
+        try:
+            ok = bool(await self.link.client().ping())
+        except Exception:  # noqa: BLE001
+            self.link.failed()
+            return False
+        self.link.recovered()
+        return ok
+
+    async def close(self) -> None:
+        await self.link.close()

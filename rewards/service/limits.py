@@ -18,6 +18,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from rewards.service.cache import RedisLink
 from rewards.service.security import RateLimiter, key_id, match_api_key
 
 PREFIX = "bootcamp:limit:"
@@ -54,53 +55,6 @@ local n = tonumber(redis.call('GET', KEYS[1]))
 if n == nil or n < tonumber(ARGV[1]) then return 0 end
 return math.max(1, redis.call('PTTL', KEYS[1]))
 """
-
-
-class RedisLink:
-    """A lazily made async Redis client that is skipped for ``retry_s`` after any failure."""
-
-    def __init__(self, url: str, timeout_s: float = 0.25, retry_s: float = 1.0) -> None:
-        self.url, self.timeout_s, self.retry_s = url, timeout_s, retry_s
-        self.errors = 0
-        self._down_until = 0.0
-        self._client: Any = None
-        self._scripts: dict[str, Any] = {}
-
-    @property
-    def available(self) -> bool:
-        return time.monotonic() >= self._down_until
-
-    def failed(self) -> None:
-        self.errors += 1
-        self._down_until = time.monotonic() + self.retry_s
-
-    def script(self, lua: str) -> Any:
-        if self._client is None:
-            from rewards.service.cache import async_redis
-
-            self._client = async_redis(self.url, self.timeout_s)
-        if lua not in self._scripts:
-            self._scripts[lua] = self._client.register_script(lua)
-        return self._scripts[lua]
-
-    async def run(self, lua: str, keys: list[str], args: list[Any]) -> Any:
-        """The script's result, or None when Redis is skipped or fails (the caller falls back)."""
-        if not self.available:
-            return None
-        try:
-            return await self.script(lua)(keys=keys, args=args)
-        except Exception:  # noqa: BLE001 - any Redis failure means "use the local limiter for a while"
-            self.failed()
-            return None
-
-    async def close(self) -> None:
-        if self._client is not None:
-            try:
-                await self._client.aclose()
-            except Exception:  # noqa: BLE001
-                pass
-            self._client = None
-            self._scripts.clear()
 
 
 class RequestLimiter:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
+from _serving import free_port, wait_healthy  # noqa: I001
 
 from bootcamp.export import make_label
 
@@ -26,11 +25,6 @@ def test_serve_help_lists_the_options() -> None:
         assert opt in out.stdout
     assert "--api-key " not in out.stdout  # keys are never taken on the command line
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -56,16 +50,7 @@ def test_serve_with_two_workers_and_redis(redis_url: str) -> None:
                             env={**os.environ, "BOOTCAMP_API_KEYS": key})
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, proc.stderr.read()[-3000:]
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "bootcamp serve did not come up"
-            time.sleep(0.5)
+        wait_healthy(proc, url)
         assert len(_children(proc.pid)) >= 2  # the uvicorn supervisor and its two workers
         h = httpx.get(url + "/healthz").json()
         assert h["cache"]["kind"] == "redis"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _serving import free_port, wait_healthy  # noqa: I001
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rewards"))
 from _evil import ADD_ID, EVIL_ID, AddTask, boxed, ensure_registered  # noqa: E402, I001
@@ -47,15 +48,10 @@ def _metric(text: str, name: str) -> float:
     return 0.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _serve_cli(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BOOTCAMP_")}
-    return subprocess.run([sys.executable, "-c", CLI, "serve", "--port", str(_free_port()), *args],
+    return subprocess.run([sys.executable, "-c", CLI, "serve", "--port", str(free_port()), *args],
                           capture_output=True, text=True, timeout=timeout, env={**clean, **(env or {})})
 
 
@@ -118,7 +114,7 @@ def test_key_file_keys_work_and_are_not_exported(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_rate_limit_is_shared_by_two_workers(redis_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BOOTCAMP_")}
     cmd = [sys.executable, "-c", CLI, "serve", "--port", str(port), "--workers", "2", "--pool-workers", "1",
@@ -126,16 +122,7 @@ def test_rate_limit_is_shared_by_two_workers(redis_url: str) -> None:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**clean, "BOOTCAMP_API_KEYS": KEY})
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, proc.stderr.read()[-3000:]
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "bootcamp serve did not come up"
-            time.sleep(0.5)
+        wait_healthy(proc, url)
 
         def one(_: int) -> tuple[int, int]:
             # A fresh (cheap) connection each time, so the kernel spreads them over both workers.

@@ -1,10 +1,13 @@
-"""One RL training step of ours vs TRL's GRPOTrainer, on the same tiny model, tasks, batch, G and max tokens.
+"""RL training steps of ours vs TRL's GRPOTrainer, on the same model, tasks, batch, G and max tokens.
 
-Both start from the same supervised warm-up checkpoint (so rewards are not all zero),
-sample with temperature 1 from the transformers engine (TRL: ``use_vllm=False``),
-and score with ``task.verify`` (TRL through ``rewards.adapters.make_trl_reward``).
-Printed per model size: seconds per step (median after the first), the ratio, and the
-mean reward over the last steps.
+All runs start from the same supervised warm-up checkpoint (so rewards are not all zero),
+sample with temperature 1 from the transformers engine (TRL: ``use_vllm=False``), and score
+with ``task.verify`` (TRL through ``rewards.adapters.make_trl_reward``). Ours runs twice:
+``serial`` (max_staleness 0: generate, score, update, sync one after the other, each actor with
+all cores' threads) and ``overlap`` (max_staleness 1: the next batch generates and scores while
+the learner updates, one thread per actor; packed sequences; streamed requests). TRL gets all
+cores' threads. Printed per model size: seconds per step (median after the first two), the
+ratios to TRL, and the mean reward over the last steps.
 
     python bench/bench_train_vs_trl.py --steps 10
 """
@@ -29,9 +32,17 @@ SIZES = {
 }
 
 
+#: Our two modes: (rollout/learner settings) applied over the common job.
+MODES = {
+    "serial": {"rollout": {"max_staleness": 0, "threads": 2}, "learner": {"threads": 2, "packing": False}},
+    "overlap": {"rollout": {"max_staleness": 1, "threads": 1, "chunk_prompts": 4},
+                "learner": {"threads": 1, "packing": True, "pack_width": 128}},
+}
+
+
 def job(model_path: str | None, tiny: dict, steps: int, prompts: int, g: int, max_tokens: int, lr: float,
-        warmup: int = 0) -> dict:
-    return {
+        warmup: int = 0, mode: str = "serial") -> dict:
+    data = {
         "name": "bench", "seed": 0, "steps": steps,
         "model": {"path": model_path, "tiny": tiny},
         "tasks": [{"id": t} for t in TASKS],
@@ -43,6 +54,9 @@ def job(model_path: str | None, tiny: dict, steps: int, prompts: int, g: int, ma
         "eval": {"problems_per_task": 0},
         "logging": {"progress": False, "tensorboard": False, "plot": False},
     }
+    for section, values in MODES[mode].items():
+        data[section].update(values)
+    return data
 
 
 def warm_checkpoint(tiny: dict, out: Path) -> str:
@@ -54,21 +68,25 @@ def warm_checkpoint(tiny: dict, out: Path) -> str:
     return str(out / "checkpoints" / "step_000000" / "policy")
 
 
-def run_ours(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: float, out: Path) -> dict:
+def run_ours(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: float, out: Path,
+             mode: str) -> dict:
     from learner.config import parse_config
     from learner.trainer import Trainer
 
-    Trainer(parse_config(job(model, {}, steps, prompts, g, max_tokens, lr)), out).run()
+    Trainer(parse_config(job(model, {}, steps, prompts, g, max_tokens, lr, mode=mode)), out).run()
     rows = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     rows = [r for r in rows if r.get("phase") == "rl"]
-    times = [r["time/step"] for r in rows[1:]] or [rows[0]["time/step"]]
-    stages = {k[5:]: statistics.median(r[k] for r in rows[1:] or rows[:1])
-              for k in rows[0] if k.startswith("time/") and k != "time/step"}
-    return {"s_per_step": statistics.median(times), "reward_last": _tail_mean([r["reward_mean"] for r in rows]),
-            "stages": stages}
+    steady = rows[2:] or rows[-1:]  # the first steps build the pipeline (and warm caches)
+    stages = {k[5:]: statistics.median(r.get(k, 0.0) for r in steady)
+              for k in rows[-1] if k.startswith("time/") and k != "time/step"}
+    return {"s_per_step": statistics.median(r["time/step"] for r in steady),
+            "reward_last": _tail_mean([r["reward_mean"] for r in rows]), "stages": stages,
+            "samples": sum(r["effective_batch"] for r in rows), "gen_tokens": sum(r["gen_tokens"] for r in rows),
+            "padding_share": statistics.median(r.get("padding_share", 0.0) for r in steady)}
 
 
-def run_trl(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: float, out: Path) -> dict:
+def run_trl(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: float, out: Path,
+            threads: int) -> dict:
     import torch
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
@@ -76,7 +94,7 @@ def run_trl(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: f
 
     import bootcamp
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     rows = []
     for i in range(steps * prompts):
         p = bootcamp.get_task(TASKS[i % len(TASKS)]).problem(i)
@@ -113,7 +131,8 @@ def run_trl(model: str, steps: int, prompts: int, g: int, max_tokens: int, lr: f
                           processing_class=tok, callbacks=[timer])
     trainer.train()
     rewards = [h["reward"] for h in trainer.state.log_history if "reward" in h]
-    return {"s_per_step": statistics.median(timer.times[1:] or timer.times), "reward_last": _tail_mean(rewards)}
+    torch.set_num_threads(1)
+    return {"s_per_step": statistics.median(timer.times[2:] or timer.times), "reward_last": _tail_mean(rewards)}
 
 
 def _tail_mean(xs: list[float], k: int = 3) -> float:
@@ -133,22 +152,30 @@ def main() -> None:
     from rollout.models import count_parameters
 
     results = {}
+    threads = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sizes.split(","):
             base = Path(tmp) / name
             model = warm_checkpoint(SIZES[name], base / "warm")
             common = (args.steps, args.prompts, args.g, args.max_tokens, args.lr)
-            ours = run_ours(model, *common, base / "ours")
-            trl = run_trl(model, *common, base / "trl")
-            results[name] = {"params": count_parameters(model), "ours": ours, "trl": trl,
-                             "speedup": trl["s_per_step"] / ours["s_per_step"]}
-    print(f"\n{'model':<11}{'params':>10}{'ours s/step':>13}{'TRL s/step':>12}{'TRL/ours':>10}"
-          f"{'ours reward':>13}{'TRL reward':>12}   (after {args.steps} steps, B={args.prompts}x{args.g})")
+            r = {"params": count_parameters(model)}
+            r["trl"] = run_trl(model, *common, base / "trl", threads)
+            for mode in MODES:
+                r[mode] = run_ours(model, *common, base / mode, mode)
+                r[f"{mode}/trl"] = r[mode]["s_per_step"] / r["trl"]["s_per_step"]
+            results[name] = r
+    print(f"\n{'model':<11}{'params':>11}{'TRL s/step':>12}{'serial':>9}{'overlap':>9}{'serial/TRL':>12}"
+          f"{'overlap/TRL':>13}{'TRL rew':>9}{'serial rew':>12}{'overlap rew':>13}"
+          f"   (steps {args.steps}, batch {args.prompts}x{args.g}, {args.max_tokens} new tokens, {threads} cores)")
     for name, r in results.items():
-        print(f"{name:<11}{r['params']:>10,}{r['ours']['s_per_step']:>13.3f}{r['trl']['s_per_step']:>12.3f}"
-              f"{r['speedup']:>10.2f}{r['ours']['reward_last']:>13.3f}{r['trl']['reward_last']:>12.3f}")
+        print(f"{name:<11}{r['params']:>11,}{r['trl']['s_per_step']:>12.3f}{r['serial']['s_per_step']:>9.3f}"
+              f"{r['overlap']['s_per_step']:>9.3f}{r['serial/trl']:>12.2f}{r['overlap/trl']:>13.2f}"
+              f"{r['trl']['reward_last']:>9.3f}{r['serial']['reward_last']:>12.3f}{r['overlap']['reward_last']:>13.3f}")
     for name, r in results.items():
-        print(f"{name} ours by stage (s): " + ", ".join(f"{k} {v:.3f}" for k, v in r["ours"]["stages"].items()))
+        for mode in MODES:
+            print(f"{name} {mode} by stage (s): " + ", ".join(f"{k} {v:.3f}" for k, v in r[mode]["stages"].items())
+                  + f"; padding {r[mode]['padding_share']:.2f}; samples {r[mode]['samples']:.0f}, "
+                  f"generated tokens {r[mode]['gen_tokens']:.0f}")
     print(json.dumps(results))
 
 

@@ -8,6 +8,8 @@ import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from learner.weight_sender import WeightSender
+
 if TYPE_CHECKING:
     from learner.batch import PaddedBatch, TrainBatch
     from learner.config import LearnerConfig
@@ -29,7 +31,7 @@ def free_address() -> tuple[str, int]:
     return ip, port
 
 
-class LearnerWorker:
+class LearnerWorker(WeightSender):
     """One rank: builds the process group, shards the policy, and runs RL and supervised steps.
 
     Every method that touches the model is collective: the driver calls it on all
@@ -66,6 +68,9 @@ class LearnerWorker:
 
         def load() -> Any:
             m = AutoModelForCausalLM.from_pretrained(self.model_path, dtype=torch.float32).to(self.device)
+            if self.cfg.gradient_checkpointing:
+                m.config.use_cache = False
+                m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
             for layer in m.model.layers:
                 fully_shard(layer)
             fully_shard(m)
@@ -96,31 +101,57 @@ class LearnerWorker:
 
     # -- batches ---------------------------------------------------------------------------
     def _logits(self, model: Any, batch: PaddedBatch) -> Any:
-        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits  # [B, L, V]
-        idx = batch.logit_index.unsqueeze(-1).expand(-1, -1, logits.shape[-1])
-        return torch_gather(self.torch, logits, idx)  # [B, T, V]
+        """The logits that predict each response token, ``[B, T, V]``."""
+        logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask,
+                       position_ids=batch.position_ids, use_cache=False).logits  # [R, L, V]
+        return batch.select_logits(logits)
+
+    def _tensors(self, mb: TrainBatch) -> PaddedBatch:
+        return mb.pack(self.cfg.pack_width, self.device) if self.cfg.packing else mb.pad(self.device)
+
+    def _micro_batches(self, batch: TrainBatch, n_micro: int) -> list[TrainBatch]:
+        return batch.split_tokens(n_micro) if self.cfg.packing else batch.split(n_micro)
+
+    def logprobs(self, batch: TrainBatch, n_micro: int, temperature: float) -> list[list[float]]:
+        """Each item's response-token log-probs under the current policy (no gradient); collective."""
+        from learner.losses import token_logprobs
+
+        out: list[list[float]] = []
+        with self.torch.no_grad():
+            for mb in self._micro_batches(batch, n_micro):
+                padded = self._tensors(mb)
+                logp = token_logprobs(self._logits(self.model, padded), padded.targets, temperature)
+                out.extend(logp[i, : len(it.response_ids)].tolist() for i, it in enumerate(mb))
+        return out
 
     # -- steps -------------------------------------------------------------------------------
     def train_step(self, batch: TrainBatch, n_micro: int, norm: float, temperature: float,
-                   max_tokens: int, sft: bool = False, lr: float | None = None) -> dict[str, float]:
+                   max_tokens: int, sft: bool = False, lr: float | None = None,
+                   tis: bool = False) -> dict[str, float]:
         """One optimizer step over this rank's share of the batch.
 
         ``norm`` is the global normaliser (the loss aggregation's unit, sequences or response
         tokens, counted over the whole mini-batch across ranks), so the summed micro-batch
         losses of all ranks give the batch mean; FSDP averages gradients over ranks, hence
-        the ``world`` factor.
+        the ``world`` factor. With ``tis`` the PPO ratio is taken against the learner's own pre-step
+        log-probs (the items' ``prox_logprobs``, else this forward's) and each token's surrogate is
+        weighted by ``min(pi_learner / pi_engine, tis_cap)``.
         """
         torch = self.torch
         from learner.losses import entropy_from_logits, policy_loss, token_logprobs
 
         cfg = self.cfg
         stats: dict[str, float] = {"tokens": 0.0, "loss": 0.0, "entropy_sum": 0.0, "kl_sum": 0.0,
-                                   "clip_sum": 0.0, "ratio_sum": 0.0, "logp_sum": 0.0}
+                                   "clip_sum": 0.0, "ratio_sum": 0.0, "logp_sum": 0.0, "mismatch_kl_sum": 0.0,
+                                   "mismatch_abs_sum": 0.0, "tis_clip_sum": 0.0, "input_tokens": 0.0,
+                                   "padding": 0.0}
         self.optim.zero_grad(set_to_none=True)
-        mbs = batch.split(n_micro)
+        mbs = self._micro_batches(batch, n_micro)
         for k, mb in enumerate(mbs):
             self.model.set_requires_gradient_sync(k == len(mbs) - 1)
-            padded = mb.pad(self.device)
+            padded = self._tensors(mb)
+            stats["input_tokens"] += float(padded.input_ids.numel())
+            stats["padding"] += float(padded.padding)
             logits = self._logits(self.model, padded)
             logp = token_logprobs(logits, padded.targets, 1.0 if sft else temperature)
             mask = padded.mask
@@ -135,8 +166,18 @@ class LearnerWorker:
                     with torch.no_grad():
                         ref_logp = token_logprobs(self._logits(self.ref, padded), padded.targets, temperature)
                 entropy = entropy_from_logits(logits, temperature) if cfg.entropy.method == "bonus" else None
-                loss_sum, parts = policy_loss(logp, padded.old_logprobs, padded.advantages, mask, cfg,
-                                              ref_logp=ref_logp, entropy=entropy, max_tokens=max_tokens)
+                prox = padded.prox_logprobs if padded.prox_logprobs is not None else logp.detach()
+                gap = padded.old_logprobs - prox  # log pi_engine - log pi_learner on the same tokens
+                stats["mismatch_kl_sum"] += float(((torch.exp(gap) - gap - 1) * mask).sum())
+                stats["mismatch_abs_sum"] += float((gap.abs() * mask).sum())
+                weights = None
+                if tis:
+                    raw = torch.exp(-gap)
+                    weights = raw.clamp(max=cfg.tis_cap)
+                    stats["tis_clip_sum"] += float(((raw > cfg.tis_cap).float() * mask).sum())
+                loss_sum, parts = policy_loss(logp, prox if tis else padded.old_logprobs, padded.advantages, mask,
+                                              cfg, ref_logp=ref_logp, entropy=entropy, max_tokens=max_tokens,
+                                              weights=weights)
                 if self.ref is None:  # no reference: report the k3 KL to the sampling policy instead
                     d = (padded.old_logprobs - logp.detach())
                     parts["kl_sum"] = float(((torch.exp(d) - d - 1).clamp(min=0) * mask).sum())  # >= 0 but for rounding
@@ -202,10 +243,6 @@ class LearnerWorker:
 
         if dist.is_initialized():
             dist.destroy_process_group()
-
-
-def torch_gather(torch: Any, logits: Any, idx: Any) -> Any:
-    return torch.gather(logits, 1, idx)
 
 
 def learner_actor(num_gpus: float = 0.0) -> Any:

@@ -24,35 +24,57 @@ class TrainItem:
         logprobs: ``[T]`` log-prob of each response token under the policy that sampled it
             (the PPO ratio's denominator); empty for supervised items.
         advantage: the sequence's advantage (0 for supervised items).
+        prox_logprobs: ``[T]`` log-probs under the learner's policy before this step's updates (the
+            proximal policy of decoupled PPO, recomputed by the learners); empty: the current forward's.
     """
 
     prompt_ids: list[int]
     response_ids: list[int]
     logprobs: list[float] = field(default_factory=list)
     advantage: float = 0.0
+    prox_logprobs: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class PaddedBatch:
-    """Right-padded tensors of B sequences (L: longest prompt + response; T: longest response).
+    """The model's input rows (R rows of width L) and B sequences' response tokens (T: longest response).
+
+    Padded (:meth:`TrainBatch.pad`): one sequence per row, right-padded (R = B). Packed
+    (:meth:`TrainBatch.pack`): several sequences per row, each with its own positions (``position_ids``
+    restart at 0), so attention stays within a sequence; the tail of a row is padding.
 
     Attributes:
-        input_ids: ``[B, L]`` long, prompt then response, zero-padded.
-        attention_mask: ``[B, L]`` long, 1 on real tokens.
-        logit_index: ``[B, T]`` long, the position whose logits predict response token t (``P - 1 + t``).
+        input_ids: ``[R, L]`` long, prompt then response of each sequence, zero-padded.
+        attention_mask: ``[R, L]`` long, 1 on real tokens (None when packed: the positions say it).
+        logit_index: ``[B, T]`` long, the column whose logits predict response token t (``start + P - 1 + t``).
         targets: ``[B, T]`` long, the response tokens.
         mask: ``[B, T]`` float, 1 on real response tokens (0 on padding and on a rank's dummy row).
         old_logprobs: ``[B, T]`` float, the sampling log-probs (0 where none were given).
         advantages: ``[B]`` float.
+        row_index: ``[B]`` long, the row each sequence is in.
+        position_ids: ``[R, L]`` long when packed, else None.
+        prox_logprobs: ``[B, T]`` float, the learner's pre-step log-probs, or None when not given.
+        padding: input positions that are padding (for the padding-share metric).
     """
 
     input_ids: torch.Tensor
-    attention_mask: torch.Tensor
+    attention_mask: torch.Tensor | None
     logit_index: torch.Tensor
     targets: torch.Tensor
     mask: torch.Tensor
     old_logprobs: torch.Tensor
     advantages: torch.Tensor
+    row_index: torch.Tensor | None = None
+    position_ids: torch.Tensor | None = None
+    prox_logprobs: torch.Tensor | None = None
+    padding: int = 0
+
+    def select_logits(self, logits: torch.Tensor) -> torch.Tensor:
+        """Model logits ``[R, L, V]`` -> the logits that predict each response token, ``[B, T, V]``."""
+        rows = self.row_index if self.row_index is not None else torch.arange(len(self.logit_index),
+                                                                               device=logits.device)
+        flat = rows.unsqueeze(-1) * logits.shape[1] + self.logit_index
+        return logits.reshape(-1, logits.shape[-1])[flat]
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,22 @@ class TrainBatch:
         size = max(1, math.ceil(len(self) / n)) if self.items else 1
         return [self[i * size : (i + 1) * size] for i in range(n)]
 
+    def split_tokens(self, n: int) -> list[TrainBatch]:
+        """``n`` contiguous micro-batches with about equal prompt + response tokens each (trailing ones may
+        be empty): what packed micro-batches are cut from."""
+        lengths = [len(it.prompt_ids) + len(it.response_ids) for it in self.items]
+        total, out, start, acc = sum(lengths), [], 0, 0
+        for k in range(1, n):
+            target = total * k / n
+            end = start
+            while end < len(lengths) and acc + lengths[end] / 2 < target:
+                acc += lengths[end]
+                end += 1
+            out.append(self[start:end])
+            start = end
+        out.append(self[start:])
+        return out
+
     def pad(self, device: torch.device | str = "cpu") -> PaddedBatch:
         """The batch as right-padded tensors on ``device``.
 
@@ -97,8 +135,7 @@ class TrainBatch:
         pos = torch.zeros((b, resp_w), dtype=torch.long)
         tgt = torch.zeros((b, resp_w), dtype=torch.long)
         mask = torch.zeros((b, resp_w))
-        old = torch.zeros((b, resp_w))
-        adv = torch.zeros(b)
+        old, prox, adv = self._response_tensors(items, dummy)
         for i, it in enumerate(items):
             p, r = it.prompt_ids, it.response_ids
             seq = p + r
@@ -108,8 +145,76 @@ class TrainBatch:
             pos[i, :n] = torch.arange(len(p) - 1, len(p) - 1 + n)  # logits at position t predict token t+1
             tgt[i, :n] = torch.tensor(r)
             mask[i, :n] = 0.0 if dummy else 1.0
+        padding = b * width - sum(len(it.prompt_ids) + len(it.response_ids) for it in items)
+        return PaddedBatch(ids.to(device), att.to(device), pos.to(device), tgt.to(device), mask.to(device),
+                           old.to(device), adv.to(device), prox_logprobs=_to(prox, device), padding=padding)
+
+    def pack(self, width: int, device: torch.device | str = "cpu") -> PaddedBatch:
+        """The batch packed into rows of ``width`` tokens (wider when one sequence is longer).
+
+        Sequences go first-fit in decreasing length into rows; each keeps its own positions
+        (``position_ids`` restart at 0), so a causal model attends within it only, and the loss
+        terms equal :meth:`pad`'s. An empty batch is one masked dummy row, as in :meth:`pad`.
+        """
+        items, dummy = list(self.items), not self.items
+        if dummy:
+            items = [TrainItem([0], [0], [0.0])]
+        lengths = [len(it.prompt_ids) + len(it.response_ids) for it in items]
+        width = max(width, *lengths)
+        rows: list[list[int]] = []  # item indices per row
+        free: list[int] = []
+        for i in sorted(range(len(items)), key=lambda k: (-lengths[k], k)):
+            slot = next((r for r, room in enumerate(free) if room >= lengths[i]), None)
+            if slot is None:
+                rows.append([])
+                free.append(width)
+                slot = len(rows) - 1
+            rows[slot].append(i)
+            free[slot] -= lengths[i]
+        used = max(width - min(free), 1)  # drop the columns no row uses
+        b, resp_w = len(items), max(len(it.response_ids) for it in items)
+        ids = torch.zeros((len(rows), used), dtype=torch.long)
+        positions = torch.zeros((len(rows), used), dtype=torch.long)
+        row_of = torch.zeros(b, dtype=torch.long)
+        col = torch.zeros((b, resp_w), dtype=torch.long)
+        tgt = torch.zeros((b, resp_w), dtype=torch.long)
+        mask = torch.zeros((b, resp_w))
+        old, prox, adv = self._response_tensors(items, dummy)
+        for r, members in enumerate(rows):
+            start = 0
+            for i in members:
+                it = items[i]
+                seq, n = it.prompt_ids + it.response_ids, len(it.response_ids)
+                ids[r, start : start + len(seq)] = torch.tensor(seq)
+                positions[r, start : start + len(seq)] = torch.arange(len(seq))
+                row_of[i] = r
+                col[i, :n] = torch.arange(start + len(it.prompt_ids) - 1, start + len(it.prompt_ids) - 1 + n)
+                tgt[i, :n] = torch.tensor(it.response_ids)
+                mask[i, :n] = 0.0 if dummy else 1.0
+                start += len(seq)
+            positions[r, start:] = torch.arange(used - start)  # the padding tail is a sequence of its own
+        padding = len(rows) * used - sum(lengths)
+        return PaddedBatch(ids.to(device), None, col.to(device), tgt.to(device), mask.to(device), old.to(device),
+                           adv.to(device), row_index=row_of.to(device), position_ids=positions.to(device),
+                           prox_logprobs=_to(prox, device), padding=padding)
+
+    @staticmethod
+    def _response_tensors(items: list[TrainItem], dummy: bool) -> tuple[torch.Tensor, torch.Tensor | None,
+                                                                         torch.Tensor]:
+        """Sampling log-probs ``[B, T]``, proximal log-probs ``[B, T]`` (None if no item has them), advantages."""
+        b, resp_w = len(items), max(len(it.response_ids) for it in items)
+        old = torch.zeros((b, resp_w))
+        prox = torch.zeros((b, resp_w)) if any(it.prox_logprobs for it in items) else None
+        adv = torch.zeros(b)
+        for i, it in enumerate(items):
+            n = len(it.response_ids)
             if it.logprobs:
                 old[i, :n] = torch.tensor(it.logprobs[:n])
-            adv[i] = float(it.advantage)
-        return PaddedBatch(ids.to(device), att.to(device), pos.to(device), tgt.to(device), mask.to(device),
-                           old.to(device), adv.to(device))
+            if prox is not None and it.prox_logprobs:
+                prox[i, :n] = torch.tensor(it.prox_logprobs[:n])
+            adv[i] = 0.0 if dummy else float(it.advantage)
+        return old, prox, adv
+
+
+def _to(t: torch.Tensor | None, device: torch.device | str) -> torch.Tensor | None:
+    return None if t is None else t.to(device)

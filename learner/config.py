@@ -67,7 +67,16 @@ class RolloutConfig(_Model):
     top_p: float = Field(1.0, gt=0, le=1)
     max_tokens: int = Field(32, ge=1)
     max_model_len: int = Field(256, ge=16)
-    max_staleness: int = Field(0, ge=0, description="Policy versions a batch may lag (0 = on-policy).")
+    max_staleness: int = Field(0, ge=0, description=(
+        "Policy versions a batch may lag (0 = on-policy). k >= 1 generates the next k batches while the "
+        "learners update (overlap); stale tokens are reweighted (learner.off_policy)."))
+    chunk_prompts: int = Field(0, ge=0, description=(
+        "Prompts per generation request: each request's groups come back, and are scored, as soon as it "
+        "is done (streaming). 0: one request per actor per batch."))
+    dynamic_sampling: bool = Field(False, description=(
+        "Drop groups whose rewards are all equal and keep sampling until the batch holds prompts_per_step "
+        "informative groups (DAPO), at most max_oversample x prompts_per_step groups per batch."))
+    max_oversample: float = Field(4.0, ge=1, description="Bound on groups sampled per batch, as a multiple.")
     num_gpus_per_actor: float = Field(0.0, ge=0)
     threads: int = Field(1, ge=1, description="CPU threads per rollout actor (torch intra-op).")
     seed: int = 0
@@ -156,6 +165,23 @@ class LearnerConfig(_Model):
         "Scale on negative advantages: 1 is plain policy gradient; 0 learns only from samples better "
         "than their group (filtered behaviour cloning), which keeps a small model's format intact."))
     filter_uniform_groups: bool = Field(True, description="Drop groups whose rewards are all equal.")
+    off_policy: Literal["auto", "tis", "none"] = Field("auto", description=(
+        "Correction for tokens sampled by another policy (stale weights, engine/learner numerics): tis "
+        "takes the PPO ratio against the learner's own pre-step log-probs and weights each token by "
+        "min(pi_learner / pi_engine, tis_cap) (truncated importance sampling); none takes the ratio "
+        "against the engine's sampling log-probs; auto: tis when rollout.max_staleness >= 1."))
+    tis_cap: float = Field(2.0, gt=0, description="Truncation cap of the importance weights (off_policy tis).")
+    packing: bool = Field(False, description=(
+        "Pack sequences into rows of pack_width tokens (per-sequence attention and positions) instead of "
+        "padding each to the longest; micro-batches then hold about micro_batch_tokens tokens."))
+    pack_width: int = Field(256, ge=16, description="Tokens per packed row.")
+    micro_batch_tokens: int = Field(4096, ge=16, description="Tokens per packed micro-batch on one rank.")
+    gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass.")
+    weight_sync: str = Field("collective", description=(
+        "How new weights reach the rollout engines (learner.weight_sync registry): collective (a gloo/NCCL "
+        "broadcast from learner rank 0, in buckets), shared_memory (buckets through /dev/shm), object_store "
+        "(the whole state dict through Ray, then the engine's own reload; the old path)."))
+    weight_sync_bucket_mb: int = Field(256, ge=1, description="Bucket size of the bucketed weight-sync paths.")
     seed: int = 0
 
     @model_validator(mode="before")
@@ -184,6 +210,14 @@ class LearnerConfig(_Model):
             LOSS_AGGS.get(value)
         return value
 
+    @field_validator("weight_sync")
+    @classmethod
+    def _weight_sync(cls, value: str) -> str:
+        from learner.weight_sync import WEIGHT_SYNCS
+
+        WEIGHT_SYNCS.get(value)
+        return value
+
     @model_validator(mode="after")
     def _default_loss_agg(self) -> LearnerConfig:
         default = self.estimator().loss_agg
@@ -191,6 +225,10 @@ class LearnerConfig(_Model):
             raise ValueError(f"learner.loss_agg: null means {self.advantage}'s default {default!r}, which is "
                              f"not registered; valid: {', '.join(LOSS_AGGS.names())}")
         return self
+
+    def uses_tis(self, max_staleness: int) -> bool:
+        """Whether the off-policy correction is on for a job with this staleness."""
+        return self.off_policy == "tis" or (self.off_policy == "auto" and max_staleness >= 1)
 
     def estimator(self) -> AdvantageEstimator:
         """The advantage estimator ``advantage`` names."""
@@ -232,9 +270,43 @@ class CheckpointConfig(_Model):
 
 
 class EvalConfig(_Model):
+    """Held-out evaluation: greedy responses, plus sampled ones for pass@k when ``pass_k`` is set."""
+
     problems_per_task: int = Field(16, ge=0, description="Held-out problems per task (0: no eval).")
     seed_offset: int = Field(1_000_000_000, description="Eval seeds start here; training seeds stay below.")
     max_tokens: int | None = None
+    pass_k: list[int] = Field(default_factory=list, description=(
+        "Report pass@k for each k from sampled responses (empty: greedy only)."))
+    samples: int | None = Field(None, description="Sampled responses per problem (null: max(pass_k)).")
+    temperature: float = Field(1.0, gt=0, description="Sampling temperature of the pass@k responses.")
+    top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling of the pass@k responses.")
+    seed: int = Field(0, description="Sampling seed of the pass@k responses (fixed: reruns repeat).")
+
+    @field_validator("pass_k")
+    @classmethod
+    def _pass_k(cls, value: list[int]) -> list[int]:
+        bad = [k for k in value if k < 1]
+        if bad:
+            raise ValueError(f"eval.pass_k: every k must be >= 1, got {bad}")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _samples(self) -> EvalConfig:
+        if self.samples is not None:
+            if self.samples < 1:
+                raise ValueError(f"eval.samples: must be >= 1, got {self.samples}")
+            if not self.pass_k:
+                raise ValueError("eval.samples: has no effect without eval.pass_k; set eval.pass_k, e.g. [1]")
+            if self.samples < max(self.pass_k):
+                raise ValueError(f"eval.samples: {self.samples} is below max(eval.pass_k) = {max(self.pass_k)}; "
+                                 "pass@k needs at least k samples per problem")
+        return self
+
+    def num_samples(self) -> int:
+        """Sampled responses per problem: ``samples``, or ``max(pass_k)`` (0 when ``pass_k`` is empty)."""
+        if not self.pass_k:
+            return 0
+        return self.samples or max(self.pass_k)
 
 
 class WarmupConfig(_Model):

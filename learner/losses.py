@@ -91,15 +91,19 @@ def policy_loss(
     ref_logp: torch.Tensor | None = None,
     entropy: torch.Tensor | None = None,
     max_tokens: int = 1,
+    weights: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """The whole per-micro-batch objective under ``cfg``; returns (loss sum, stats sums).
 
     The surrogate is the estimator's (``cfg.advantage``), the reduction ``cfg.loss_agg`` or the
     estimator's default; ``ref_logp`` (``[B, T]``) adds the KL term when ``cfg.kl_coef > 0``;
     ``entropy`` (``[B, T]``) is needed by the ``bonus`` entropy method only; ``max_tokens`` is the
-    constant of ``seq_mean_token_sum``.
+    constant of ``seq_mean_token_sum``; ``weights`` (``[B, T]``, no gradient) scale each token's surrogate
+    (truncated importance weights for tokens another policy sampled).
     """
     per_tok, clipfrac = cfg.estimator().surrogate(logp, old_logp, adv, cfg.clip_low, cfg.clip_high)
+    if weights is not None:
+        per_tok = per_tok * weights.detach()
     stats: dict[str, float] = {}
     if ref_logp is not None and cfg.kl_coef > 0:
         kl = kl_penalty(logp, ref_logp, cfg.kl_estimator)

@@ -2,10 +2,13 @@
 
 sample problems -> generate -> score -> advantages -> update -> sync -> log
 
-Generation requests go through a bounded queue: with ``rollout.max_staleness``
-k, up to k+1 batches are in flight, so a batch may come from a policy up to k
-versions old (0 = strictly on-policy). Every trajectory carries the version of
-the weights that sampled it.
+Rollouts stream (:mod:`learner.pipeline`): requests of ``rollout.chunk_prompts`` prompts go to the
+rollout actors, come back and are scored in the background, and the learner batch is assembled from
+scored groups in request order. With ``rollout.max_staleness`` k >= 1 the groups of the next k
+batches are requested before the learners update, so the engines generate (and the scorer scores)
+while the learners train; a batch may then come from a policy up to k versions old, and the learners
+correct for it (``learner.off_policy``). With ``rollout.dynamic_sampling`` groups whose rewards are all
+equal are dropped and replaced. Every trajectory carries the version of the weights that sampled it.
 """
 
 from __future__ import annotations
@@ -13,21 +16,20 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bootcamp import Problem
 from bootcamp.mix import TaskSampler, resolve_mix
 from bootcamp.registry import REGISTRY, Registry
 from learner import checkpoint as ckpt_mod
 from learner.batch import TrainBatch, TrainItem
 from learner.config import JobConfig, dump_config
+from learner.evaluation import make_job_scorer, run_eval
 from learner.group import ActorGroup
 from learner.metrics import MetricsLogger, plot_curve, reward_metrics
+from learner.pipeline import Group, RolloutStream
 from learner.schedule import learning_rate
-from rewards.scoring import make_scorer
 from rollout.types import Trajectory
 
 
@@ -51,20 +53,15 @@ class Trainer:
         self.start_step = 0
         self.warmup_done = False
         self.eval_result: dict[str, Any] = {}
-        self.queue: deque[tuple[list[Problem], list[Any]]] = deque()
+        self.stream: RolloutStream | None = None
+        self.weight_sync: Any = None
+        self.current_step = 0
+        self.keep_rate = 1.0  # share of sampled groups dynamic sampling kept in the last batch
         self.started_ray = False
 
     # -- setup ----------------------------------------------------------------------------------
     def _make_scorer(self) -> Any:
-        import os
-
-        from rewards.models import default_backends
-
-        r = self.cfg.rewards
-        backends = default_backends(r.reward_model_path, None, r.judge_url, r.judge_model,
-                                    os.environ.get("BOOTCAMP_JUDGE_API_KEY"), r.timeout_s)
-        return make_scorer(r.mode, r.url, r.timeout_s, sandbox_workers=r.sandbox_workers,
-                           verify_timeout_s=r.verify_timeout_s, backends=backends, registry=self.registry)
+        return make_job_scorer(self.cfg, self.registry)
 
     def prepare(self) -> None:
         """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
@@ -98,6 +95,10 @@ class Trainer:
         self.learners = start_learners(cfg, model_path)
         if not self.rollout:
             self.rollout = start_rollout(cfg, model_path)
+        from learner.weight_sync import make_weight_sync
+
+        lc = cfg.learner
+        self.weight_sync = make_weight_sync(lc.weight_sync, self.learners, self.rollout, lc.weight_sync_bucket_mb)
         if not self.own_rollout or last is not None:
             self.sync(bump=False)  # injected engines may hold other weights; stamp the resumed version
         if last is not None and (last / "optimizer.pt").exists():
@@ -111,46 +112,77 @@ class Trainer:
         self.timers[name] = self.timers.get(name, 0.0) + time.perf_counter() - t0
 
     # -- the stages -------------------------------------------------------------------------------
-    def sample_problems(self) -> list[Problem]:
-        with self.stage("sample"):
-            return self.sampler.sample(self.cfg.rollout.prompts_per_step)
-
-    def submit(self, problems: list[Problem], n: int, temperature: float, max_tokens: int, seed: int) -> list[Any]:
-        """Split problems over the rollout actors (whole groups per actor); returns object refs."""
-        chunk = math.ceil(len(problems) / len(self.rollout))
-        args: list[tuple[Any, ...] | None] = []
-        for i in range(len(self.rollout)):
-            part = problems[i * chunk : (i + 1) * chunk]
-            rows = [{"task": p.task, "seed": p.seed, "prompt": p.prompt, "identity": p.identity} for p in part]
-            args.append((rows, n, temperature, self.cfg.rollout.top_p, max_tokens, seed + i, i * chunk) if rows else None)
-        return self.rollout.submit_each("generate", args)
-
-    def generate(self, step: int) -> tuple[list[Trajectory], dict[str, float]]:
-        """Keep up to ``max_staleness + 1`` batches in flight; take the oldest."""
-        import ray
-
+    def start_stream(self) -> RolloutStream:
+        """The rollout stream of the RL phase (seeds continue from the resumed step)."""
         r = self.cfg.rollout
-        while len(self.queue) <= r.max_staleness and self.submitted < self.cfg.steps:
-            problems = self.sample_problems()
-            seed = r.seed * 100_003 + self.submitted * 1_000
-            self.queue.append((problems, self.submit(problems, r.samples_per_prompt, r.temperature, r.max_tokens, seed)))
-            self.submitted += 1
+        stream = RolloutStream(self.rollout, self.sampler, self._score_now, r.samples_per_prompt, r.temperature,
+                               r.top_p, r.max_tokens, chunk=r.chunk_prompts, seed=r.seed)
+        stream.batches_requested = self.start_step
+        return stream
+
+    def collect(self) -> tuple[list[Group], dict[str, float]]:
+        """Scored groups for one batch: ``prompts_per_step`` of them, in request order.
+
+        Groups sampled by weights more than ``max_staleness`` versions old are dropped; with dynamic
+        sampling so are groups whose rewards are all equal, and more are requested until the batch is
+        full or ``max_oversample`` x ``prompts_per_step`` groups were sampled for it.
+        """
+        r = self.cfg.rollout
+        assert self.stream is not None
+        want = r.prompts_per_step
+        budget = math.ceil(want * r.max_oversample) if r.dynamic_sampling else want
+        kept: list[Group] = []
+        seen: list[Group] = []
+        stale = uniform = 0
         with self.stage("generate"):
-            _, refs = self.queue.popleft()
-            results = ray.get(refs)
-        trajs = [t for out, _ in results for t in out]
-        tokens = sum(s["tokens"] for _, s in results)
-        secs = max(s["seconds"] for _, s in results)
-        staleness = max(self.version - t.policy_version for t in trajs)
-        if staleness > r.max_staleness:
-            raise RuntimeError(f"batch is {staleness} versions old, over rollout.max_staleness={r.max_staleness}")
-        return trajs, {"tokens_per_s": tokens / max(secs, 1e-9), "gen_tokens": tokens, "staleness": staleness}
+            while len(kept) < want and len(seen) < budget:
+                if self.stream.outstanding() == 0:
+                    need = want - len(kept)
+                    if r.dynamic_sampling:
+                        need = math.ceil(need / max(self.keep_rate, 1.0 / r.max_oversample))
+                    self.stream.request(min(need, budget - len(seen)))
+                g = self.stream.next_group()
+                seen.append(g)
+                if self.version - g.version > r.max_staleness:
+                    stale += 1
+                elif r.dynamic_sampling and not g.informative():
+                    uniform += 1
+                else:
+                    kept.append(g)
+        if r.dynamic_sampling:
+            self.keep_rate = len(kept) / max(len(seen) - stale, 1)
+        totals = self.stream.take_totals()
+        self.timers["score"] = totals["score_seconds"]  # in the background, during generation and updates
+        versions = [self.version - g.version for g in kept] or [0]
+        return kept, {
+            "tokens_per_s": totals["gen_tokens"] / max(totals["gen_seconds"], 1e-9), "gen_tokens": totals["gen_tokens"],
+            "staleness": float(max(versions)), "staleness_mean": sum(versions) / len(versions),
+            "groups_sampled": float(len(seen)), "groups_kept": float(len(kept)),
+            "groups_uniform_dropped": float(uniform), "groups_stale_dropped": float(stale),
+            "reward_sampled": _mean([t.reward for g in seen for t in g.trajectories]),
+        }
+
+    def look_ahead(self) -> None:
+        """Request the groups of the next ``max_staleness`` batches now, so they generate during the update."""
+        r = self.cfg.rollout
+        assert self.stream is not None
+        if r.max_staleness == 0:
+            return
+        target = r.max_staleness * r.prompts_per_step
+        if r.dynamic_sampling:
+            target = min(math.ceil(target / max(self.keep_rate, 1e-9)), math.ceil(target * r.max_oversample))
+        later = self.cfg.steps - self.current_step - 1  # batches still to collect after this one
+        target = min(target, later * math.ceil(target / r.max_staleness))
+        self.stream.request(target - self.stream.outstanding())
+
+    def _score_now(self, trajs: list[Trajectory]) -> None:
+        verdicts = self.scorer.score([(t.task, t.identity, t.text) for t in trajs])
+        for t, v in zip(trajs, verdicts, strict=True):
+            t.reward, t.correct, t.reason = v.score, v.correct, v.reason
 
     def score(self, trajs: list[Trajectory]) -> None:
         with self.stage("score"):
-            verdicts = self.scorer.score([(t.task, t.identity, t.text) for t in trajs])
-            for t, v in zip(trajs, verdicts, strict=True):
-                t.reward, t.correct, t.reason = v.score, v.correct, v.reason
+            self._score_now(trajs)
 
     def advantages(self, trajs: list[Trajectory]) -> tuple[TrainBatch, dict[str, float]]:
         """Group advantages; drops groups whose rewards are all equal when configured to."""
@@ -172,6 +204,28 @@ class Trainer:
                     items.append(TrainItem(t.prompt_ids, t.response_ids, t.logprobs, t.advantage))
         return TrainBatch(items), {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
 
+    def _n_micro(self, shards: list[TrainBatch], sft: bool) -> int:
+        """Micro-batches per rank (the same on every rank: FSDP's collectives need equal counts)."""
+        lc = self.cfg.learner
+        if lc.packing and not sft:
+            tokens = max(sum(len(it.prompt_ids) + len(it.response_ids) for it in s) for s in shards)
+            return max(1, math.ceil(tokens / lc.micro_batch_tokens))
+        return max(1, math.ceil(max(len(s) for s in shards) / lc.micro_batch))
+
+    def proximal_logprobs(self, batch: TrainBatch) -> TrainBatch:
+        """``batch`` with each item's log-probs under the learners' current policy (``prox_logprobs``)."""
+        import dataclasses
+
+        world = len(self.learners)
+        shards = [batch[r::world] for r in range(world)]
+        out = self.learners.call_each("logprobs", [(s,) for s in shards], n_micro=self._n_micro(shards, False),
+                                      temperature=self.cfg.rollout.temperature)
+        items = list(batch.items)
+        for r, lps in enumerate(out):
+            for j, lp in enumerate(lps):
+                items[r + j * world] = dataclasses.replace(items[r + j * world], prox_logprobs=lp)
+        return TrainBatch(items)
+
     def update(self, batch: TrainBatch, sft: bool = False, lr: float | None = None) -> dict[str, float]:
         """Optimizer steps over ``batch`` split evenly over the ranks (equal micro-batch counts on all),
         at learning rate ``lr`` (None: the rate the optimizer was reset with)."""
@@ -181,38 +235,48 @@ class Trainer:
         agg = lc.aggregation()
         world = len(self.learners)
         n_mini = 1 if sft else min(lc.updates_per_step, len(batch))
+        tis = not sft and lc.uses_tis(self.cfg.rollout.max_staleness)
         out: dict[str, float] = {}
         with self.stage("update"):
+            if tis and n_mini > 1:  # later mini-batches need the ratio to the policy before the first
+                batch = self.proximal_logprobs(batch)
             for m in range(n_mini):
                 mini = batch[m::n_mini]
                 shards = [mini[r::world] for r in range(world)]
-                n_micro = max(1, math.ceil(max(len(s) for s in shards) / lc.micro_batch))
                 # the supervised loss is a per-sequence mean; RL losses are in their aggregation's unit
                 norm = float(len(mini)) if sft else agg.normaliser(mini)
                 stats = self.learners.call_each(
-                    "train_step", [(s,) for s in shards], n_micro=n_micro, norm=norm,
-                    temperature=self.cfg.rollout.temperature, max_tokens=self.cfg.rollout.max_tokens, sft=sft, lr=lr)
+                    "train_step", [(s,) for s in shards], n_micro=self._n_micro(shards, sft), norm=norm,
+                    temperature=self.cfg.rollout.temperature, max_tokens=self.cfg.rollout.max_tokens, sft=sft, lr=lr,
+                    tis=tis)
                 tok = sum(s["tokens"] for s in stats) or 1.0
+                total = {k: sum(s[k] for s in stats) for k in stats[0]}
                 out = {
-                    "loss": sum(s["loss"] for s in stats),
-                    "entropy": sum(s["entropy_sum"] for s in stats) / tok,
-                    "kl": sum(s["kl_sum"] for s in stats) / tok,
-                    "clip_frac": sum(s["clip_sum"] for s in stats) / tok,
-                    "ratio_mean": sum(s["ratio_sum"] for s in stats) / tok,
+                    "loss": total["loss"],
+                    "entropy": total["entropy_sum"] / tok,
+                    "kl": total["kl_sum"] / tok,
+                    "clip_frac": total["clip_sum"] / tok,
+                    "ratio_mean": total["ratio_sum"] / tok,
                     "grad_norm": stats[0]["grad_norm"],
                     "lr": stats[0]["lr"],
                     "train_tokens": tok,
+                    "padding_share": total["padding"] / max(total["input_tokens"], 1.0),
                 }
+                if not sft:
+                    out.update({"mismatch_kl": total["mismatch_kl_sum"] / tok,
+                                "mismatch_abs": total["mismatch_abs_sum"] / tok,
+                                "tis_clip_frac": total["tis_clip_sum"] / tok})
         return out
 
     def sync(self, bump: bool = True) -> None:
-        """Push the learner's weights to every rollout engine and (by default) bump the policy version."""
-        import ray
+        """Push the learner's weights to every rollout engine and (by default) bump the policy version.
 
+        The push goes to each actor after the generation requests already sent to it, so those are
+        sampled by the previous weights (and stamped with the previous version).
+        """
         with self.stage("sync"):
-            refs = self.learners.submit("full_state_dict")  # collective: every rank, rank 0 returns it
             self.version += int(bump)
-            ray.get(self.rollout.submit("load_weights", refs[0], self.version) + refs[1:])
+            self.weight_sync.push(self.version)
 
     def log(self, step: int, metrics: dict[str, Any]) -> None:
         with self.stage("log"):
@@ -255,29 +319,25 @@ class Trainer:
         self.sync()
 
     def evaluate(self) -> dict[str, Any]:
-        """Greedy responses to held-out problems (seeds disjoint from training)."""
-        import ray
-
-        n = self.cfg.eval.problems_per_task
-        problems = self.sampler.eval_problems(n)
-        refs = self.submit(problems, 1, 0.0, self.cfg.eval.max_tokens or self.cfg.rollout.max_tokens, 0)
-        trajs = [t for out, _ in ray.get(refs) for t in out]
-        self.score(trajs)
-        m = reward_metrics(trajs)
-        return {"mean_reward": m["reward_mean"], "pass_rate": m["pass_rate"], "response_len": m["response_len"],
-                "per_task": {k.split("/", 1)[1]: v for k, v in m.items() if k.startswith("reward/")},
-                "n": len(trajs), "policy_version": self.version}
+        """Held-out problems (seeds disjoint from training): greedy, and pass@k when ``eval.pass_k`` is set."""
+        return run_eval(self.cfg, self.rollout, self.scorer, self.sampler, self.version, progress=self.show_progress)
 
     def rl_step(self, step: int) -> dict[str, Any]:
         self.timers = {}
+        self.current_step = step
         t0 = time.perf_counter()
-        trajs, gen = self.generate(step)
-        self.score(trajs)
-        batch, adv = self.advantages(trajs)
-        upd = self.update(batch, lr=learning_rate(self.cfg.learner, step, self.cfg.steps))
+        groups, gen = self.collect()
+        self.look_ahead()
+        trajs = [t for g in groups for t in g.trajectories]
+        upd: dict[str, float] = {"skipped": 1.0}
+        adv: dict[str, float] = {}
+        if trajs:
+            batch, adv = self.advantages(trajs)
+            upd = self.update(batch, lr=learning_rate(self.cfg.learner, step, self.cfg.steps))
         if "skipped" not in upd:
             self.sync()
-        metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version}
+        metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version,
+                   "effective_batch": float(len(trajs))}
         metrics.update({f"time/{k}": v for k, v in self.timers.items()})
         if "train_tokens" in upd:  # response tokens the learners trained on, per second of update
             metrics["learner_tokens_per_s"] = upd["train_tokens"] / max(self.timers.get("update", 0.0), 1e-9)
@@ -306,7 +366,7 @@ class Trainer:
                 if cfg.eval.problems_per_task:
                     self.eval_result["before"] = self.evaluate()
                     (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
-            self.submitted = self.start_step
+            self.stream = self.start_stream()
             with self.progress() as progress:
                 bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
                 for step in range(self.start_step, cfg.steps):
@@ -317,6 +377,7 @@ class Trainer:
                     every = cfg.checkpoint.every
                     if every and (step + 1) % every == 0 and step + 1 < cfg.steps:
                         self.save_checkpoint(step + 1)
+            self.stream.close()
             if cfg.eval.problems_per_task:
                 self.eval_result["after"] = self.evaluate()
                 (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
@@ -332,6 +393,10 @@ class Trainer:
         return self.rollout.call("probe")
 
     def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        if self.weight_sync is not None:
+            self.weight_sync.close()
         if getattr(self, "metrics", None) is not None:
             self.metrics.close()
         if hasattr(getattr(self, "scorer", None), "close"):
@@ -343,3 +408,7 @@ class Trainer:
             import ray
 
             ray.shutdown()
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0

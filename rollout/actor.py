@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from rollout.types import Trajectory
+from rollout.weight_receiver import WeightReceiver
 
 
-class RolloutWorker:
+class RolloutWorker(WeightReceiver):
     """Turns problems into trajectories with one engine; run it as a Ray actor via :func:`rollout_actor`."""
 
     def __init__(self, engine: str, model_path: str, chat_template: bool = False, prompt_suffix: str = "\n",
@@ -53,6 +55,30 @@ class RolloutWorker:
                     finish_reason=s.finish_reason, policy_version=self.version,
                 ))
         return out, {"tokens": tokens, "seconds": time.perf_counter() - start}
+
+    def generate_stream(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
+                        max_tokens: int, seed: int, first_group: int = 0) -> Iterator[tuple[int, list[Trajectory],
+                                                                                             dict[str, float]]]:
+        """As :meth:`generate`, but yields ``(index in problems, the group's trajectories, stats)`` for each
+        problem as soon as its group is done: at once per group with an engine that streams (``stream``),
+        all at the end otherwise. Call it as a Ray streaming generator (``num_returns="streaming"``);
+        ``stats`` are the group's generated tokens and the seconds since the call started."""
+        from rollout.engine import format_prompt
+
+        start = time.perf_counter()
+        prompt_ids = [format_prompt(self.tokenizer, p["prompt"], self.chat_template, self.prompt_suffix)
+                      for p in problems]
+        stream = getattr(self.engine, "stream", None)
+        args = (prompt_ids, n, temperature, top_p, max_tokens, seed)
+        groups = stream(*args) if stream is not None else enumerate(self.engine.generate(*args))
+        for g, samples in groups:
+            p, ids = problems[g], prompt_ids[g]
+            trajs = [Trajectory(task=p["task"], seed=p["seed"], identity=p["identity"], group=first_group + g,
+                                prompt_ids=ids, response_ids=s.token_ids, logprobs=s.logprobs,
+                                text=self.tokenizer.decode(s.token_ids, skip_special_tokens=True),
+                                finish_reason=s.finish_reason, policy_version=self.version) for s in samples]
+            yield g, trajs, {"tokens": float(sum(len(s.token_ids) for s in samples)),
+                             "seconds": time.perf_counter() - start}
 
     def load_weights(self, state: Any, version: int) -> int:
         """Take new weights (a state dict, or an object ref to one) and stamp later trajectories with ``version``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from rollout.types import Sample
@@ -17,6 +18,12 @@ class Engine(Protocol):
 
     def load_weights(self, state: dict[str, Any]) -> None:
         """Replace the policy weights (a full state dict, names as in ``save_pretrained``)."""
+        ...
+
+    def update_weights(self, weights: Iterable[tuple[str, Any]]) -> None:
+        """Copy ``(name, tensor)`` pairs into the policy in place: any subset of the names of
+        ``save_pretrained``, consumed in order (the tensors may be views valid only until the
+        call returns, so an engine that keeps one must copy it)."""
         ...
 
 

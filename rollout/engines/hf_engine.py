@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rollout.engines import EngineOptions, register_engine
@@ -65,3 +66,17 @@ class HFEngine:
         missing, unexpected = self.model.load_state_dict(state, strict=False)
         if unexpected or [k for k in missing if "rotary" not in k]:
             raise ValueError(f"weights do not fit the model: missing {missing[:5]}, unexpected {unexpected[:5]}")
+
+    def update_weights(self, weights: Iterable[tuple[str, Any]]) -> None:
+        """Copy each ``(name, tensor)`` into the parameter or buffer of that name, in place (any subset)."""
+        own = dict(self.model.named_parameters())
+        own.update(self.model.named_buffers())
+        with self.torch.no_grad():
+            for name, tensor in weights:
+                target = own.get(name)
+                if target is None:
+                    raise ValueError(f"weights do not fit the model: no parameter or buffer {name!r}")
+                if tuple(target.shape) != tuple(tensor.shape):
+                    raise ValueError(f"weights do not fit the model: {name} is {tuple(target.shape)}, "
+                                     f"got {tuple(tensor.shape)}")
+                target.copy_(tensor)

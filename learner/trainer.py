@@ -198,11 +198,16 @@ class Trainer:
             adv = scale_negatives(adv, self.cfg.learner.negative_weight)
             keep = informative_groups(rewards) if self.cfg.learner.filter_uniform_groups else torch.ones(len(rewards), dtype=torch.bool)
             items = []
+            filter_overlong = self.cfg.learner.overlong == "filter"
+            truncated = 0
             for i, t in enumerate(trajs):
                 t.advantage = float(adv.view(-1)[i])
-                if keep[i // g]:
+                cut = t.finish_reason == "length"
+                truncated += cut
+                if keep[i // g] and not (filter_overlong and cut):
                     items.append(TrainItem(t.prompt_ids, t.response_ids, t.logprobs, t.advantage))
-        return TrainBatch(items), {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean())}
+        return TrainBatch(items), {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean()),
+                                   "truncated_share": truncated / max(len(trajs), 1)}
 
     def _n_micro(self, shards: list[TrainBatch], sft: bool) -> int:
         """Micro-batches per rank (the same on every rank: FSDP's collectives need equal counts)."""

@@ -36,25 +36,13 @@ class RolloutWorker(WeightReceiver):
 
     def generate(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
                  max_tokens: int, seed: int, first_group: int = 0) -> tuple[list[Trajectory], dict[str, float]]:
-        """``n`` trajectories per problem (dicts with task, seed, prompt, identity), stamped with the version."""
-        from rollout.engine import format_prompt
-
+        """``n`` trajectories per problem (dicts with task, seed, prompt, identity), stamped with the version,
+        in problem order; stats: generated tokens and seconds."""
         start = time.perf_counter()
-        prompt_ids = [format_prompt(self.tokenizer, p["prompt"], self.chat_template, self.prompt_suffix)
-                      for p in problems]
-        samples = self.engine.generate(prompt_ids, n, temperature, top_p, max_tokens, seed)
-        out = []
-        tokens = 0
-        for g, (p, ids, group) in enumerate(zip(problems, prompt_ids, samples, strict=True)):
-            for s in group:
-                tokens += len(s.token_ids)
-                out.append(Trajectory(
-                    task=p["task"], seed=p["seed"], identity=p["identity"], group=first_group + g,
-                    prompt_ids=ids, response_ids=s.token_ids, logprobs=s.logprobs,
-                    text=self.tokenizer.decode(s.token_ids, skip_special_tokens=True),
-                    finish_reason=s.finish_reason, policy_version=self.version,
-                ))
-        return out, {"tokens": tokens, "seconds": time.perf_counter() - start}
+        groups = sorted(self.generate_stream(problems, n, temperature, top_p, max_tokens, seed, first_group),
+                        key=lambda item: item[0])
+        return ([t for _, trajs, _ in groups for t in trajs],
+                {"tokens": sum(s["tokens"] for _, _, s in groups), "seconds": time.perf_counter() - start})
 
     def generate_stream(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
                         max_tokens: int, seed: int, first_group: int = 0) -> Iterator[tuple[int, list[Trajectory],

@@ -2,10 +2,12 @@
 
 All runs start from the same supervised warm-up checkpoint (so rewards are not all zero),
 sample with temperature 1 from the transformers engine (TRL: ``use_vllm=False``), and score
-with ``task.verify`` (TRL through ``rewards.adapters.make_trl_reward``). Ours runs twice:
+with ``task.verify`` (TRL through ``rewards.adapters.make_trl_reward``). Ours runs three ways:
 ``serial`` (max_staleness 0: generate, score, update, sync one after the other, each actor with
-all cores' threads) and ``overlap`` (max_staleness 1: the next batch generates and scores while
-the learner updates, one thread per actor; packed sequences; streamed requests). TRL runs once
+all cores' threads, padded batches: the path before packing), ``packed`` (the same with packed
+rows in which a group's responses share one copy of their prompt) and ``overlap`` (packed and
+max_staleness 1: the next batch generates and scores while the learner updates, one thread per
+actor; streamed requests). TRL runs once
 per ``--trl-threads`` entry (1 thread, and all of a 2-core machine's). Printed per model size:
 seconds per step (median after the first two), the ratios to TRL, and the mean reward over the
 last steps.
@@ -27,6 +29,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 
 TASKS = ["math/digit_add", "math/digit_max", "math/digit_next", "math/digit_parity"]
+#: Learning rate per size (1e-3 wrecks the 25M model's answers in one Adam step, for TRL and us alike).
+LRS = {"quickstart": 1e-3, "25M": 1e-4}
 SIZES = {
     "quickstart": {"arch": "llama", "hidden_size": 128, "head_dim": 64, "num_layers": 2, "seed": 0},
     "25M": {"arch": "llama", "hidden_size": 512, "head_dim": 64, "num_layers": 6, "seed": 0},
@@ -36,8 +40,10 @@ SIZES = {
 #: Our two modes: (rollout/learner settings) applied over the common job.
 MODES = {
     "serial": {"rollout": {"max_staleness": 0, "threads": 2}, "learner": {"threads": 2, "packing": False}},
+    "packed": {"rollout": {"max_staleness": 0, "threads": 2},
+               "learner": {"threads": 2, "packing": True, "share_prompts": True, "pack_width": 256}},
     "overlap": {"rollout": {"max_staleness": 1, "threads": 1, "chunk_prompts": 4},
-                "learner": {"threads": 1, "packing": True, "pack_width": 128}},
+                "learner": {"threads": 1, "packing": True, "share_prompts": True, "pack_width": 256}},
 }
 
 
@@ -147,7 +153,7 @@ def main() -> None:
     ap.add_argument("--prompts", type=int, default=16)
     ap.add_argument("--g", type=int, default=8)
     ap.add_argument("--max-tokens", type=int, default=12)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=None, help="learning rate (default: per size, LRS)")
     ap.add_argument("--sizes", default="quickstart,25M")
     ap.add_argument("--trl-threads", default="1,2", help="TRL's torch threads, one run each (comma-separated)")
     args = ap.parse_args()
@@ -159,7 +165,7 @@ def main() -> None:
         for name in args.sizes.split(","):
             base = Path(tmp) / name
             model = warm_checkpoint(SIZES[name], base / "warm")
-            common = (args.steps, args.prompts, args.g, args.max_tokens, args.lr)
+            common = (args.steps, args.prompts, args.g, args.max_tokens, args.lr or LRS[name])
             r: dict = {"params": count_parameters(model)}
             for t in trl_threads:
                 r[f"trl@{t}"] = run_trl(model, *common, base / f"trl{t}", t)

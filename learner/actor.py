@@ -107,7 +107,11 @@ class LearnerWorker(WeightSender):
         return batch.select_logits(logits)
 
     def _tensors(self, mb: TrainBatch) -> PaddedBatch:
-        return mb.pack(self.cfg.pack_width, self.device) if self.cfg.packing else mb.pad(self.device)
+        if not self.cfg.packing:
+            return mb.pad(self.device)
+        if self.cfg.share_prompts:
+            return mb.pack_shared(self.cfg.pack_width, self.device)
+        return mb.pack(self.cfg.pack_width, self.device)
 
     def _micro_batches(self, batch: TrainBatch, n_micro: int) -> list[TrainBatch]:
         return batch.split_tokens(n_micro) if self.cfg.packing else batch.split(n_micro)

@@ -45,7 +45,8 @@ class PaddedBatch:
 
     Attributes:
         input_ids: ``[R, L]`` long, prompt then response of each sequence, zero-padded.
-        attention_mask: ``[R, L]`` long, 1 on real tokens (None when packed: the positions say it).
+        attention_mask: ``[R, L]`` long, 1 on real tokens (padded); None when packed (the positions say
+            it); ``[R, 1, L, L]`` bool, True where a query may attend a key, when prompts are shared.
         logit_index: ``[B, T]`` long, the column whose logits predict response token t (``start + P - 1 + t``).
         targets: ``[B, T]`` long, the response tokens.
         mask: ``[B, T]`` float, 1 on real response tokens (0 on padding and on a rank's dummy row).
@@ -197,6 +198,76 @@ class TrainBatch:
         return PaddedBatch(ids.to(device), None, col.to(device), tgt.to(device), mask.to(device), old.to(device),
                            adv.to(device), row_index=row_of.to(device), position_ids=positions.to(device),
                            prox_logprobs=_to(prox, device), padding=padding)
+
+    def pack_shared(self, width: int, device: torch.device | str = "cpu") -> PaddedBatch:
+        """The batch packed with each distinct prompt once: ``[prompt][response 1]...[response k]`` per prompt.
+
+        Sequences with the same ``prompt_ids`` (a group's G responses) share one copy of the prompt:
+        every response attends to the prompt and to itself (a 4-D boolean mask, ``[R, 1, L, L]``), its
+        positions continue from the prompt's, and the logit at the prompt's last position predicts
+        each response's first token. So the log-probs, loss and gradients equal :meth:`pad`'s, on
+        about ``P + G * T`` tokens per group instead of ``G * (P + T)``. Bundles (a prompt and its
+        responses) go first-fit, longest first, into rows of ``width`` tokens (wider for a longer bundle).
+        """
+        items, dummy = list(self.items), not self.items
+        if dummy:
+            items = [TrainItem([0], [0], [0.0])]
+        bundles: dict[tuple[int, ...], list[int]] = {}
+        for i, it in enumerate(items):
+            bundles.setdefault(tuple(it.prompt_ids), []).append(i)
+        sizes = {k: len(k) + sum(len(items[i].response_ids) for i in members) for k, members in bundles.items()}
+        order = sorted(bundles, key=lambda k: -sizes[k])
+        width = max(width, *sizes.values())
+        rows: list[list[tuple[int, ...]]] = []
+        free: list[int] = []
+        for key in order:
+            slot = next((r for r, room in enumerate(free) if room >= sizes[key]), None)
+            if slot is None:
+                rows.append([])
+                free.append(width)
+                slot = len(rows) - 1
+            rows[slot].append(key)
+            free[slot] -= sizes[key]
+        used = max(width - min(free), 1)
+        b, resp_w = len(items), max(len(it.response_ids) for it in items)
+        ids = torch.zeros((len(rows), used), dtype=torch.long)
+        positions = torch.zeros((len(rows), used), dtype=torch.long)
+        allowed = torch.zeros((len(rows), 1, used, used), dtype=torch.bool)
+        row_of = torch.zeros(b, dtype=torch.long)
+        col = torch.zeros((b, resp_w), dtype=torch.long)
+        tgt = torch.zeros((b, resp_w), dtype=torch.long)
+        mask = torch.zeros((b, resp_w))
+        old, prox, adv = self._response_tensors(items, dummy)
+        causal = torch.ones((used, used), dtype=torch.bool).tril()
+        for r, keys in enumerate(rows):
+            start = 0
+            for key in keys:
+                p_len = len(key)
+                ids[r, start : start + p_len] = torch.tensor(key)
+                positions[r, start : start + p_len] = torch.arange(p_len)
+                allowed[r, 0, start : start + p_len, start : start + p_len] = causal[:p_len, :p_len]
+                at = start + p_len
+                for i in bundles[key]:
+                    resp = items[i].response_ids
+                    n = len(resp)
+                    ids[r, at : at + n] = torch.tensor(resp)
+                    positions[r, at : at + n] = torch.arange(p_len, p_len + n)
+                    allowed[r, 0, at : at + n, start : start + p_len] = True  # the shared prompt
+                    allowed[r, 0, at : at + n, at : at + n] = causal[:n, :n]  # itself, causally
+                    row_of[i] = r
+                    col[i, 0] = start + p_len - 1  # the prompt's last position predicts token 0
+                    if n > 1:
+                        col[i, 1:n] = torch.arange(at, at + n - 1)
+                    tgt[i, :n] = torch.tensor(resp)
+                    mask[i, :n] = 0.0 if dummy else 1.0
+                    at += n
+                start = at
+            tail = torch.arange(start, used)
+            allowed[r, 0, tail, tail] = True  # padding attends to itself only (no empty softmax rows)
+        padding = len(rows) * used - sum(sizes.values())
+        return PaddedBatch(ids.to(device), allowed.to(device), col.to(device), tgt.to(device), mask.to(device),
+                           old.to(device), adv.to(device), row_index=row_of.to(device),
+                           position_ids=positions.to(device), prox_logprobs=_to(prox, device), padding=padding)
 
     @staticmethod
     def _response_tensors(items: list[TrainItem], dummy: bool) -> tuple[torch.Tensor, torch.Tensor | None,

@@ -178,6 +178,9 @@ class LearnerConfig(_Model):
     packing: bool = Field(False, description=(
         "Pack sequences into rows of pack_width tokens (per-sequence attention and positions) instead of "
         "padding each to the longest; micro-batches then hold about micro_batch_tokens tokens."))
+    share_prompts: bool = Field(False, description=(
+        "With packing: a group's responses share one copy of their prompt in the packed row (each response "
+        "attends to the prompt and itself), so a group costs about P + G*T tokens instead of G*(P+T)."))
     pack_width: int = Field(256, ge=16, description="Tokens per packed row.")
     micro_batch_tokens: int = Field(4096, ge=16, description="Tokens per packed micro-batch on one rank.")
     gradient_checkpointing: bool = Field(False, description="Recompute activations in the backward pass.")
@@ -228,6 +231,12 @@ class LearnerConfig(_Model):
         if self.loss_agg is None and default not in LOSS_AGGS:  # a plugin's estimator may name a missing one
             raise ValueError(f"learner.loss_agg: null means {self.advantage}'s default {default!r}, which is "
                              f"not registered; valid: {', '.join(LOSS_AGGS.names())}")
+        return self
+
+    @model_validator(mode="after")
+    def _share_prompts(self) -> LearnerConfig:
+        if self.share_prompts and not self.packing:
+            raise ValueError("learner.share_prompts: needs learner.packing: true (prompts are shared in packed rows)")
         return self
 
     def uses_tis(self, max_staleness: int) -> bool:

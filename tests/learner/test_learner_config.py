@@ -191,3 +191,13 @@ def test_a_registered_engine_is_selectable_from_a_config():
             parse_config({"tasks": ["math/gcd"], "rollout": {"engine": "null", "engine_options": {"null": {"depth": 3}}}})
     finally:
         ENGINES.remove("null")
+
+
+def test_share_prompts_needs_packing():
+    import pytest
+
+    from learner.config import LearnerConfig
+
+    with pytest.raises(ValueError, match="learner.share_prompts: needs learner.packing"):
+        LearnerConfig(share_prompts=True)
+    assert LearnerConfig(share_prompts=True, packing=True).share_prompts

@@ -116,3 +116,47 @@ def test_gradient_checkpointing_keeps_packed_gradients(model):
     model.eval()
     for a, c in zip(*grads, strict=True):
         torch.testing.assert_close(a, c, atol=1e-6, rtol=1e-5)
+
+
+def _grouped(groups=4, g=3, seed=11):
+    rnd = random.Random(seed)
+    items = []
+    for _ in range(groups):
+        p = [rnd.randrange(1, 50) for _ in range(rnd.randrange(2, 14))]
+        for _ in range(g):
+            r = [rnd.randrange(1, 50) for _ in range(rnd.randrange(1, 9))]
+            items.append(TrainItem(p, r, [-rnd.random() for _ in r], rnd.uniform(-1, 1)))
+    rnd.shuffle(items)  # a rank's shard need not keep groups together
+    return TrainBatch(items)
+
+
+def test_shared_prompt_layout_by_hand():
+    b = TrainBatch([TrainItem([10, 11], [20, 21]), TrainItem([12], [23]), TrainItem([10, 11], [22])])
+    p = b.pack_shared(16)
+    assert p.input_ids.tolist() == [[10, 11, 20, 21, 22, 12, 23]]  # the prompt [10, 11] once
+    assert p.position_ids.tolist() == [[0, 1, 2, 3, 2, 0, 1]]
+    assert p.logit_index.tolist() == [[1, 2], [5, 0], [1, 0]]  # both responses start from column 1
+    m = p.attention_mask[0, 0].int().tolist()
+    assert m[4] == [1, 1, 0, 0, 1, 0, 0]  # response [22] sees the prompt and itself, not [20, 21]
+    assert m[3] == [1, 1, 1, 1, 0, 0, 0] and m[6] == [0, 0, 0, 0, 0, 1, 1]
+    assert p.padding == 0
+
+
+@pytest.mark.parametrize("width", [8, 64, 400])
+def test_shared_prompts_give_the_padded_loss_and_gradients(model, width):
+    b = _grouped()
+    cfg = LearnerConfig()
+    results = []
+    for padded in (b.pad(), b.pack_shared(width)):
+        model.zero_grad()
+        logp = _logp(model, padded)
+        loss, _ = policy_loss(logp, padded.old_logprobs, padded.advantages, padded.mask, cfg, max_tokens=8)
+        loss.backward()
+        results.append((logp.detach() * padded.mask, float(loss.detach()), [q.grad.clone() for q in model.parameters()]))
+    (lp_a, loss_a, g_a), (lp_b, loss_b, g_b) = results
+    torch.testing.assert_close(lp_b, lp_a, atol=2e-5, rtol=1e-5)
+    assert loss_b == pytest.approx(loss_a, rel=1e-5, abs=1e-6)
+    for x, y in zip(g_a, g_b, strict=True):
+        torch.testing.assert_close(y, x, atol=1e-5, rtol=1e-4)
+    shared = b.pack_shared(width)
+    assert shared.input_ids.numel() - shared.padding < sum(len(i.prompt_ids) + len(i.response_ids) for i in b)

@@ -144,6 +144,7 @@ def test_a_failed_request_reaches_the_driver(tiny_model):
 
 def test_overlap_with_staleness_one_is_off_policy_corrected_and_repeats(tiny_model, tmp_path):
     cfg = _job(tiny_model, **{"rollout.max_staleness": 1, "learner.packing": True, "learner.pack_width": 32,
+                              "learner.share_prompts": True,
                               "learner.updates_per_step": 2})  # 2 mini-batches: the proximal log-probs are recomputed
     rows = _run(cfg, tmp_path / "a")
     # batch 0 is sampled by the start weights; each later batch was requested before the previous

@@ -161,18 +161,7 @@ class TrainBatch:
         if dummy:
             items = [TrainItem([0], [0], [0.0])]
         lengths = [len(it.prompt_ids) + len(it.response_ids) for it in items]
-        width = max(width, *lengths)
-        rows: list[list[int]] = []  # item indices per row
-        free: list[int] = []
-        for i in sorted(range(len(items)), key=lambda k: (-lengths[k], k)):
-            slot = next((r for r, room in enumerate(free) if room >= lengths[i]), None)
-            if slot is None:
-                rows.append([])
-                free.append(width)
-                slot = len(rows) - 1
-            rows[slot].append(i)
-            free[slot] -= lengths[i]
-        used = max(width - min(free), 1)  # drop the columns no row uses
+        rows, used = _first_fit(lengths, width)  # item indices per row
         b, resp_w = len(items), max(len(it.response_ids) for it in items)
         ids = torch.zeros((len(rows), used), dtype=torch.long)
         positions = torch.zeros((len(rows), used), dtype=torch.long)
@@ -215,20 +204,10 @@ class TrainBatch:
         bundles: dict[tuple[int, ...], list[int]] = {}
         for i, it in enumerate(items):
             bundles.setdefault(tuple(it.prompt_ids), []).append(i)
+        keys = list(bundles)
         sizes = {k: len(k) + sum(len(items[i].response_ids) for i in members) for k, members in bundles.items()}
-        order = sorted(bundles, key=lambda k: -sizes[k])
-        width = max(width, *sizes.values())
-        rows: list[list[tuple[int, ...]]] = []
-        free: list[int] = []
-        for key in order:
-            slot = next((r for r, room in enumerate(free) if room >= sizes[key]), None)
-            if slot is None:
-                rows.append([])
-                free.append(width)
-                slot = len(rows) - 1
-            rows[slot].append(key)
-            free[slot] -= sizes[key]
-        used = max(width - min(free), 1)
+        placed, used = _first_fit([sizes[k] for k in keys], width)
+        rows = [[keys[j] for j in row] for row in placed]
         b, resp_w = len(items), max(len(it.response_ids) for it in items)
         ids = torch.zeros((len(rows), used), dtype=torch.long)
         positions = torch.zeros((len(rows), used), dtype=torch.long)
@@ -285,6 +264,23 @@ class TrainBatch:
                 prox[i, :n] = torch.tensor(it.prox_logprobs[:n])
             adv[i] = 0.0 if dummy else float(it.advantage)
         return old, prox, adv
+
+
+def _first_fit(sizes: list[int], width: int) -> tuple[list[list[int]], int]:
+    """Indices of ``sizes`` placed first-fit, largest first (ties in index order), into rows of ``width``
+    (widened to the largest size); returns the rows and the columns the fullest row uses (at least 1)."""
+    width = max(width, *sizes)
+    rows: list[list[int]] = []
+    free: list[int] = []
+    for i in sorted(range(len(sizes)), key=lambda k: (-sizes[k], k)):
+        slot = next((r for r, room in enumerate(free) if room >= sizes[i]), None)
+        if slot is None:
+            rows.append([])
+            free.append(width)
+            slot = len(rows) - 1
+        rows[slot].append(i)
+        free[slot] -= sizes[i]
+    return rows, max(width - min(free), 1)
 
 
 def _to(t: torch.Tensor | None, device: torch.device | str) -> torch.Tensor | None:

@@ -24,6 +24,10 @@ _BUILTIN_KINDS: dict[str, str] = {
     "model": "a reward model scoring (prompt, response), e.g. a sequence classifier",
     "judge": "an LLM judge comparing the response with the reference over an OpenAI-compatible API",
     "similarity": "embedding similarity of the answer to the reference",
+    "verifier": ("a generative verifier model (CompassVerifier-style) replying A correct / B incorrect / "
+                 "C invalid for (question, reference, response), over an OpenAI-compatible API"),
+    "reference_model": ("a reference-based reward model (POLAR-style) scoring a response against a "
+                        "reference response, normalised for RL"),
 }
 
 REWARD_KINDS = NameTable("reward kind", "kinds", r"[a-z][a-z0-9_]*",
@@ -92,12 +96,19 @@ class RewardSpec(BaseModel):
         ``no_answer``/``invalid_answer``); later parts only otherwise.
       - ``gate``: the first part is a gate (format must pass); the score is the
         rest's weighted mean when the gate passes, else 0.
+      - ``second_opinion``: exactly two parts, both run (rules first, then a model). When
+        the first cannot decide (``no_answer``/``invalid_answer``) or fails, the second
+        decides; when both decide and disagree on correctness, ``prefer`` says which wins
+        (``first``, ``second``, or ``lower``: the lower score) and the verdict is marked
+        ``disagreement=True``.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     parts: list[RewardPart] = Field(default_factory=lambda: [RewardPart()])
-    combine: Literal["single", "weighted", "cascade", "gate"] = "single"
+    combine: Literal["single", "weighted", "cascade", "gate", "second_opinion"] = "single"
+    prefer: Literal["first", "second", "lower"] = Field(
+        default="first", description="second_opinion: which part wins when both decide and disagree.")
 
     @model_validator(mode="after")
     def _consistent(self) -> RewardSpec:
@@ -107,6 +118,8 @@ class RewardSpec(BaseModel):
             raise ValueError("combine: 'single' takes exactly one part; use 'weighted', 'cascade' or 'gate'")
         if self.combine in ("cascade", "gate") and len(self.parts) < 2:
             raise ValueError(f"combine: {self.combine!r} needs at least two parts")
+        if self.combine == "second_opinion" and len(self.parts) != 2:
+            raise ValueError("combine: 'second_opinion' takes exactly two parts (the rule, then the model)")
         names = [p.name for p in self.parts]
         if len(set(names)) != len(names):
             raise ValueError(f"parts: names must be unique, got {names}")

@@ -52,6 +52,11 @@ class Verdict(BaseModel):
     answer: str | None = Field(default=None, description="The extracted final answer.")
     detail: str | None = Field(default=None, description="Human-readable detail, e.g. an error message.")
     parts: list[Part] = Field(default_factory=list)
+    decided_by: str | None = Field(default=None, description=(
+        "The kind of the part whose score became the verdict (e.g. 'rule', 'verifier'); "
+        "'mixture' for a weighted mean of several parts; None for a task's bare verify."))
+    disagreement: bool | None = Field(default=None, description=(
+        "second_opinion: whether the two parts disagreed on correctness (None when one could not decide)."))
 
     @field_validator("reason")
     @classmethod

@@ -252,6 +252,26 @@ class LearnerConfig(_Model):
         return LOSS_AGGS.get(self.loss_agg or self.estimator().loss_agg)
 
 
+class LaunchConfig(_Model):
+    """A model server the job starts for one backend (``backends.<name>.launch``) and stops at the end."""
+
+    model: str | None = Field(None, description="A local model folder to serve (vLLM, OpenAI-compatible).")
+    tiny_verifier: bool = Field(False, description=(
+        "Serve the tiny verifier trained here on generic checker pairs (built once under model.cache_dir)."))
+    tiny_verifier_preset: Literal["default", "fast"] = Field("default", description=(
+        "The tiny verifier's training: 'default' (more accurate, a few minutes) or 'fast' (under a minute)."))
+    max_model_len: int = Field(512, ge=16)
+    dtype: str = "float32"
+    extra_args: list[str] = Field(default_factory=list, description="More vLLM api_server flags.")
+    startup_timeout_s: float = Field(300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_model(self) -> LaunchConfig:
+        if bool(self.model) == self.tiny_verifier:
+            raise ValueError("launch: give exactly one of 'model' (a folder) or 'tiny_verifier: true'")
+        return self
+
+
 class RewardsConfig(_Model):
     mode: Literal["inprocess", "service"] = "inprocess"
     url: str | None = Field(None, description="Reward service URL when mode is `service`.")
@@ -263,11 +283,43 @@ class RewardsConfig(_Model):
     reward_model_path: str | None = Field(None, description="A sequence-classifier reward model (`model` parts).")
     judge_url: str | None = Field(None, description="An OpenAI-compatible judge (`judge` parts).")
     judge_model: str = "judge"
+    backends: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Reward-model backends by name: {type, **options} (rewards.models.BACKEND_TYPES: verifier, judge, "
+        "reference, classifier, similarity); `launch:` on a verifier or judge starts a local vLLM server for it."))
+    spec_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Reward specs by task-id glob, used instead of the tasks' own (e.g. a rule + verifier cascade)."))
 
     @model_validator(mode="after")
     def _url(self) -> RewardsConfig:
         if self.mode == "service" and not self.url:
             raise ValueError("rewards.url: required when rewards.mode is 'service'")
+        if self.mode == "service" and (self.backends or self.spec_overrides):
+            raise ValueError("rewards.backends / rewards.spec_overrides: in-process only; with mode 'service' "
+                             "the reward service's own settings choose its backends and specs")
+        from rewards.models import BACKEND_TYPES
+        from rewards.router import parse_overrides
+
+        for name, spec in self.backends.items():
+            kind = spec.get("type")
+            if not kind:
+                raise ValueError(f"rewards.backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
+            BACKEND_TYPES.get(str(kind))
+            if "launch" in spec:
+                if kind not in ("verifier", "judge"):
+                    raise ValueError(f"rewards.backends.{name}.launch: only a 'verifier' or 'judge' is served")
+                if "base_url" in spec:
+                    raise ValueError(f"rewards.backends.{name}: give 'launch' or 'base_url', not both")
+                LaunchConfig.model_validate(spec["launch"])
+            elif "base_url" not in spec and kind in ("verifier", "judge"):
+                raise ValueError(f"rewards.backends.{name}: a {kind} needs 'base_url' or 'launch'")
+            if "tiny" in spec:
+                if kind not in ("reference", "classifier"):
+                    raise ValueError(f"rewards.backends.{name}.tiny: only a 'reference' or 'classifier' model")
+                if "path" in spec:
+                    raise ValueError(f"rewards.backends.{name}: give 'tiny' or 'path', not both")
+            elif "path" not in spec and kind in ("reference", "classifier"):
+                raise ValueError(f"rewards.backends.{name}: a {kind} model needs 'path' (or 'tiny')")
+        parse_overrides(self.spec_overrides)
         return self
 
 

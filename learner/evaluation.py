@@ -203,14 +203,25 @@ def make_job_scorer(cfg: JobConfig, registry: Registry | None = None) -> Any:
     """The scorer a job's ``rewards`` section describes (in-process router or reward service)."""
     import os
 
-    from rewards.models import default_backends
+    from learner.reward_models import launch_backend_servers
+    from rewards.models import build_backends, default_backends
     from rewards.scoring import make_scorer
 
     r = cfg.rewards
+    if r.mode == "service":
+        return make_scorer(r.mode, r.url, r.timeout_s)
     backends = default_backends(r.reward_model_path, None, r.judge_url, r.judge_model,
                                 os.environ.get("BOOTCAMP_JUDGE_API_KEY"), r.timeout_s)
-    return make_scorer(r.mode, r.url, r.timeout_s, sandbox_workers=r.sandbox_workers,
-                       verify_timeout_s=r.verify_timeout_s, backends=backends, registry=registry)
+    specs, servers = launch_backend_servers(cfg)
+    try:
+        backends.update(build_backends(specs))
+        return make_scorer(r.mode, r.url, r.timeout_s, sandbox_workers=r.sandbox_workers,
+                           verify_timeout_s=r.verify_timeout_s, backends=backends, registry=registry,
+                           spec_overrides=r.spec_overrides, closers=[s.stop for s in servers])
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
 
 
 def score(scorer: Any, trajs: list[Trajectory]) -> None:
@@ -218,6 +229,12 @@ def score(scorer: Any, trajs: list[Trajectory]) -> None:
     verdicts = scorer.score([(t.task, t.identity, t.text) for t in trajs])
     for t, v in zip(trajs, verdicts, strict=True):
         t.reward, t.correct, t.reason = v.score, v.correct, v.reason
+        if v.decided_by is not None:  # which reward kind decided, for the mixture's metrics
+            t.extra["decided_by"] = v.decided_by
+        if v.disagreement is not None:
+            t.extra["disagreement"] = v.disagreement
+        if v.parts:  # each part that ran: its kind and latency
+            t.extra["part_latency_ms"] = {p.kind: p.latency_ms for p in v.parts}
 
 
 def _generate_rounds(rollout: ActorGroup, problems: list[Problem], n: int, temperature: float, top_p: float,

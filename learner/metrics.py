@@ -32,6 +32,30 @@ def reward_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float
         out[f"{prefix}reward_domain/{k}"] = sum(v) / len(v)
     for k, v in sorted(reasons.items()):
         out[f"{prefix}reason/{k}"] = v / len(trajs)
+    out.update(mixture_metrics(trajs, prefix))
+    return out
+
+
+def mixture_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float]:
+    """Which reward kind decided each verdict (shares), how often a second opinion disagreed, and
+    each kind's mean latency per part where it ran (``time/reward_part_ms/<kind>``).
+
+    Empty when no verdict said who decided (a scorer that is not the router).
+    """
+    decided: dict[str, int] = defaultdict(int)
+    latency: dict[str, list[float]] = defaultdict(list)
+    for t in trajs:
+        if "decided_by" in t.extra:
+            decided[t.extra["decided_by"]] += 1
+        for kind, ms in t.extra.get("part_latency_ms", {}).items():
+            latency[kind].append(ms)
+    if not decided:
+        return {}
+    out = {f"{prefix}decided/{k}": v / len(trajs) for k, v in sorted(decided.items())}
+    out.update({f"{prefix}time/reward_part_ms/{k}": sum(v) / len(v) for k, v in sorted(latency.items())})
+    opinions = [t.extra["disagreement"] for t in trajs if "disagreement" in t.extra]
+    if opinions:
+        out[f"{prefix}disagreement_rate"] = sum(opinions) / len(opinions)
     return out
 
 

@@ -26,6 +26,7 @@ from learner import checkpoint as ckpt_mod
 from learner.batch import TrainBatch, TrainItem
 from learner.config import JobConfig, dump_config
 from learner.evaluation import make_job_scorer, run_eval
+from learner.evaluation import score as score_trajectories
 from learner.group import ActorGroup
 from learner.metrics import MetricsLogger, plot_curve, reward_metrics
 from learner.pipeline import Group, RolloutStream
@@ -176,9 +177,7 @@ class Trainer:
         self.stream.request(target - self.stream.outstanding())
 
     def _score_now(self, trajs: list[Trajectory]) -> None:
-        verdicts = self.scorer.score([(t.task, t.identity, t.text) for t in trajs])
-        for t, v in zip(trajs, verdicts, strict=True):
-            t.reward, t.correct, t.reason = v.score, v.correct, v.reason
+        score_trajectories(self.scorer, trajs)
 
     def score(self, trajs: list[Trajectory]) -> None:
         with self.stage("score"):

@@ -48,6 +48,9 @@ def add_commands(app: Any) -> None:
         reward_model: Annotated[str | None, typer.Option(help="Local sequence-classification RM folder.")] = None,
         judge_url: Annotated[str | None, typer.Option(help="OpenAI-compatible judge API root.")] = None,
         judge_model: Annotated[str | None, typer.Option(help="Model name for the judge.")] = None,
+        rewards_config: Annotated[str | None, typer.Option(
+            help="A YAML/JSON file with `backends:` (reward models by name) and `spec_overrides:` "
+                 "(reward specs by task-id glob); see docs/rewards.md.")] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     ) -> None:
         """Run the reward service (FastAPI + uvicorn). BOOTCAMP_* variables set what options do not."""
@@ -64,6 +67,8 @@ def add_commands(app: Any) -> None:
             "judge_model": judge_model,
         }
         try:
+            if rewards_config:
+                given.update(read_rewards_config(rewards_config))
             settings = Settings.from_env(host=host, port=port, **{k: v for k, v in given.items() if v is not None})
         except ValueError as exc:  # a bad key list must stop the start, with the reason and no traceback
             typer.echo(f"bootcamp serve: invalid settings: {_describe(exc)}", err=True)
@@ -72,3 +77,17 @@ def add_commands(app: Any) -> None:
         os.environ.update(settings.to_env())
         uvicorn.run("rewards.service.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers if workers > 1 else None, log_level=log_level)
+
+
+def read_rewards_config(path: str) -> dict[str, Any]:
+    """``backends`` and ``spec_overrides`` from a YAML or JSON file (other keys are an error)."""
+    import yaml
+
+    try:
+        with open(path) as f:
+            data = yaml.safe_load(f) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"--rewards-config {path}: {exc}") from None
+    if not isinstance(data, dict) or set(data) - {"backends", "spec_overrides"}:
+        raise ValueError(f"--rewards-config {path}: want a mapping with only 'backends' and 'spec_overrides'")
+    return {k: data[k] for k in ("backends", "spec_overrides") if data.get(k)}

@@ -34,7 +34,11 @@ def next_parts(item: ScoreItem) -> list[int]:
 
 
 def combine(item: ScoreItem) -> Verdict:
-    """The item's verdict from its scored parts, per ``spec.combine``."""
+    """The item's verdict from its scored parts, per ``spec.combine``.
+
+    The verdict says which part decided (``decided_by``: its kind, or ``mixture`` for a
+    weighted mean of several parts) and, for ``second_opinion``, whether the two disagreed.
+    """
     spec, rule = item.spec, item.verdict
     order = sorted(item.parts)
     parts = [item.parts[k] for k in order]
@@ -43,15 +47,15 @@ def combine(item: ScoreItem) -> Verdict:
     if detail is None and item.errors:
         detail = item.errors[min(item.errors)]
     if spec.combine in ("single", "cascade"):
-        if order[-1] in item.verdict_parts and rule is not None:
-            return rule.model_copy(update={"parts": parts})
-        deciding = parts[-1]
-        return _verdict(deciding.score, deciding.reason, answer, detail, parts)
+        return _decided_by(item, order[-1], parts, answer, detail)
+    if spec.combine == "second_opinion":
+        winner, disagreement = second_opinion(item.parts[0], item.parts[1], spec.prefer)
+        return _decided_by(item, winner, parts, answer, detail, disagreement)
     if spec.combine == "gate":
         gate = parts[0]
         if gate.score < 1.0 - EPS:
             reason = gate.reason if gate.reason != "wrong" else "format"
-            return _verdict(0.0, reason, answer, detail or f"gate {gate.name!r} failed", parts)
+            return _verdict(0.0, reason, answer, detail or f"gate {gate.name!r} failed", parts, gate.kind)
         scored = [k for k in order if k != 0]
     else:
         scored = order
@@ -64,11 +68,48 @@ def combine(item: ScoreItem) -> Verdict:
     failed = [p.reason for p in chosen if p.reason in FAILURES]
     rule_reason = next((item.parts[k].reason for k in scored
                         if k in item.verdict_parts and item.parts[k].reason != "ok"), None)
-    return _verdict(score, failed[0] if failed else (rule_reason or "wrong"), answer, detail, parts)
+    decided_by = chosen[0].kind if len(chosen) == 1 else "mixture"
+    return _verdict(score, failed[0] if failed else (rule_reason or "wrong"), answer, detail, parts, decided_by)
 
 
-def _verdict(score: float, reason: str, answer: str | None, detail: str | None, parts: list[Part]) -> Verdict:
+def decided(part: Part) -> bool:
+    """Whether a part judged the answer (not undecided, not a failed verifier)."""
+    return part.reason not in UNDECIDED and part.reason not in FAILURES
+
+
+def second_opinion(first: Part, second: Part, prefer: str) -> tuple[int, bool | None]:
+    """Which of two parts decides (0 or 1) and whether they disagreed (None: not both decided).
+
+    The one that could decide wins; when both decided and disagree on correctness,
+    ``prefer`` picks: ``first``, ``second``, or ``lower`` (the lower score).
+    """
+    a, b = decided(first), decided(second)
+    if a and b:
+        disagree = (first.score >= 1.0 - EPS) != (second.score >= 1.0 - EPS)
+        if not disagree or prefer == "first":
+            return 0, disagree
+        if prefer == "second":
+            return 1, disagree
+        return (0 if first.score <= second.score else 1), disagree
+    if b and not a:
+        return 1, None
+    return 0, None
+
+
+def _decided_by(item: ScoreItem, index: int, parts: list[Part], answer: str | None, detail: str | None,
+                disagreement: bool | None = None) -> Verdict:
+    """The verdict of part ``index`` alone (the task's own verdict when that part ran the verifier)."""
+    deciding = item.parts[index]
+    if index in item.verdict_parts and item.verdict is not None:
+        return item.verdict.model_copy(update={"parts": parts, "decided_by": deciding.kind,
+                                               "disagreement": disagreement})
+    return _verdict(deciding.score, deciding.reason, answer, detail, parts, deciding.kind, disagreement)
+
+
+def _verdict(score: float, reason: str, answer: str | None, detail: str | None, parts: list[Part],
+             decided_by: str | None = None, disagreement: bool | None = None) -> Verdict:
     score = clip(score)
     correct = score >= 1.0 - EPS
     return Verdict(score=score, correct=correct, reason="ok" if correct else (reason if reason != "ok" else "wrong"),
-                   answer=answer, detail=None if correct else detail, parts=parts)
+                   answer=answer, detail=None if correct else detail, parts=parts, decided_by=decided_by,
+                   disagreement=disagreement)

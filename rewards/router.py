@@ -17,6 +17,7 @@ implementation raises, fails with ``verifier_error``; the batch goes on.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import inspect
 import threading
 import time
@@ -24,10 +25,13 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from bootcamp.registry import REGISTRY, Registry
+from bootcamp.rewardspec import RewardSpec
+from bootcamp.task import Task
 from bootcamp.types import REASONS, Part, Verdict
 from rewards.combine import combine, first_parts, next_parts
 from rewards.items import EPS, FAILURES, UNDECIDED, PartJob, ScoreItem, as_item
-from rewards.kinds import KindContext, RewardKind, get_kind, missing_kind_message
+from rewards.kinds import KindContext, RewardKind, backend_name, get_kind, missing_kind_message
+from rewards.models import cache_tag
 from rewards.pool import SandboxPool
 
 __all__ = ["EPS", "FAILURES", "UNDECIDED", "Router", "as_item"]
@@ -44,6 +48,9 @@ class Router:
             on first use (heavy models load lazily).
         registry: where task ids are looked up, here and in the pool's workers.
         model_timeout: seconds one batched model/judge/similarity call may take.
+        spec_overrides: reward specs by task-id glob (``{"open/*": {...}}``), used instead of the
+            matching tasks' own specs; the first matching glob wins. This is how a job adds a
+            verifier model to tasks it does not own.
     """
 
     def __init__(
@@ -52,11 +59,33 @@ class Router:
         backends: Mapping[str, Any] | None = None,
         registry: Registry | None = None,
         model_timeout: float = 60.0,
+        spec_overrides: Mapping[str, RewardSpec | Mapping[str, Any]] | None = None,
     ) -> None:
         self.pool = pool
         self.backends = dict(backends or {})
         self.registry = registry if registry is not None else REGISTRY
         self.model_timeout = model_timeout
+        self.spec_overrides = parse_overrides(spec_overrides)
+
+    def spec_for(self, task_id: str, task: Task) -> RewardSpec:
+        """The reward spec the router uses for ``task``: the first matching override, else its own."""
+        for pattern, spec in self.spec_overrides.items():
+            if fnmatch.fnmatchcase(task_id, pattern):
+                return spec
+        return task.reward
+
+    def batch_dependent(self, spec: RewardSpec) -> bool:
+        """Whether a verdict under ``spec`` depends on the rest of its batch (never cache it)."""
+        for part in spec.parts:
+            impl = get_kind(part.kind)
+            if impl is not None and impl.batch_dependent(part):
+                return True
+        return False
+
+    def cache_tag(self, spec: RewardSpec) -> str:
+        """The spec and what its backends are (model ids, template versions), for verdict caches."""
+        tags = [cache_tag(self.backends.get(backend_name(p))) for p in spec.parts]
+        return spec.model_dump_json() + ("|" + "|".join(tags) if any(tags) else "")
 
     # -- public API ---------------------------------------------------------------------
     def score(self, items: Sequence[Any]) -> list[Verdict]:
@@ -87,13 +116,24 @@ class Router:
         for i, raw in enumerate(items):
             task_id, identity, response = as_item(raw)
             task = self.registry.get(task_id)  # unknown ids raise before any work
-            records.append(ScoreItem(i, task_id, identity, response, task, task.reward))
+            records.append(ScoreItem(i, task_id, identity, response, task, self.spec_for(task_id, task)))
         ctx = KindContext(self.registry, self.pool, self.backends, self.model_timeout)
         todo = [PartJob(it, k) for it in records for k in first_parts(it)]
         while todo:
             await _run_phase(todo, ctx)
             todo = [PartJob(it, k) for it in records for k in next_parts(it)]
         return [combine(it) for it in records]
+
+
+def parse_overrides(overrides: Mapping[str, RewardSpec | Mapping[str, Any]] | None) -> dict[str, RewardSpec]:
+    """Validated ``{glob: RewardSpec}``; a bad spec is a ``ValueError`` naming its glob."""
+    out: dict[str, RewardSpec] = {}
+    for pattern, spec in (overrides or {}).items():
+        try:
+            out[str(pattern)] = spec if isinstance(spec, RewardSpec) else RewardSpec.model_validate(dict(spec))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"spec_overrides[{pattern!r}]: {exc}") from None
+    return out
 
 
 async def _run_phase(jobs: list[PartJob], ctx: KindContext) -> None:

@@ -37,13 +37,14 @@ class RouterScorer:
     a sandbox pool that kills a verifier past its timeout and costs that one verdict.
     """
 
-    def __init__(self, router: Any = None, pool: Any = None) -> None:
+    def __init__(self, router: Any = None, pool: Any = None, closers: list[Any] | None = None) -> None:
         if router is None:
             from rewards.router import Router
 
             router = Router()
         self.router = router
         self.pool = pool
+        self.closers = list(closers or [])  # e.g. stopping the model servers its backends talk to
 
     def score(self, items: Sequence[Item]) -> list[Verdict]:
         return self.router.score(list(items))
@@ -52,6 +53,9 @@ class RouterScorer:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+        closers, self.closers = self.closers, []
+        for close in closers:
+            close()
 
 
 class ServiceScorer:
@@ -68,12 +72,14 @@ class ServiceScorer:
 
 def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: float = 30.0, *,
                 sandbox_workers: int = 0, verify_timeout_s: float = 5.0,
-                backends: dict[str, Any] | None = None, registry: Registry | None = None) -> Scorer:
+                backends: dict[str, Any] | None = None, registry: Registry | None = None,
+                spec_overrides: dict[str, Any] | None = None, closers: list[Any] | None = None) -> Scorer:
     """The scorer for a job's ``rewards`` config: the in-process MoR router, or the reward service.
 
     In process, ``backends`` are the reward models by name (default: ``rewards.models.default_backends()``,
     each loaded on first use), ``sandbox_workers`` verifier processes give hard timeouts, and task
-    ids are looked up in ``registry`` (default: the global one; the reward service has its own).
+    ids are looked up in ``registry`` (default: the global one; the reward service has its own),
+    ``spec_overrides`` replace the matching tasks' reward specs, and ``closers`` run on ``close()``.
     """
     if mode == "service":
         if not url:
@@ -88,4 +94,5 @@ def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: floa
 
         pool = SandboxPool(sandbox_workers, verify_timeout_s, registry=registry).start()
     backends = backends if backends is not None else default_backends(timeout_s=timeout_s)
-    return RouterScorer(Router(pool, backends, registry=registry, model_timeout=timeout_s), pool)
+    router = Router(pool, backends, registry=registry, model_timeout=timeout_s, spec_overrides=spec_overrides)
+    return RouterScorer(router, pool, closers)

@@ -16,7 +16,7 @@ A new kind is one new module here (or in a plugin) plus a test::
 from rewards.items import PartJob, ScoreItem
 
 # Importing the built-in kinds' modules registers them.
-from rewards.kinds import checker, judge, model, rule, similarity  # noqa: F401
+from rewards.kinds import checker, judge, model, reference_model, rule, similarity, verifier  # noqa: F401
 from rewards.kinds.base import (
     ENTRY_POINT_GROUP,
     KindContext,

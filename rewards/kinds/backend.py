@@ -7,16 +7,17 @@ import time
 from typing import Any
 
 from bootcamp.task import Task
-from rewards.items import PartJob, ScoreItem
+from rewards.items import PartJob, ScoreItem, clip
 from rewards.kinds.base import KindContext, RewardKind, backend_name
 
 
 class BackendKind(RewardKind):
     """A kind scored by a reward-model backend (``ctx.backend(name)``) in one batched call.
 
-    Subclasses implement :meth:`call`. A missing backend or a call that raises fails the
-    call's parts with ``verifier_error``; one past ``ctx.model_timeout`` with ``timeout``;
-    a ``None`` score fails that one part.
+    Subclasses implement :meth:`call`: one value per job, a float score (``ok`` at 1.0, else
+    ``wrong``), a ``(score, reason)`` pair, or ``None`` (that one part failed). A missing
+    backend or a call that raises fails the call's parts with ``verifier_error``; one past
+    ``ctx.model_timeout`` with ``timeout``.
     """
 
     async def score(self, jobs: list[PartJob], ctx: KindContext) -> list[Any]:
@@ -44,6 +45,9 @@ class BackendKind(RewardKind):
             elif scores[n] is None:  # this one call failed (e.g. the judge gave no score)
                 job.item.errors[job.index] = f"reward backend {name!r} gave no score"
                 out.append(job.failed("verifier_error", latency))
+            elif isinstance(scores[n], tuple):
+                score, why = scores[n]
+                out.append(job.result(clip(score), why, latency))
             else:
                 out.append(job.scored(scores[n], latency))
         return out

@@ -83,6 +83,13 @@ class RewardKind:
         """Score ``jobs`` (one per due part); return one :class:`bootcamp.Part` per job, in order."""
         raise NotImplementedError
 
+    def batch_dependent(self, part: RewardPart) -> bool:
+        """Whether a part's score depends on the rest of its batch (e.g. a within-group rank).
+
+        Verdicts with such a part are never cached nor shared between duplicate requests.
+        """
+        return False
+
 
 _lock = threading.Lock()
 _IMPLS: dict[str, RewardKind] = {}

@@ -1,22 +1,40 @@
-"""Reward-model backends: a local sequence classifier, reference similarity, an OpenAI-compatible judge.
+"""Reward-model backends: local models (classifier, reference reward model, similarity) and
+clients of served models (judge, generative verifier).
 
 Each module imports its heavy dependencies (torch, transformers, httpx) inside
 the functions that need them, so ``import rewards.models`` stays light.
+
+Backends are described by name in config as ``{"type": ..., **options}``
+(:func:`build_backends`); the types are one registry (:data:`BACKEND_TYPES`,
+entry-point group ``bootcamp.reward_backends``), each a factory taking the
+options as keyword arguments::
+
+    backends:
+      verifier: {type: verifier, base_url: "http://127.0.0.1:8001/v1", model: verifier}
+      reference_model: {type: reference, path: ./polar-1.8b, trust_remote_code: true}
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from bootcamp.extension import ExtensionRegistry
+
+#: Backend types by name: a factory called with the spec's options.
+BACKEND_TYPES: ExtensionRegistry[Callable[..., Any]] = ExtensionRegistry(
+    "reward backend type", "backends.<name>.type", entry_points="bootcamp.reward_backends")
 
 
 class LazyBackend:
     """A backend built on first use (``resolve()``), once, thread-safely."""
 
-    def __init__(self, factory: Callable[[], Any]) -> None:
+    def __init__(self, factory: Callable[[], Any], tag: str = "") -> None:
         self._factory = factory
         self._obj: Any = None
+        self.tag = tag
         self._lock = threading.Lock()
 
     def resolve(self) -> Any:
@@ -57,3 +75,79 @@ def default_backends(reward_model_path: str | None = None, similarity_model_path
 
         out["judge"] = ChatJudge(judge_url, judge_model, judge_api_key, timeout=timeout_s)
     return out
+
+
+#: Types whose factory loads a model in this process: built on first use, not at start-up.
+_LAZY = {"classifier", "reference", "similarity"}
+
+
+@BACKEND_TYPES.register("classifier")
+def _classifier(path: str, **options: Any) -> Any:
+    from rewards.models.classifier import SequenceClassifierReward
+
+    return SequenceClassifierReward(path, **options)
+
+
+@BACKEND_TYPES.register("reference")
+def _reference(path: str, **options: Any) -> Any:
+    from rewards.models.reference import ReferenceRewardModel
+
+    return ReferenceRewardModel(path, **options)
+
+
+@BACKEND_TYPES.register("similarity")
+def _similarity(path: str | None = None, **options: Any) -> Any:
+    from rewards.models.similarity import EmbeddingSimilarity
+
+    return EmbeddingSimilarity(path, **options)
+
+
+@BACKEND_TYPES.register("judge")
+def _judge(base_url: str, **options: Any) -> Any:
+    from rewards.models.judge import ChatJudge
+
+    return ChatJudge(base_url, **options)
+
+
+@BACKEND_TYPES.register("verifier")
+def _verifier(base_url: str, **options: Any) -> Any:
+    from rewards.models.verifier import GenerativeVerifier
+
+    return GenerativeVerifier(base_url, **options)
+
+
+def build_backend(name: str, spec: Mapping[str, Any]) -> Any:
+    """The backend a ``{"type": ..., **options}`` spec describes (lazy for local models).
+
+    Raises:
+        ValueError: no ``type``, an unknown type (the message lists the valid ones), or
+            options the type's factory does not take.
+    """
+    options = dict(spec)
+    kind = options.pop("type", None)
+    if not kind:
+        raise ValueError(f"backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
+    factory = BACKEND_TYPES.get(str(kind))
+    try:
+        inspect.signature(factory).bind(**options)
+    except TypeError as exc:
+        raise ValueError(f"backends.{name} (type {kind!r}): {exc}") from None
+    if kind in _LAZY:
+        return LazyBackend(lambda: factory(**options), tag=f"{kind}:{options.get('path')}")
+    try:
+        return factory(**options)
+    except TypeError as exc:  # a keyword the client itself rejects
+        raise ValueError(f"backends.{name} (type {kind!r}): {exc}") from None
+
+
+def build_backends(specs: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """Backends by name from config specs (see the module docstring)."""
+    return {name: build_backend(name, spec) for name, spec in (specs or {}).items()}
+
+
+def cache_tag(backend: Any) -> str:
+    """What identifies a backend's verdicts in an outer cache (model id, template version), or ''."""
+    if isinstance(backend, LazyBackend):  # never load a model for this
+        return backend.tag
+    tag = getattr(backend, "cache_tag", None)
+    return str(tag()) if callable(tag) else ""

@@ -2,8 +2,9 @@
 
 Works with any server speaking ``POST {base_url}/chat/completions`` (vLLM,
 SGLang, llama.cpp, OpenAI). Requests have timeouts and bounded retries; the
-reply is parsed for a score (``Score: 0.8``, ``[[7]]``, ``7/10``) or a verdict
-(``yes``/``no``, ``correct``/``incorrect``).
+reply is parsed for a score (``Score: 0.8``, ``[[7]]``, ``7/10``), a verdict
+(``yes``/``no``, ``correct``/``incorrect``) or a generative verifier's letter
+(``A`` correct, ``B`` incorrect, ``C`` invalid; see :mod:`rewards.models.verifier`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ _YES_RE = re.compile(r"\b(yes|correct|right|true)\b", re.I)
 _NO_RE = re.compile(r"\b(no|incorrect|wrong|false|not correct)\b", re.I)
 
 
-def parse_judgement(text: str) -> float | None:
-    """A score in [0, 1] from a judge's reply, or None when the reply says nothing usable."""
+def parse_judgement(text: str, words: bool = True) -> float | None:
+    """A score in [0, 1] from a judge's reply, or None when the reply says nothing usable.
+
+    With ``words=False`` only the numeric forms count (``Score: 0.8``, ``[[7]]``, ``7/10``),
+    not yes/no words.
+    """
     if not isinstance(text, str):
         return None
     text = text[-4000:]
@@ -47,6 +52,8 @@ def parse_judgement(text: str) -> float | None:
     m = _FRACTION_RE.search(text)
     if m:
         return max(0.0, min(1.0, float(m.group(1)) / float(m.group(2))))
+    if not words:
+        return None
     no, yes = _NO_RE.search(text), _YES_RE.search(text)
     if no and (not yes or no.start() <= yes.start()):
         return 0.0  # "no", "incorrect" and "not correct" come first or alone
@@ -123,6 +130,11 @@ class ChatJudge:
                         except (ValueError, KeyError, IndexError, TypeError) as exc:
                             raise JudgeError(f"malformed judge reply: {exc}") from None
                         score = parse_judgement(text)
+                        if score is None:  # a generative verifier's letter (A correct, B/C not)
+                            from rewards.models.verifier import parse_verdict
+
+                            verdict = parse_verdict(text)
+                            score = verdict.score if verdict is not None else None
                         if score is None:
                             raise JudgeError(f"no score in judge reply {text[:200]!r}")
                         return Judgement(score, text)

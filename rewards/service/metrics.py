@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -34,6 +35,13 @@ class Metrics:
                                     registry=r)
         self.heavy_busy = Counter("bootcamp_heavy_refused", "Heavy requests refused (429) because too many ran.",
                                   registry=r)
+        self.parts = Counter("bootcamp_parts", "Reward parts computed (not cached), by kind and reason.",
+                             ["kind", "reason"], registry=r)
+        self.decided = Counter("bootcamp_verdicts_decided", "Verdicts by the kind of the part that decided "
+                               "them ('mixture': a weighted mean; 'task': a task's own verify).", ["kind"],
+                               registry=r)
+        self.second_opinions = Counter("bootcamp_second_opinions", "second_opinion verdicts where both parts "
+                                       "decided, by outcome (agree/disagree).", ["outcome"], registry=r)
         self.pool_crashes = Gauge("bootcamp_pool_crashes", "Verifier processes that died mid-verdict.", registry=r)
 
     def bind(self, pool_stats: Callable[[], dict], cache_errors: Callable[[], float],
@@ -44,6 +52,12 @@ class Metrics:
         self.pool_crashes.set_function(lambda: float(pool_stats().get("crashes", 0)))
         self.cache_errors.set_function(cache_errors)
         self.cache_up.set_function(cache_up)
+
+    def count_mixture(self, verdict: Any) -> None:
+        """Count which kind decided ``verdict`` and, for a second opinion, whether the parts agreed."""
+        self.decided.labels(verdict.decided_by or ("task" if verdict.parts else "none")).inc()
+        if verdict.disagreement is not None:
+            self.second_opinions.labels("disagree" if verdict.disagreement else "agree").inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

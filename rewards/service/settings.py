@@ -100,6 +100,11 @@ class Settings(BaseModel):
     judge_model: str = "judge"
     judge_api_key: str | None = None
     model_timeout_s: float = Field(default=60.0, gt=0)
+    backends: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Reward-model backends by name, {type, **options} (rewards.models.BACKEND_TYPES), e.g. "
+        "{'verifier': {'type': 'verifier', 'base_url': 'http://127.0.0.1:8001/v1'}}; over the ones above."))
+    spec_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
+        "Reward specs by task-id glob used instead of the tasks' own, e.g. a rule + verifier cascade."))
     warm_pool: bool = Field(default=True, description="Start the verifier pool at startup, not on first use.")
 
     _file_keys: list[str] = PrivateAttr(default_factory=list)
@@ -108,6 +113,25 @@ class Settings(BaseModel):
     @classmethod
     def _usable_keys(cls, keys: list[str]) -> list[str]:
         return check_keys(keys, "api_keys")
+
+    @field_validator("spec_overrides")
+    @classmethod
+    def _valid_specs(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from rewards.router import parse_overrides
+
+        parse_overrides(value)  # a bad spec fails at start-up, naming its glob
+        return value
+
+    @field_validator("backends")
+    @classmethod
+    def _typed_backends(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from rewards.models import BACKEND_TYPES
+
+        for name, spec in value.items():
+            if "type" not in spec:
+                raise ValueError(f"backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
+            BACKEND_TYPES.get(str(spec["type"]))
+        return value
 
     @model_validator(mode="after")
     def _load_key_file(self) -> Settings:
@@ -133,6 +157,11 @@ class Settings(BaseModel):
                 continue
             if name == "api_keys":
                 values[name] = parse_key_list(raw)
+            elif name in ("backends", "spec_overrides"):
+                try:
+                    values[name] = json.loads(raw)
+                except ValueError as exc:
+                    raise ValueError(f"{ENV_PREFIX}{name.upper()}: not JSON: {exc}") from None
             elif field.annotation == (str | None):
                 values[name] = raw or None
             else:
@@ -153,5 +182,5 @@ class Settings(BaseModel):
                     continue
             if value is None:
                 continue
-            out[ENV_PREFIX + name.upper()] = json.dumps(value) if isinstance(value, list) else str(value)
+            out[ENV_PREFIX + name.upper()] = json.dumps(value) if isinstance(value, list | dict) else str(value)
         return out

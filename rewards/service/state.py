@@ -17,10 +17,13 @@ from rewards.service.settings import Settings
 
 def default_backends(settings: Settings) -> dict[str, Any]:
     """Reward-model backends from settings; each loads on first use."""
+    from rewards.models import build_backends
     from rewards.models import default_backends as build
 
-    return build(settings.reward_model_path, settings.similarity_model_path, settings.judge_url,
-                 settings.judge_model, settings.judge_api_key, settings.model_timeout_s)
+    out = build(settings.reward_model_path, settings.similarity_model_path, settings.judge_url,
+                settings.judge_model, settings.judge_api_key, settings.model_timeout_s)
+    out.update(build_backends(settings.backends))
+    return out
 
 
 def _utf8_text(text: str | None) -> str | None:
@@ -82,7 +85,8 @@ class ServiceState:
                     self.pool = SandboxPool(self.settings.pool_workers, self.settings.verify_timeout_s,
                                             registry=self.registry).start()
                     backends = self._backends if self._backends is not None else default_backends(self.settings)
-                    self.router = Router(self.pool, backends, self.registry, self.settings.model_timeout_s)
+                    self.router = Router(self.pool, backends, self.registry, self.settings.model_timeout_s,
+                                         spec_overrides=self.settings.spec_overrides)
         return self.router
 
     def pool_stats(self) -> dict[str, Any]:
@@ -115,9 +119,13 @@ class ServiceState:
             if len(response) > cap:
                 out[i] = Verdict.failed("too_long", f"response over {cap} characters")
             else:
-                keys[i] = cache_key(task_id, task.version, task.reward.describe(), identity, response,
+                spec = router.cache_tag(router.spec_for(task_id, task))
+                keys[i] = cache_key(task_id, task.version, spec, identity, response,
                                     verifier_version(task), self.settings.cache_namespace)
-        lookup = [i for i, k in enumerate(keys) if k is not None]
+        # Batch-dependent verdicts (rank-normalised reference_model parts): never cached nor merged.
+        live = {i for i, k in enumerate(keys) if k is not None
+                and router.batch_dependent(router.spec_for(items[i][0], tasks[i]))}
+        lookup = [i for i, k in enumerate(keys) if k is not None and i not in live]
         cached = await self.cache.get_many([keys[i] for i in lookup])  # type: ignore[misc]
         first: dict[str, int] = {}  # one computation per distinct key (GRPO groups repeat responses)
         dupes: list[int] = []
@@ -136,7 +144,7 @@ class ServiceState:
                 first[keys[i]] = i  # type: ignore[index]
         self.metrics.cache_hits.inc(len(lookup) - len(first) - len(dupes))
         self.metrics.cache_misses.inc(len(first) + len(dupes))
-        todo = list(first.values())
+        todo = sorted([*first.values(), *live])
         if todo:
             verdicts = await router.ascore([items[i] for i in todo])
             fresh: dict[str, str] = {}
@@ -144,13 +152,15 @@ class ServiceState:
                 out[i] = v = _utf8_safe(v)
                 for p in v.parts:
                     self.metrics.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
+                    self.metrics.parts.labels(p.kind, p.reason).inc()
                 # Only verdicts the verifiers reached on their own: a timeout, a killed or crashed
                 # process or a failed part (even inside an otherwise fine verdict) may pass next time.
-                if cacheable(v, FAILURES):
+                if cacheable(v, FAILURES) and i not in live:
                     fresh[keys[i]] = v.model_dump_json()  # type: ignore[index]
             await self.cache.set_many(fresh)
         for i in dupes:
             out[i] = out[first[keys[i]]]  # type: ignore[index]
         for (task_id, _, _), v in zip(items, out, strict=False):
             self.metrics.verdicts.labels(task_id, v.reason).inc()  # type: ignore[union-attr]
+            self.metrics.count_mixture(v)  # type: ignore[arg-type]
         return out  # type: ignore[return-value]

@@ -201,3 +201,40 @@ def test_share_prompts_needs_packing():
     with pytest.raises(ValueError, match="learner.share_prompts: needs learner.packing"):
         LearnerConfig(share_prompts=True)
     assert LearnerConfig(share_prompts=True, packing=True).share_prompts
+
+
+@pytest.mark.parametrize(("rewards", "message"), [
+    ({"backends": {"v": {"base_url": "http://x"}}}, "needs a 'type'"),
+    ({"backends": {"v": {"type": "oracle"}}}, "valid: classifier, judge, reference, similarity, verifier"),
+    ({"backends": {"v": {"type": "verifier"}}}, "needs 'base_url' or 'launch'"),
+    ({"backends": {"v": {"type": "verifier", "base_url": "http://x", "launch": {"tiny_verifier": True}}}},
+     "'launch' or 'base_url', not both"),
+    ({"backends": {"v": {"type": "reference", "launch": {"model": "m"}}}}, "only a 'verifier' or 'judge'"),
+    ({"backends": {"v": {"type": "verifier", "launch": {}}}}, "exactly one of 'model'"),
+    ({"backends": {"r": {"type": "reference"}}}, "needs 'path' \\(or 'tiny'\\)"),
+    ({"backends": {"r": {"type": "verifier", "base_url": "http://x", "tiny": {}}}}, "only a 'reference' or 'classifier'"),
+    ({"spec_overrides": {"math/*": {"combine": "second_opinion", "parts": [{"name": "rule"}]}}}, "exactly two parts"),
+    ({"mode": "service", "url": "http://x", "spec_overrides": {"math/*": {}}}, "in-process only"),
+])
+def test_reward_backends_and_overrides_are_checked(rewards, message):
+    data = {"tasks": ["math/gcd"], "rewards": rewards}
+    with pytest.raises(ValueError, match=message):
+        parse_config(data)
+
+
+def test_mixture_metrics_share_of_deciding_kinds():
+    from learner.metrics import reward_metrics
+    from rollout.types import Trajectory
+
+    def traj(decided, disagreement=None):
+        extra = {"decided_by": decided} if decided else {}
+        if disagreement is not None:
+            extra["disagreement"] = disagreement
+        extra["part_latency_ms"] = {"rule": 2.0, **({"verifier": 10.0} if decided == "verifier" else {})}
+        return Trajectory("math/gcd", 0, {}, 0, [1], [2], [0.0], "x", "stop", 0, extra=extra)
+
+    m = reward_metrics([traj("rule", False), traj("rule", True), traj("verifier"), traj("rule", False)])
+    assert m["decided/rule"] == 0.75 and m["decided/verifier"] == 0.25
+    assert m["disagreement_rate"] == pytest.approx(1 / 3)
+    assert m["time/reward_part_ms/rule"] == 2.0 and m["time/reward_part_ms/verifier"] == 10.0
+    assert not any(k.startswith("decided/") for k in reward_metrics([traj(None)]))

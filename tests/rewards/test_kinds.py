@@ -119,7 +119,7 @@ def test_rule_and_checker_parts_run_the_verifier_once(monkeypatch: pytest.Monkey
 
 
 def test_register_kind_checks_the_sdk_and_duplicates() -> None:
-    with pytest.raises(ValueError, match=r"valid kinds: checker, judge, model, rule, similarity"):
+    with pytest.raises(ValueError, match=r"valid kinds: checker, judge, model, reference_model, rule, similarity, test_"):
         register_kind("test_never_declared")
     with pytest.raises(ValueError, match="already implemented"):
         register_kind("rule")(type("OtherRule", (RewardKind,), {}))

@@ -83,7 +83,8 @@ class LocalModelServer:
         """
         if self.proc is not None:
             return self
-        if not Path(self.model).exists() and "/" not in self.model:
+        local = self.model.startswith(("/", "./", "../", "~"))  # else a hub id ("org/name")
+        if local and not Path(self.model).expanduser().exists():
             raise ServerStartError(f"model {self.model!r}: no such folder")
         env = {**os.environ, "OMP_NUM_THREADS": "1", "VLLM_CPU_KVCACHE_SPACE": "1", "HF_HUB_OFFLINE": "1",
                **self.env}

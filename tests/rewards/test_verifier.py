@@ -274,3 +274,15 @@ def test_serve_reads_backends_and_overrides_from_a_rewards_config(tmp_path: Any)
     f.write_text("backend: {}\n")
     with pytest.raises(ValueError, match="only 'backends' and 'spec_overrides'"):
         read_rewards_config(str(f))
+
+
+def test_local_model_server_refuses_a_missing_folder_and_builds_its_command(tmp_path: Any) -> None:
+    from rewards.models.openai_server import LocalModelServer, ServerStartError
+
+    with pytest.raises(ServerStartError, match="no such folder"):
+        LocalModelServer(str(tmp_path / "missing")).start()
+    server = LocalModelServer(str(tmp_path), "v", max_model_len=256, extra_args=["--seed", "1"])
+    cmd = server.command()
+    assert cmd[1:3] == ["-m", "vllm.entrypoints.openai.api_server"] and cmd[-2:] == ["--seed", "1"]
+    assert server.base_url == f"http://127.0.0.1:{server.port}/v1" and not server.healthy()
+    server.stop()  # never started: a no-op

@@ -259,7 +259,8 @@ class LaunchConfig(_Model):
     tiny_verifier: bool = Field(False, description=(
         "Serve the tiny verifier trained here on generic checker pairs (built once under model.cache_dir)."))
     tiny_verifier_preset: Literal["default", "fast"] = Field("default", description=(
-        "The tiny verifier's training: 'default' (more accurate, a few minutes) or 'fast' (under a minute)."))
+        "The tiny verifier's training: 'default' (~3 min, accurate) or 'fast' (~1 min, a smoke test: it "
+        "barely compares numbers)."))
     max_model_len: int = Field(512, ge=16)
     dtype: str = "float32"
     extra_args: list[str] = Field(default_factory=list, description="More vLLM api_server flags.")

@@ -72,12 +72,13 @@ def model_folder(opts: LaunchConfig, cfg: JobConfig) -> str:
 
 
 def verifier_preset(name: str) -> dict[str, Any]:
-    """Training settings of a tiny-verifier preset: ``default`` or ``fast`` (for tests)."""
+    """Training settings of a tiny-verifier preset: ``default`` (~3 min on one thread; held-back
+    accuracy ~0.96) or ``fast`` (~1 min; tells answers from non-answers, compares numbers poorly)."""
     from learner import verifier_sft as sft
 
     if name == "fast":
-        return {"steps": sft.FAST_STEPS, "spec": sft.FAST_SPEC}
-    return {"steps": sft.DEFAULT_STEPS, "spec": sft.DEFAULT_SPEC}
+        return dict(sft.FAST_SETTINGS)
+    return {"steps": sft.DEFAULT_STEPS, "batch_size": sft.DEFAULT_BATCH, "lr": sft.DEFAULT_LR}
 
 
 def ensure_tiny_classifier(spec: dict[str, Any], cache_dir: str) -> str:

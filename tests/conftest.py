@@ -131,3 +131,24 @@ def vllm_rollout(tiny_model: str) -> Any:
     from rollout import testing
 
     return testing.shared_rollout("vllm", tiny_model)
+
+
+@pytest.fixture(scope="session")
+def served_verifier(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tiny verifier (default preset: ~3 min of training, once per session) behind a real vLLM
+    OpenAI server. (The fast preset tells answers from non-answers but barely compares numbers.)
+
+    Uses the same model cache as tests/test_examples.py, so the mixture example reuses the model.
+    Skips without vllm.
+    """
+    pytest.importorskip("vllm")
+    from learner.reward_models import verifier_preset
+    from learner.verifier_sft import ensure_verifier_model
+    from rewards.models.openai_server import LocalModelServer
+
+    cache = tmp_path_factory.getbasetemp() / "example-models"
+    path = ensure_verifier_model(str(cache), **verifier_preset("default"))
+    server = LocalModelServer(path, "tiny-verifier", max_model_len=256).start()
+    server.path = path
+    yield server
+    server.stop()

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 STEPS = 2
+#: Per-example overrides on top of the common ones.
+EXTRA: dict[str, list[str]] = {}
 
 
 def _needs_gpu(cfg) -> bool:
@@ -48,7 +50,7 @@ def test_example_runs(path, tmp_path_factory):
     out = tmp_path_factory.mktemp(path.stem) / "run"
     models = tmp_path_factory.getbasetemp() / "example-models"  # the tiny models, built once per session
     overrides = [f"warmup.steps={min(cfg.warmup.steps, 2)}", "eval.problems_per_task=2", "logging.progress=false",
-                 f"model.cache_dir={models}", "checkpoint.every=1"]
+                 f"model.cache_dir={models}", "checkpoint.every=1", *EXTRA.get(path.stem, [])]
     cmd = [str(Path(sys.executable).parent / "bootcamp"), "train", str(path), "--steps", str(STEPS),
            "--output", str(out)] + [a for o in overrides for a in ("--set", o)]
     env = {**os.environ, "RAY_AUTH_MODE": "disabled", "OMP_NUM_THREADS": "1"}
@@ -67,3 +69,11 @@ def test_example_runs(path, tmp_path_factory):
     assert (out / "checkpoints" / f"step_{STEPS:06d}" / "state.json").exists()
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["output"] == str(out)
+    if cfg.rewards.spec_overrides:  # the mixture: every verdict says which kind decided it
+        for r in rl:
+            shares = {k: v for k, v in r.items() if k.startswith("decided/")}
+            assert shares and sum(shares.values()) == pytest.approx(1.0), r
+        kinds = {k for r in rl for k in r if k.startswith("decided/")}
+        # rules; the verifier model for the cascade tasks' unparsable answers (a 2-step warm-up leaves
+        # most of them unboxed); the weighted mean (rule + reference model) of the open-ended task
+        assert {"decided/rule", "decided/verifier", "decided/mixture"} <= kinds, kinds

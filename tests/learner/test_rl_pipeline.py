@@ -181,3 +181,26 @@ def test_no_oversampling_bound_means_no_refill(tiny_model, tmp_path):
     rows = _run(_job(tiny_model, **{"rollout.dynamic_sampling": True, "rollout.max_oversample": 1.0,
                                     "steps": 2}), tmp_path / "bound")
     assert all(r["groups_sampled"] == 4 for r in rows)
+
+
+def test_second_opinion_from_a_served_verifier_in_a_training_job(tiny_model, served_verifier, tmp_path):
+    """Rules and the served verifier model both judge every response; the job logs who decided and
+    how often they disagreed (the coin task's rule always decides, so every verdict has both)."""
+    from learner.verifier_sft import RESPONSE_TAIL_CHARS, TINY_VERIFIER_TEMPLATE
+
+    verifier = {"type": "verifier", "base_url": served_verifier.base_url, "model": "tiny-verifier",
+                "max_tokens": 1, "template": TINY_VERIFIER_TEMPLATE, "max_chars": RESPONSE_TAIL_CHARS}
+    spec = {"combine": "second_opinion", "prefer": "second",
+            "parts": [{"name": "rule"}, {"name": "verifier", "kind": "verifier"}]}
+    cfg = _job(tiny_model, **{"steps": 2, "rewards.backends": {"verifier": verifier},
+                              "rewards.spec_overrides": {COIN: spec}})
+    rows = _run(cfg, tmp_path / "run")
+    assert len(rows) == 2
+    for r in rows:
+        shares = {k: v for k, v in r.items() if k.startswith("decided/")}
+        assert sum(shares.values()) == pytest.approx(1.0) and set(shares) <= {"decided/rule", "decided/verifier"}
+        assert 0.0 <= r["disagreement_rate"] <= 1.0  # the rule always decides: a second opinion where
+        assert r["time/reward_part_ms/verifier"] > 0  # the model gave a verdict too
+        # prefer: second -> the model decides exactly the disagreements (a share of all verdicts, at
+        # most the share of the verdicts both decided)
+        assert shares.get("decided/verifier", 0.0) <= r["disagreement_rate"] + 1e-9

@@ -28,6 +28,14 @@ BACKEND_TYPES: ExtensionRegistry[Callable[..., Any]] = ExtensionRegistry(
     "reward backend type", "backends.<name>.type", entry_points="bootcamp.reward_backends")
 
 
+def ready_for_batches(tokenizer: Any, model: Any) -> None:
+    """Give a tokenizer a pad token (its eos or unk) and the model its id, so batches can be padded."""
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
+    if getattr(model.config, "pad_token_id", None) is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+
+
 class LazyBackend:
     """A backend built on first use (``resolve()``), once, thread-safely."""
 

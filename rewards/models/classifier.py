@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from rewards.models import ready_for_batches
+
 
 class SequenceClassifierReward:
     """Scores ``(prompt, response)`` pairs with a local ``AutoModelForSequenceClassification``.
@@ -33,10 +35,7 @@ class SequenceClassifierReward:
         self.model = AutoModelForSequenceClassification.from_pretrained(self.path, local_files_only=True)
         self.model.to(device).eval()
         self.device = device
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token or self.tokenizer.unk_token
-        if getattr(self.model.config, "pad_token_id", None) is None:
-            self.model.config.pad_token_id = self.tokenizer.pad_token_id
+        ready_for_batches(self.tokenizer, self.model)
         self.batch_size = batch_size
         self.max_length = max_length
         self.positive_label = positive_label

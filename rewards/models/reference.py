@@ -39,6 +39,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from rewards.models import ready_for_batches
+
 #: The default input layout; set ``template`` to a checkpoint's own format when it has one.
 DEFAULT_REFERENCE_TEMPLATE = "Prompt: {prompt}\nReference response: {reference}\nCandidate response: {response}"
 #: Template fields a caller may use.
@@ -126,10 +128,7 @@ class ReferenceRewardModel:
         self.model = loader.from_pretrained(self.path, **kwargs)
         self.model.to(device).eval()
         self.device = device
-        if self.tokenizer.pad_token is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token or self.tokenizer.unk_token
-        if getattr(self.model.config, "pad_token_id", None) is None:
-            self.model.config.pad_token_id = self.tokenizer.pad_token_id
+        ready_for_batches(self.tokenizer, self.model)
         self.tokenizer.padding_side = "right"
         self.batch_size = batch_size
         self.max_length = max_length

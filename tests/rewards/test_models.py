@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from _models import tiny_bert_classifier  # noqa: I001
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -15,19 +16,8 @@ from rewards.models.judge import ChatJudge, JudgeError, parse_judgement
 
 @pytest.fixture(scope="module")
 def tiny_rm(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    torch = pytest.importorskip("torch")
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
-
-    torch.manual_seed(0)
-    folder = tmp_path_factory.mktemp("rm")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list("abcdefghijklmnopqrstuvwxyz0123456789{}\\")
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    tok = BertTokenizer(str(folder / "vocab.txt"))
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=128, num_labels=1)
-    BertForSequenceClassification(config).save_pretrained(folder)
-    tok.save_pretrained(folder)
-    return folder
+    pytest.importorskip("torch")
+    return tiny_bert_classifier(tmp_path_factory.mktemp("rm"))
 
 
 def test_sequence_classifier_batch_scores(tiny_rm: Path) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _serving import free_port  # noqa: I001
+from _models import tiny_bert_classifier  # noqa: I001
+from _serving import free_port
 
 pytest.importorskip("ray.serve", reason="ray[serve] is not installed")
 httpx = pytest.importorskip("httpx")
@@ -26,18 +27,8 @@ MODEL_TASK = "math/lcm"  # scored by the reward model here (a spec override), by
 @pytest.fixture(scope="module")
 def tiny_classifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random BERT sequence classifier (one label) with its tokenizer, in a local folder."""
-    torch = pytest.importorskip("torch")
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
-
-    torch.manual_seed(0)
-    folder = tmp_path_factory.mktemp("serve_rm")
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + list("abcdefghijklmnopqrstuvwxyz0123456789{}\\")
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=512, num_labels=1)
-    BertForSequenceClassification(config).save_pretrained(folder)
-    BertTokenizer(str(folder / "vocab.txt")).save_pretrained(folder)
-    return folder
+    pytest.importorskip("torch")
+    return tiny_bert_classifier(tmp_path_factory.mktemp("serve_rm"), max_positions=512)
 
 
 def _args(model: Path, replicas: int) -> dict[str, Any]:

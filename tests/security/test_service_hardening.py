@@ -319,7 +319,9 @@ def test_a_failed_part_inside_a_fine_verdict_is_not_cached() -> None:
     app = create_app(Settings(pool_workers=1, warm_pool=False))
     state = app.state.bootcamp
 
-    class FakeRouter:
+    from rewards.router import Router
+
+    class FakeRouter(Router):  # the real spec and cache-key logic, a scripted verdict
         calls = 0
 
         async def ascore(self, items: list) -> list[Verdict]:

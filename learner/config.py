@@ -297,14 +297,11 @@ class RewardsConfig(_Model):
         if self.mode == "service" and (self.backends or self.spec_overrides):
             raise ValueError("rewards.backends / rewards.spec_overrides: in-process only; with mode 'service' "
                              "the reward service's own settings choose its backends and specs")
-        from rewards.models import BACKEND_TYPES
+        from rewards.models import backend_factory
         from rewards.router import parse_overrides
 
         for name, spec in self.backends.items():
             kind = spec.get("type")
-            if not kind:
-                raise ValueError(f"rewards.backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
-            BACKEND_TYPES.get(str(kind))
             if "launch" in spec:
                 if kind not in ("verifier", "judge"):
                     raise ValueError(f"rewards.backends.{name}.launch: only a 'verifier' or 'judge' is served")
@@ -320,6 +317,11 @@ class RewardsConfig(_Model):
                     raise ValueError(f"rewards.backends.{name}: give 'tiny' or 'path', not both")
             elif "path" not in spec and kind in ("reference", "classifier"):
                 raise ValueError(f"rewards.backends.{name}: a {kind} model needs 'path' (or 'tiny')")
+            # launch/tiny are the job's: it turns them into base_url/path, then builds the backend
+            built = {k: v for k, v in spec.items() if k not in ("launch", "tiny")}
+            built.update({"base_url": "<launched>"} if "launch" in spec else {})
+            built.update({"path": "<tiny>"} if "tiny" in spec else {})
+            backend_factory(name, built, where="rewards.backends")
         parse_overrides(self.spec_overrides)
         return self
 

@@ -89,63 +89,37 @@ def default_backends(reward_model_path: str | None = None, similarity_model_path
 _LAZY = {"classifier", "reference", "similarity"}
 
 
-@BACKEND_TYPES.register("classifier")
-def _classifier(path: str, **options: Any) -> Any:
-    from rewards.models.classifier import SequenceClassifierReward
+def backend_factory(name: str, spec: Mapping[str, Any], where: str = "backends") -> Callable[..., Any]:
+    """The factory of a ``{"type": ..., **options}`` spec's type, with the options checked against it.
 
-    return SequenceClassifierReward(path, **options)
-
-
-@BACKEND_TYPES.register("reference")
-def _reference(path: str, **options: Any) -> Any:
-    from rewards.models.reference import ReferenceRewardModel
-
-    return ReferenceRewardModel(path, **options)
-
-
-@BACKEND_TYPES.register("similarity")
-def _similarity(path: str | None = None, **options: Any) -> Any:
-    from rewards.models.similarity import EmbeddingSimilarity
-
-    return EmbeddingSimilarity(path, **options)
-
-
-@BACKEND_TYPES.register("judge")
-def _judge(base_url: str, **options: Any) -> Any:
-    from rewards.models.judge import ChatJudge
-
-    return ChatJudge(base_url, **options)
-
-
-@BACKEND_TYPES.register("verifier")
-def _verifier(base_url: str, **options: Any) -> Any:
-    from rewards.models.verifier import GenerativeVerifier
-
-    return GenerativeVerifier(base_url, **options)
+    Raises:
+        ValueError: no ``type``, an unknown type (the message lists the valid ones), or options the
+            factory does not take; messages start with ``{where}.{name}``.
+    """
+    options = dict(spec)
+    kind = options.pop("type", None)
+    if not kind:
+        raise ValueError(f"{where}.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
+    factory = BACKEND_TYPES.get(str(kind))
+    try:
+        inspect.signature(factory).bind(**options)
+    except TypeError as exc:
+        raise ValueError(f"{where}.{name} (type {kind!r}): {exc}") from None
+    return factory
 
 
 def build_backend(name: str, spec: Mapping[str, Any]) -> Any:
     """The backend a ``{"type": ..., **options}`` spec describes (lazy for local models).
 
     Raises:
-        ValueError: no ``type``, an unknown type (the message lists the valid ones), or
-            options the type's factory does not take.
+        ValueError: as :func:`backend_factory`.
     """
+    factory = backend_factory(name, spec)
     options = dict(spec)
-    kind = options.pop("type", None)
-    if not kind:
-        raise ValueError(f"backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
-    factory = BACKEND_TYPES.get(str(kind))
-    try:
-        inspect.signature(factory).bind(**options)
-    except TypeError as exc:
-        raise ValueError(f"backends.{name} (type {kind!r}): {exc}") from None
+    kind = options.pop("type")
     if kind in _LAZY:
         return LazyBackend(lambda: factory(**options), tag=f"{kind}:{options.get('path')}")
-    try:
-        return factory(**options)
-    except TypeError as exc:  # a keyword the client itself rejects
-        raise ValueError(f"backends.{name} (type {kind!r}): {exc}") from None
+    return factory(**options)
 
 
 def build_backends(specs: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
@@ -159,3 +133,16 @@ def cache_tag(backend: Any) -> str:
         return backend.tag
     tag = getattr(backend, "cache_tag", None)
     return str(tag()) if callable(tag) else ""
+
+
+# The built-in types: the backend classes themselves (their modules import torch, transformers and
+# httpx only when a backend is built). Registered last: some of them import helpers defined above.
+from rewards.models.classifier import SequenceClassifierReward  # noqa: E402
+from rewards.models.judge import ChatJudge  # noqa: E402
+from rewards.models.reference import ReferenceRewardModel  # noqa: E402
+from rewards.models.similarity import EmbeddingSimilarity  # noqa: E402
+from rewards.models.verifier import GenerativeVerifier  # noqa: E402
+
+for _name, _cls in (("classifier", SequenceClassifierReward), ("reference", ReferenceRewardModel),
+                    ("similarity", EmbeddingSimilarity), ("judge", ChatJudge), ("verifier", GenerativeVerifier)):
+    BACKEND_TYPES.add(_name, _cls)

@@ -125,12 +125,10 @@ class Settings(BaseModel):
     @field_validator("backends")
     @classmethod
     def _typed_backends(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        from rewards.models import BACKEND_TYPES
+        from rewards.models import backend_factory
 
         for name, spec in value.items():
-            if "type" not in spec:
-                raise ValueError(f"backends.{name}: needs a 'type' ({', '.join(BACKEND_TYPES.names())})")
-            BACKEND_TYPES.get(str(spec["type"]))
+            backend_factory(name, spec)  # a known type, and options it takes
         return value
 
     @model_validator(mode="after")

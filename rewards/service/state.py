@@ -115,16 +115,16 @@ class ServiceState:
         cap = self.settings.max_response_chars
         out: list[Verdict | None] = [None] * len(items)
         keys: list[str | None] = [None] * len(items)
+        live: set[int] = set()  # batch-dependent verdicts (e.g. within-group ranks): never cached nor merged
         for i, ((task_id, identity, response), task) in enumerate(zip(items, tasks, strict=False)):
             if len(response) > cap:
                 out[i] = Verdict.failed("too_long", f"response over {cap} characters")
-            else:
-                spec = router.cache_tag(router.spec_for(task_id, task))
-                keys[i] = cache_key(task_id, task.version, spec, identity, response,
-                                    verifier_version(task), self.settings.cache_namespace)
-        # Batch-dependent verdicts (rank-normalised reference_model parts): never cached nor merged.
-        live = {i for i, k in enumerate(keys) if k is not None
-                and router.batch_dependent(router.spec_for(items[i][0], tasks[i]))}
+                continue
+            spec = router.spec_for(task_id, task)
+            keys[i] = cache_key(task_id, task.version, router.cache_tag(spec), identity, response,
+                                verifier_version(task), self.settings.cache_namespace)
+            if router.batch_dependent(spec):
+                live.add(i)
         lookup = [i for i, k in enumerate(keys) if k is not None and i not in live]
         cached = await self.cache.get_many([keys[i] for i in lookup])  # type: ignore[misc]
         first: dict[str, int] = {}  # one computation per distinct key (GRPO groups repeat responses)

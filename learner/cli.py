@@ -96,11 +96,16 @@ def add_commands(app: Any) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         import torch
 
+        from bootcamp.registry import UnknownTaskError
         from learner.trainer import Trainer
 
         torch.set_num_threads(1)
         t0 = time.perf_counter()
-        result = Trainer(cfg, output, resume=resume, address=address).run()
+        try:
+            result = Trainer(cfg, output, resume=resume, address=address).run()
+        except UnknownTaskError as exc:  # a task id the registry does not have: a config error
+            err.print(f"[red]error:[/red] {exc.args[0] if exc.args else exc}")
+            raise typer.Exit(2) from None
         ev = result["eval"]
         err.print(f"run folder: {output}  ({time.perf_counter() - t0:.0f} s)")
         if "before" in ev and "after" in ev:

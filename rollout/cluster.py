@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 #: Environment every actor of a job gets: one thread each (oversubscribing 2 cores costs up to 100x).
@@ -17,20 +18,29 @@ WORKER_ENV = {
 
 
 def ensure_ray(address: str | None = None, env: dict[str, str] | None = None) -> bool:
-    """Connect to ``address`` or start a local Ray; returns True when this call started it.
+    """Connect to ``address`` (or ``RAY_ADDRESS``) or start a local Ray; returns True when this call started it.
 
     ``env`` is added to every worker's environment (e.g. an engine's ``Options.worker_env()``).
+    Inside ``ray job submit`` Ray sets ``RAY_ADDRESS`` to the head: the job joins that cluster, and the
+    environment variables the submission's runtime env sets win over ours (Ray refuses a driver
+    runtime env that sets any of them again).
     """
     import ray
 
     if ray.is_initialized():
         return False
     env = {**WORKER_ENV, **(env or {})}
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    submitted = os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR")
+    if submitted:
+        taken = ((json.loads(submitted).get("runtime_env") or {}).get("env_vars") or {}).keys()
+        env = {k: v for k, v in env.items() if k not in taken}
     if address:
         ray.init(address=address, runtime_env={"env_vars": env}, log_to_driver=False)
     else:
         # A private local Ray: no auth token under the home folder, no dashboard.
         os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-        ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, runtime_env={"env_vars": env},
-                 log_to_driver=False)
+        # address="local": always a new instance, never a cluster that happens to run on this machine
+        ray.init(address="local", num_cpus=os.cpu_count() or 1, include_dashboard=False,
+                 runtime_env={"env_vars": env}, log_to_driver=False)
     return True

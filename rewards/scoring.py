@@ -59,32 +59,60 @@ class RouterScorer:
 
 
 class ServiceScorer:
-    """Scores through the reward service over HTTP (``POST {url}/v1/verify/batch``)."""
+    """Scores through the reward service over HTTP (``POST {url}/v1/verify/batch``).
 
-    def __init__(self, url: str, timeout_s: float = 30.0) -> None:
+    With several ``urls`` (replicas of one service), a request that one cannot answer goes to
+    the next. Unreachable or overloaded replicas are retried with backoff for up to
+    ``retry_budget_s`` seconds (see :class:`rewards.client.BootcampClient`); after that
+    :meth:`score` raises :class:`rewards.client.RewardServiceUnavailable`, so a training step
+    fails loudly instead of training on rewards that were never computed.
+
+    Attributes:
+        retries: retries made so far (a job logs it to show the service was flaky).
+    """
+
+    def __init__(self, url: str | Sequence[str], timeout_s: float = 30.0, retry_budget_s: float = 300.0) -> None:
         from rewards.client import BootcampClient
 
-        self.client = BootcampClient(url, timeout=timeout_s)
+        self.client = BootcampClient(url, timeout=timeout_s, retry_budget_s=retry_budget_s)
+
+    @property
+    def urls(self) -> list[str]:
+        return self.client.urls
+
+    @property
+    def retries(self) -> int:
+        return self.client.retries
 
     def score(self, items: Sequence[Item]) -> list[Verdict]:
-        return self.client.verify_batch(list(items))
+        items = list(items)
+        verdicts = self.client.verify_batch(items)
+        if len(verdicts) != len(items):  # a reply for other items must not become rewards
+            raise RuntimeError(f"reward service returned {len(verdicts)} verdicts for {len(items)} items")
+        return verdicts
+
+    def close(self) -> None:
+        self.client.close()
 
 
-def make_scorer(mode: str = "inprocess", url: str | None = None, timeout_s: float = 30.0, *,
-                sandbox_workers: int = 0, verify_timeout_s: float = 5.0,
+def make_scorer(mode: str = "inprocess", url: str | Sequence[str] | None = None, timeout_s: float = 30.0, *,
+                retry_budget_s: float = 300.0, sandbox_workers: int = 0, verify_timeout_s: float = 5.0,
                 backends: dict[str, Any] | None = None, registry: Registry | None = None,
                 spec_overrides: dict[str, Any] | None = None, closers: list[Any] | None = None) -> Scorer:
     """The scorer for a job's ``rewards`` config: the in-process MoR router, or the reward service.
 
+    As a service scorer, ``url`` is one reward-service URL or several replicas, and a request
+    retries unreachable or overloaded ones for up to ``retry_budget_s`` seconds, then raises.
     In process, ``backends`` are the reward models by name (default: ``rewards.models.default_backends()``,
     each loaded on first use), ``sandbox_workers`` verifier processes give hard timeouts, and task
     ids are looked up in ``registry`` (default: the global one; the reward service has its own),
     ``spec_overrides`` replace the matching tasks' reward specs, and ``closers`` run on ``close()``.
     """
     if mode == "service":
-        if not url:
+        urls = [url] if isinstance(url, str) else [u for u in (url or []) if u]
+        if not urls or not all(urls):
             raise ValueError("rewards.url: required when rewards.mode is 'service'")
-        return ServiceScorer(url, timeout_s)
+        return ServiceScorer(urls, timeout_s, retry_budget_s)
     from rewards.models import default_backends
     from rewards.router import Router
 

@@ -52,6 +52,16 @@ class LearnerWorker(WeightSender):
     def address(self) -> tuple[str, int]:
         return free_address()
 
+    def node_id(self) -> str:
+        """The Ray node this rank runs on."""
+        import ray
+
+        return ray.get_runtime_context().get_node_id()
+
+    def pid(self) -> int:
+        """This rank's process id."""
+        return os.getpid()
+
     def setup(self, master: tuple[str, int]) -> int:
         """Join the process group, load and shard the policy (and the reference), build AdamW."""
         import torch

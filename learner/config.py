@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from learner.algorithms.advantages import ADVANTAGES, AdvantageEstimator
 from learner.algorithms.loss_agg import LOSS_AGGS, LossAggregation
+from learner.placement import PlacementConfig
 from rollout.engines import COMMON_OPTIONS, ENGINES, EngineOptions, engine_options
 
 #: Where the rollout section sets each option every engine takes (see ``rollout.engines.EngineOptions``).
@@ -276,6 +277,11 @@ class LaunchConfig(_Model):
 class RewardsConfig(_Model):
     mode: Literal["inprocess", "service"] = "inprocess"
     url: str | None = Field(None, description="Reward service URL when mode is `service`.")
+    urls: list[str] = Field(default_factory=list, description=(
+        "More reward-service replicas (mode `service`): a request that cannot reach one is sent to the next."))
+    retry_budget_s: float = Field(300.0, ge=0, description=(
+        "Mode `service`: how long a step waits (retrying with backoff) for an unreachable or overloaded "
+        "service before the job fails; it never trains on missing rewards."))
     timeout_s: float = Field(30.0, gt=0, description="Service requests and reward-model calls.")
     sandbox_workers: int = Field(0, ge=0, description=(
         "In-process mode: verifier processes with a hard per-verdict timeout (0: verify in the "
@@ -337,6 +343,31 @@ class CheckpointConfig(_Model):
     keep: int = Field(2, ge=1)
 
 
+class StreamConfig(_Model):
+    """Where scored groups wait on their way to the learner."""
+
+    backend: Literal["ray", "redis"] = Field("ray", description=(
+        "ray: in the driver's memory (lost with it); redis: a Redis stream with a consumer group, each "
+        "group acknowledged only once a checkpoint holds the step that trained on it."))
+    url: str | None = Field(None, description="Redis URL (backend redis).")
+    name: str | None = Field(None, description="Stream key (default: bootcamp:stream:<job name>).")
+
+    @model_validator(mode="after")
+    def _url(self) -> StreamConfig:
+        if self.backend == "redis" and not self.url:
+            raise ValueError("stream.url: required when stream.backend is 'redis' (e.g. redis://127.0.0.1:6379/0)")
+        return self
+
+
+class FaultConfig(_Model):
+    """Recovery from dead actors."""
+
+    max_rollout_restarts: int = Field(3, ge=0, description=(
+        "Rollout actors restarted per job after they die; their in-flight prompts are sent again."))
+    max_learner_restarts: int = Field(2, ge=0, description=(
+        "Times the job restarts from its last checkpoint after a learner rank dies."))
+
+
 class EvalConfig(_Model):
     """Held-out evaluation: greedy responses, plus sampled ones for pass@k when ``pass_k`` is set."""
 
@@ -396,6 +427,9 @@ class JobConfig(_Model):
     rewards: RewardsConfig = Field(default_factory=RewardsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     checkpoint: CheckpointConfig = Field(default_factory=CheckpointConfig)
+    stream: StreamConfig = Field(default_factory=StreamConfig)
+    fault: FaultConfig = Field(default_factory=FaultConfig)
+    placement: PlacementConfig = Field(default_factory=PlacementConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
     warmup: WarmupConfig = Field(default_factory=WarmupConfig)
 
@@ -475,8 +509,12 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Jo
     import yaml
 
     text = Path(path).read_text()
-    data = yaml.safe_load(text) or {}
-    for key, value in (overrides or {}).items():
+    return parse_config(apply_overrides(yaml.safe_load(text) or {}, overrides or {}))
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Set dotted keys (``{"rollout.engine": "hf"}``) in a config mapping, in place; returns it."""
+    for key, value in overrides.items():
         node = data
         parts = key.split(".")
         for i, p in enumerate(parts[:-1]):
@@ -484,7 +522,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Jo
             if not isinstance(node, dict):
                 raise ValueError(f"{'.'.join(parts[:i + 1])}: is not a section, cannot set {key}")
         node[parts[-1]] = value
-    return parse_config(data)
+    return data
 
 
 def dump_config(cfg: JobConfig) -> str:

@@ -209,7 +209,7 @@ def make_job_scorer(cfg: JobConfig, registry: Registry | None = None) -> Any:
 
     r = cfg.rewards
     if r.mode == "service":
-        return make_scorer(r.mode, r.url, r.timeout_s)
+        return make_scorer(r.mode, [r.url, *r.urls], r.timeout_s, retry_budget_s=r.retry_budget_s)
     backends = default_backends(r.reward_model_path, None, r.judge_url, r.judge_model,
                                 os.environ.get("BOOTCAMP_JUDGE_API_KEY"), r.timeout_s)
     specs, servers = launch_backend_servers(cfg)

@@ -32,10 +32,12 @@ class ActorGroup:
         return [getattr(a, method).remote(*args, **kwargs) for a in self.actors]
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> list[Any]:
-        """Run ``method(*args, **kwargs)`` on every actor and wait; returns the results."""
-        import ray
+        """Run ``method(*args, **kwargs)`` on every actor and wait; returns the results.
 
-        return ray.get(self.submit(method, *args, **kwargs))
+        The first failure is raised as soon as it happens (an actor that died leaves the others
+        blocked in a collective: waiting for all of them would hang).
+        """
+        return wait_first_error(self.submit(method, *args, **kwargs))
 
     def submit_each(self, method: str, args: Sequence[tuple[Any, ...] | None], **kwargs: Any) -> list[Any]:
         """Start ``method(*args[i], **kwargs)`` on actor i (skipped where ``args[i]`` is None); returns the refs.
@@ -49,10 +51,13 @@ class ActorGroup:
                 if own is not None]
 
     def call_each(self, method: str, args: Sequence[tuple[Any, ...] | None], **kwargs: Any) -> list[Any]:
-        """:meth:`submit_each`, then wait; returns the results of the actors that were called."""
-        import ray
+        """:meth:`submit_each`, then wait; returns the results of the actors that were called (the first
+        failure is raised as soon as it happens)."""
+        return wait_first_error(self.submit_each(method, args, **kwargs))
 
-        return ray.get(self.submit_each(method, args, **kwargs))
+    def dead(self) -> list[int]:
+        """Indices of the actors Ray's control store lists as dead (a busy actor is alive: no task is sent)."""
+        return [i for i, a in enumerate(self.actors) if actor_state(a) == "DEAD"]
 
     def kill(self) -> None:
         """Kill every actor (ones already gone are skipped) and empty the group."""
@@ -64,3 +69,22 @@ class ActorGroup:
             except Exception:  # noqa: BLE001 - already gone
                 pass
         self.actors = []
+
+
+def wait_first_error(refs: list[Any]) -> list[Any]:
+    """``ray.get(refs)``, but the first failure is raised as soon as it happens."""
+    import ray
+
+    pending = list(refs)
+    while pending:
+        ready, pending = ray.wait(pending, num_returns=1)
+        ray.get(ready)
+    return ray.get(refs)
+
+
+def actor_state(actor: Any) -> str:
+    """``ALIVE``, ``RESTARTING``, ``DEAD``, ... from the GCS actor table (works without the dashboard)."""
+    import ray
+
+    info = ray._private.state.actors(actor._actor_id.hex())  # noqa: SLF001 - no public call without the dashboard
+    return str(info.get("State", "DEAD")) if info else "DEAD"

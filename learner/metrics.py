@@ -84,16 +84,54 @@ class MetricsLogger:
                     self.writer.add_scalar(k, v, step)
             self.writer.flush()
 
+    def truncate(self, step: int) -> None:
+        """Drop the RL rows of steps ``>= step`` (all rows when ``step < 0``): a run resumed from the
+        checkpoint of ``step`` trains and logs those steps again, so ``metrics.jsonl`` stays one history.
+        (TensorBoard keeps both; it shows the later value of a step.)"""
+        if not self.path.exists():
+            return
+        rows = read_metrics(self.path)
+        keep = [] if step < 0 else [r for r in rows if r.get("phase", "rl") != "rl" or r["step"] < step]
+        if len(keep) != len(rows):
+            tmp = self.path.with_suffix(".jsonl.tmp")
+            tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
+            tmp.replace(self.path)
+
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+class EventLog:
+    """``events.jsonl``: what happened to the job beside its steps (restarts, resumes, re-issued work)."""
+
+    def __init__(self, run_dir: str | Path) -> None:
+        self.path = Path(run_dir) / "events.jsonl"
+
+    def log(self, event: str, **fields: Any) -> None:
+        import time
+
+        with self.path.open("a") as f:
+            f.write(json.dumps({"time": round(time.time(), 3), "event": event, **fields}) + "\n")
+
+    def read(self) -> list[dict[str, Any]]:
+        return read_metrics(self.path)
 
 
 def read_metrics(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     if not p.exists():
         return []
-    return [json.loads(line) for line in p.read_text().splitlines() if line.strip()]
+    rows = []
+    lines = [line for line in p.read_text().splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            if i < len(lines) - 1:
+                raise
+            # the last line of a writer killed mid-write: that step is logged again on resume
+    return rows
 
 
 def plot_curve(run_dir: str | Path, eval_result: dict[str, Any] | None = None) -> Path | None:

@@ -28,13 +28,14 @@ from learner.config import JobConfig, dump_config
 from learner.evaluation import make_job_scorer, run_eval
 from learner.evaluation import score as score_trajectories
 from learner.group import ActorGroup
-from learner.metrics import MetricsLogger, plot_curve, reward_metrics
+from learner.metrics import EventLog, MetricsLogger, plot_curve, reward_metrics
 from learner.pipeline import Group, RolloutStream
+from learner.recovery import Recovery
 from learner.schedule import learning_rate
 from rollout.types import Trajectory
 
 
-class Trainer:
+class Trainer(Recovery):
     """Runs one job: warm-up, evaluation, the RL loop, checkpoints and the run folder."""
 
     def __init__(self, cfg: JobConfig, run_dir: str | Path, resume: bool = False, address: str | None = None,
@@ -54,11 +55,15 @@ class Trainer:
         self.start_step = 0
         self.warmup_done = False
         self.eval_result: dict[str, Any] = {}
-        self.stream: RolloutStream | None = None
+        self.stream: Any = None  # a RolloutStream, or a DurableRollouts around one
+        self.stream_committed: list[str] = []  # stream ids the resumed checkpoint covers
         self.weight_sync: Any = None
         self.current_step = 0
         self.keep_rate = 1.0  # share of sampled groups dynamic sampling kept in the last batch
         self.started_ray = False
+        self.rollout_restarts = 0
+        self.learner_restarts = 0
+        self.placement: Any = None  # learner.placement.Placement: the job's placement groups
 
     # -- setup ----------------------------------------------------------------------------------
     def _make_scorer(self) -> Any:
@@ -68,21 +73,44 @@ class Trainer:
         """Run folder, model, sampler, scorer, Ray, actors; restore the last checkpoint on resume."""
         from transformers import AutoTokenizer
 
-        from learner.cluster import start_learners, start_rollout
         from rollout.cluster import ensure_ray
         from rollout.models import ensure_tiny_model
 
         cfg = self.cfg
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "config.yaml").write_text(dump_config(cfg))
-        model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
-        mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.registry)
-        self.sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.registry)
-        self.warmup_sampler = TaskSampler(mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset,
-                                          registry=self.registry)
+        self.base_model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
+        self.mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.registry)
         self.scorer = self._make_scorer()
-        last = ckpt_mod.latest(self.run_dir) if self.resume else None
-        state: dict[str, Any] = {}
+        self.tokenizer = AutoTokenizer.from_pretrained(self.base_model_path)
+        self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
+        self.events = EventLog(self.run_dir)
+        self.started_ray = ensure_ray(self.address, cfg.rollout.engine_config().worker_env())
+        from learner.placement import reserve
+
+        self.placement = reserve(cfg, rollout=self.own_rollout)
+        last = self.start_actors(self.resume)
+        if self.resume:
+            self.events.log("resumed", from_checkpoint=str(last) if last else None, from_step=self.start_step)
+
+    def start_actors(self, resume: bool) -> Path | None:
+        """Restore the newest checkpoint (when ``resume``; else a fresh start), start the learners (and the
+        rollout actors when there are none), connect the weight sync; returns the checkpoint used.
+
+        Also how the job restarts after a learner rank died: every learner rank is started again from
+        the checkpoint, the rollout actors are kept and get the checkpoint's weights.
+        """
+        from learner.cluster import start_learners, start_rollout
+        from learner.weight_sync import make_weight_sync
+
+        cfg = self.cfg
+        self.sampler = TaskSampler(self.mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.registry)
+        self.warmup_sampler = TaskSampler(self.mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset,
+                                          registry=self.registry)
+        self.start_step, self.version, self.warmup_done, self.eval_result = 0, 0, False, {}
+        self.stream_committed = []
+        last = ckpt_mod.latest(self.run_dir) if resume else None
+        model_path = self.base_model_path
         if last is not None:
             state = ckpt_mod.read_state(last)
             model_path = str(last / "policy")
@@ -90,21 +118,21 @@ class Trainer:
             self.start_step, self.version = state["step"], state["version"]
             self.warmup_done = state.get("warmup_done", True)
             self.eval_result = state.get("eval", {})
+            self.stream_committed = state.get("stream_uncommitted", [])
+        # the run's history is the checkpoint's: steps after it are trained (and logged) again
+        self.metrics.truncate(self.start_step if self.warmup_done else -1)
         self.model_path = model_path
-        self.tokenizer = AutoTokenizer.from_pretrained(model_path)
-        self.started_ray = ensure_ray(self.address, cfg.rollout.engine_config().worker_env())
-        self.learners = start_learners(cfg, model_path)
-        if not self.rollout:
-            self.rollout = start_rollout(cfg, model_path)
-        from learner.weight_sync import make_weight_sync
-
+        self.learners = start_learners(cfg, model_path, self.placement)
+        fresh_engines = not self.rollout
+        if fresh_engines:
+            self.rollout = start_rollout(cfg, model_path, self.placement)
         lc = cfg.learner
         self.weight_sync = make_weight_sync(lc.weight_sync, self.learners, self.rollout, lc.weight_sync_bucket_mb)
-        if not self.own_rollout or last is not None:
-            self.sync(bump=False)  # injected engines may hold other weights; stamp the resumed version
+        if not (fresh_engines and self.own_rollout and last is None):
+            self.sync(bump=False)  # engines may hold other weights; stamp the resumed version
         if last is not None and (last / "optimizer.pt").exists():
             self.learners.call("load_optimizer", str(last / "optimizer.pt"))
-        self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
+        return last
 
     @contextmanager
     def stage(self, name: str) -> Any:
@@ -117,8 +145,17 @@ class Trainer:
         """The rollout stream of the RL phase (seeds continue from the resumed step)."""
         r = self.cfg.rollout
         stream = RolloutStream(self.rollout, self.sampler, self._score_now, r.samples_per_prompt, r.temperature,
-                               r.top_p, r.max_tokens, chunk=r.chunk_prompts, seed=r.seed)
+                               r.top_p, r.max_tokens, chunk=r.chunk_prompts, seed=r.seed,
+                               recover=self.recover_rollout)
         stream.batches_requested = self.start_step
+        if self.cfg.stream.backend == "redis":
+            from learner.durable_rollouts import CONSUMER, DurableRollouts, stream_name
+            from learner.group_stream import RedisGroupStream
+
+            s = self.cfg.stream
+            redis = RedisGroupStream(s.url, stream_name(self.cfg.name, self.run_dir, s.name), consumer=CONSUMER)
+            fresh = not (self.resume or self.learner_restarts)
+            return DurableRollouts(stream, redis, self.sampler, fresh, self.stream_committed)
         return stream
 
     def collect(self) -> tuple[list[Group], dict[str, float]]:
@@ -155,12 +192,18 @@ class Trainer:
         totals = self.stream.take_totals()
         self.timers["score"] = totals["score_seconds"]  # in the background, during generation and updates
         versions = [self.version - g.version for g in kept] or [0]
-        return kept, {
+        durable: dict[str, Any] = {}
+        if hasattr(self.stream, "take_step_ids"):  # the stream ids this step read: one history, no repeats
+            durable = {"stream_ids": self.stream.take_step_ids(), "replayed_groups": totals["replayed_groups"]}
+        return kept, {**durable,
             "tokens_per_s": totals["gen_tokens"] / max(totals["gen_seconds"], 1e-9), "gen_tokens": totals["gen_tokens"],
             "staleness": float(max(versions)), "staleness_mean": sum(versions) / len(versions),
             "groups_sampled": float(len(seen)), "groups_kept": float(len(kept)),
             "groups_uniform_dropped": float(uniform), "groups_stale_dropped": float(stale),
             "reward_sampled": _mean([t.reward for g in seen for t in g.trajectories]),
+            "reissued_groups": totals["reissued_groups"], "rollout_restarts": float(self.rollout_restarts),
+            "learner_restarts": float(self.learner_restarts),
+            **({"reward_service_retries": float(self.scorer.retries)} if hasattr(self.scorer, "retries") else {}),
         }
 
     def look_ahead(self) -> None:
@@ -280,7 +323,7 @@ class Trainer:
         """
         with self.stage("sync"):
             self.version += int(bump)
-            self.weight_sync.push(self.version)
+            self.push_weights()
 
     def log(self, step: int, metrics: dict[str, Any]) -> None:
         with self.stage("log"):
@@ -353,43 +396,61 @@ class Trainer:
         out = ckpt_mod.step_dir(self.run_dir, step)
         out.mkdir(parents=True, exist_ok=True)
         self.learners.call("save", str(out))
+        durable = hasattr(self.stream, "commit")
         ckpt_mod.write_state(out, {"step": step, "version": self.version, "sampler": self.sampler.state_dict(),
-                                   "warmup_done": self.warmup_done, "eval": self.eval_result})
+                                   "warmup_done": self.warmup_done, "eval": self.eval_result,
+                                   "stream_uncommitted": self.stream.uncommitted() if durable else []})
+        if durable:  # acknowledged only now that a checkpoint holds the steps that trained on them
+            self.stream.commit()
         ckpt_mod.prune(self.run_dir, self.cfg.checkpoint.keep)
         return out
 
     def run(self) -> dict[str, Any]:
-        """Run the job to the end; returns ``{"eval": ..., "last": last step's metrics}``."""
-        self.prepare()
-        cfg = self.cfg
-        last: dict[str, Any] = {}
+        """Run the job to the end; returns ``{"eval": ..., "last": last step's metrics}``.
+
+        A learner rank that dies restarts the job from its last checkpoint, at most
+        ``fault.max_learner_restarts`` times (each restart is a row of ``events.jsonl``).
+        """
         try:
-            if not self.warmup_done:
-                self.warmup()
-                self.warmup_done = True
-                if cfg.eval.problems_per_task:
-                    self.eval_result["before"] = self.evaluate()
-                    (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
-            self.stream = self.start_stream()
-            with self.progress() as progress:
-                bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
-                for step in range(self.start_step, cfg.steps):
-                    last = self.rl_step(step)
-                    progress.update(bar, advance=1, description=(
-                        f"step {step + 1} reward {last.get('reward_mean', 0):.2f} "
-                        f"pass {last.get('pass_rate', 0):.2f} ent {last.get('entropy', float('nan')):.2f}"))
-                    every = cfg.checkpoint.every
-                    if every and (step + 1) % every == 0 and step + 1 < cfg.steps:
-                        self.save_checkpoint(step + 1)
-            self.stream.close()
-            if cfg.eval.problems_per_task:
-                self.eval_result["after"] = self.evaluate()
-                (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
-            self.save_checkpoint(cfg.steps)
-            if cfg.logging.plot:
-                plot_curve(self.run_dir, self.eval_result)
+            self.prepare()
+            while True:
+                try:
+                    return self.run_phases()
+                except Exception as exc:
+                    if self.learner_restarts >= self.cfg.fault.max_learner_restarts or not self.learner_died():
+                        raise
+                    self.restart_learners(exc)
         finally:
             self.close()
+
+    def run_phases(self) -> dict[str, Any]:
+        """Warm-up and the "before" evaluation (unless a checkpoint has them), RL steps, the "after" evaluation."""
+        cfg = self.cfg
+        last: dict[str, Any] = {}
+        if not self.warmup_done:
+            self.warmup()
+            self.warmup_done = True
+            if cfg.eval.problems_per_task:
+                self.eval_result["before"] = self.evaluate()
+                (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
+        self.stream = self.start_stream()
+        with self.progress() as progress:
+            bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
+            for step in range(self.start_step, cfg.steps):
+                last = self.rl_step(step)
+                progress.update(bar, advance=1, description=(
+                    f"step {step + 1} reward {last.get('reward_mean', 0):.2f} "
+                    f"pass {last.get('pass_rate', 0):.2f} ent {last.get('entropy', float('nan')):.2f}"))
+                every = cfg.checkpoint.every
+                if every and (step + 1) % every == 0 and step + 1 < cfg.steps:
+                    self.save_checkpoint(step + 1)
+        self.stream.close()
+        if cfg.eval.problems_per_task:
+            self.eval_result["after"] = self.evaluate()
+            (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
+        self.save_checkpoint(cfg.steps)
+        if cfg.logging.plot:
+            plot_curve(self.run_dir, self.eval_result)
         return {"eval": self.eval_result, "last": last}
 
     def probe(self) -> list[list[float]]:
@@ -408,6 +469,9 @@ class Trainer:
         self.learners.kill()
         if self.own_rollout:
             self.rollout.kill()
+        if self.placement is not None:
+            self.placement.remove()
+            self.placement = None
         if self.started_ray:
             import ray
 

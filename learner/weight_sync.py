@@ -18,9 +18,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bootcamp.extension import ExtensionRegistry
+from learner.group import wait_first_error
 from rollout.weight_transport import TensorSpec, WeightPlan, plan_buckets
 
 if TYPE_CHECKING:
@@ -77,17 +78,6 @@ def make_weight_sync(name: str, learners: ActorGroup, rollout: ActorGroup, bucke
     return WEIGHT_SYNCS.get(name)(learners, rollout, bucket_mb, timeout_s)
 
 
-def wait_all(refs: list[Any]) -> list[Any]:
-    """``ray.get`` that raises the first failure as soon as it happens (the others may be blocked on it)."""
-    import ray
-
-    pending = list(refs)
-    while pending:
-        ready, pending = ray.wait(pending, num_returns=1)
-        ray.get(ready)
-    return ray.get(refs)
-
-
 @WEIGHT_SYNCS.register("object_store")
 class ObjectStoreSync(WeightSync):
     """The whole state dict through Ray (``full_state_dict`` is collective over the learners), then each
@@ -127,7 +117,7 @@ class BucketedSync(WeightSync):
                                                   self.plan.capacity))
         self._open = True
         try:
-            wait_all([learners[0].ws_join.remote(self.token)] + [
+            wait_first_error([learners[0].ws_join.remote(self.token)] + [
                 actor.ws_connect.remote(self.token, self.name, info["host"], info["port"], rank, world, backend,
                                         specs, timeout_s, self.plan.capacity, info["segments"])
                 for rank, actor in enumerate(rollout, start=1)])
@@ -145,7 +135,7 @@ class BucketedSync(WeightSync):
         plan = self.plan_for(names)
         self.pushes += 1
         t0 = time.perf_counter()
-        wait_all(self.learners.submit("ws_send", self.token, plan, self.pushes)
+        wait_first_error(self.learners.submit("ws_send", self.token, plan, self.pushes)
                  + self.rollout.submit("ws_receive", self.token, plan, self.pushes, version))
         return {"sync_seconds": time.perf_counter() - t0, "sync_bytes": float(plan.nbytes)}
 

@@ -34,6 +34,16 @@ class RolloutWorker(WeightReceiver):
     def ready(self) -> str:
         return self.kind
 
+    def node_id(self) -> str:
+        """The Ray node this actor runs on."""
+        import ray
+
+        return ray.get_runtime_context().get_node_id()
+
+    def pid(self) -> int:
+        """This actor's process id."""
+        return os.getpid()
+
     def generate(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
                  max_tokens: int, seed: int, first_group: int = 0) -> tuple[list[Trajectory], dict[str, float]]:
         """``n`` trajectories per problem (dicts with task, seed, prompt, identity), stamped with the version,

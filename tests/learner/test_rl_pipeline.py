@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bootcamp import Registry, Task
-from learner.config import parse_config
+from learner.config import apply_overrides, parse_config
 from learner.group import ActorGroup
 from learner.pipeline import RolloutStream
 from learner.trainer import Trainer
@@ -65,13 +65,7 @@ def _job(model_path: str, **over: Any):
         "eval": {"problems_per_task": 0},
         "logging": {"progress": False, "tensorboard": False, "plot": False},
     }
-    for key, value in over.items():
-        node = data
-        *head, last = key.split(".")
-        for h in head:
-            node = node.setdefault(h, {})
-        node[last] = value
-    return parse_config(data)
+    return parse_config(apply_overrides(data, over))
 
 
 def _run(cfg, out: Path) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from learner.config import parse_config
+from learner.config import apply_overrides, parse_config
 from learner.schedule import learning_rate
 from learner.trainer import Trainer
 from rollout import testing
@@ -24,13 +24,7 @@ def _config(model_path, **over):
         "eval": {"problems_per_task": 2},
         "logging": {"progress": False, "tensorboard": True, "plot": True},
     }
-    for key, value in over.items():
-        node = data
-        *head, last = key.split(".")
-        for h in head:
-            node = node.setdefault(h, {})
-        node[last] = value
-    return parse_config(data)
+    return parse_config(apply_overrides(data, over))
 
 
 def _hf_probe(path):

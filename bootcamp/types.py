@@ -16,6 +16,7 @@ REASONS = (
     "timeout",  # the verifier ran past its hard time limit
     "verifier_error",  # the verifier crashed; a bug on our side, counted in metrics
     "too_long",  # the response is over the length cap
+    "budget",  # a multi-turn episode ran out of turns before a final answer
 )
 
 

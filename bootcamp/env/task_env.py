@@ -1,0 +1,51 @@
+"""Any single-turn task as an environment: one step without tools, or the tool-augmented mode.
+
+``TaskEnvironment("math/gcd")`` is the one-step environment of a registered task (its first
+observation is the task's prompt, the first message is graded by the task's own ``verify``), so a
+multi-turn trainer or the episode API treats every task alike. ``TaskEnvironment("math/gcd",
+tools=("calculator", "python"))`` lets the policy use tools before it answers (up to ``max_turns``
+messages). Episodes of seed ``s`` have the identity of the task's problem ``s``.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from bootcamp.env.environment import Environment
+from bootcamp.registry import REGISTRY, Registry
+from bootcamp.types import Verdict
+
+
+class TaskEnvironment(Environment):
+    """A registered task, optionally with tools (see the module docstring)."""
+
+    def __init__(self, task_id: str, tools: tuple[str, ...] | list[str] = (), max_turns: int | None = None,
+                 registry: Registry | None = None) -> None:
+        self.task = (registry or REGISTRY).get(task_id)
+        super().__init__(self.task.task_id)
+        self.tools = tuple(tools)
+        self.max_turns = max_turns or (4 if self.tools else 1)
+        self.description = self.task.description
+        self.time_budget = self.task.time_budget
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        return self.task.generate(rng)
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        return self.task.prompt(identity)
+
+    def grade(self, response: str, identity: dict[str, Any], memory: dict[str, Any]) -> Verdict:
+        return self.task.verify(response, identity)
+
+    def check(self, answer: str, identity: dict[str, Any], memory: dict[str, Any]) -> float:
+        return self.task.check(answer, identity)
+
+    def solve(self, identity: dict[str, Any], memory: dict[str, Any]) -> str:
+        return self.task.solve(identity)
+
+    def format_answer(self, answer: str) -> str:
+        return self.task.format_answer(answer)
+
+    def extract(self, response: str) -> str | None:
+        return self.task.extract(response)

@@ -1,0 +1,1 @@
+"""Built-in tools (registered into bootcamp.env.tools.TOOLS on import)."""

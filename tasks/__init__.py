@@ -11,6 +11,9 @@ import importlib
 import pkgutil
 from typing import Any
 
+#: Packages of the library that hold no tasks: multi-turn environments and tools (their own registries).
+NOT_TASKS = ("tasks.envs.", "tasks.tools.")
+
 
 def iter_modules() -> list[str]:
     """Dotted names of every task module in the library."""
@@ -18,6 +21,8 @@ def iter_modules() -> list[str]:
 
     names = []
     for info in pkgutil.walk_packages(tasks.__path__, prefix="tasks."):
+        if info.name.startswith(NOT_TASKS):
+            continue
         if not info.ispkg and not info.name.rsplit(".", 1)[1].startswith("_"):
             names.append(info.name)
     return sorted(names)

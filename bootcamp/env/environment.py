@@ -74,6 +74,11 @@ class Environment:
         self.env_id = env_id or self.id
 
     @property
+    def seed_key(self) -> str:
+        """What episode seeds are mixed with (the id; a task's environment uses the task's id)."""
+        return self.env_id
+
+    @property
     def domain(self) -> str:
         return self.domain_name or self.env_id.split("/", 1)[0]
 
@@ -107,7 +112,7 @@ class Environment:
     # -- the episode -----------------------------------------------------------------------------
     def reset(self, seed: int) -> tuple[dict[str, Any], str]:
         """The first state and observation of episode ``seed`` (deterministic in it)."""
-        identity = self.generate(random.Random(f"{self.env_id}:{seed}"))
+        identity = self.generate(random.Random(f"{self.seed_key}:{seed}"))
         json.dumps(identity)  # an identity must be JSON
         first = self.prompt(identity) + self.tool_instructions()
         state = {"env": self.env_id, "version": self.version, "seed": seed, "identity": identity, "turn": 0,
@@ -190,7 +195,8 @@ class Environment:
 
 
 def apply_results(state: dict[str, Any], results: list[ToolResult]) -> None:
-    """Fold stateful tools' memory into the episode (in call order; capped at ``MAX_MEMORY_CHARS``)."""
+    """Fold stateful tools' memory into the episode (the last one a call of the turn left; each call
+    already saw its predecessor's; capped at ``MAX_MEMORY_CHARS``)."""
     for r in results:
         if r.error is None and r.memory is not None:
             if len(json.dumps(r.memory)) <= MAX_MEMORY_CHARS:

@@ -5,6 +5,7 @@ An environment does not run its tools itself: the caller of ``Environment.step``
 calls in the verification sandbox with a hard deadline; :class:`InProcessExecutor` runs them in this
 process (only for trusted callers: reference policies in the checker, unit tests). Both check the
 arguments against the tool's schema and turn every failure into a :class:`ToolResult` with ``error``.
+The calls of one turn run in order, and each sees the episode memory the previous one left.
 """
 
 from __future__ import annotations
@@ -24,8 +25,18 @@ class ToolExecutor(Protocol):
         ...
 
 
+def load_tools() -> None:
+    """Load every tool: the built-in ones (``tasks.tools``) and the environments' own, which their
+    modules register (so the environments registry is loaded too)."""
+    from bootcamp.env.registry import ENVIRONMENTS
+
+    ENVIRONMENTS.names()
+    TOOLS.names()
+
+
 def precheck(call: ToolCall, allowed: tuple[str, ...]) -> ToolResult | None:
     """The error result of a call that must not run (unparsed, not offered here, bad arguments), or None."""
+    load_tools()
     if call.error is not None:
         return ToolResult(call.name or "?", error=call.error)
     if call.name not in allowed:
@@ -66,9 +77,13 @@ class InProcessExecutor:
 
     def run(self, calls: list[ToolCall], allowed: tuple[str, ...], context: dict[str, Any]) -> list[ToolResult]:
         out = []
+        memory = context.get("memory", {})
         for c in calls:
             bad = precheck(c, allowed)
             if bad is None and TOOLS.get(c.name).sandbox_only:
                 bad = ToolResult(c.name, error=f"tool {c.name!r} runs only in the sandbox executor")
-            out.append(bad or run_one(c, context))
+            result = bad or run_one(c, {**context, "memory": memory})
+            if result.memory is not None:
+                memory = result.memory  # the next call of the turn sees what this one left
+            out.append(result)
         return out

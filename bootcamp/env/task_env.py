@@ -4,7 +4,8 @@
 observation is the task's prompt, the first message is graded by the task's own ``verify``), so a
 multi-turn trainer or the episode API treats every task alike. ``TaskEnvironment("math/gcd",
 tools=("calculator", "python"))`` lets the policy use tools before it answers (up to ``max_turns``
-messages). Episodes of seed ``s`` have the identity of the task's problem ``s``.
+messages), registered under its own ``env_id`` (e.g. ``math/gcd_with_calculator``). Episodes of seed
+``s`` have the identity of the task's problem ``s``.
 """
 
 from __future__ import annotations
@@ -21,13 +22,26 @@ class TaskEnvironment(Environment):
     """A registered task, optionally with tools (see the module docstring)."""
 
     def __init__(self, task_id: str, tools: tuple[str, ...] | list[str] = (), max_turns: int | None = None,
-                 registry: Registry | None = None) -> None:
-        self.task = (registry or REGISTRY).get(task_id)
-        super().__init__(self.task.task_id)
+                 registry: Registry | None = None, env_id: str | None = None) -> None:
+        super().__init__(env_id or task_id)
+        self.task_id = task_id
+        self.registry = registry
         self.tools = tuple(tools)
         self.max_turns = max_turns or (4 if self.tools else 1)
-        self.description = self.task.description
-        self.time_budget = self.task.time_budget
+        self._task: Any = None
+
+    @property
+    def task(self) -> Any:
+        """The task, looked up on first use (environment modules load while the task registry may not be)."""
+        if self._task is None:
+            self._task = (self.registry or REGISTRY).get(self.task_id)
+            self.description = self.description or self._task.description
+            self.time_budget = self._task.time_budget
+        return self._task
+
+    @property
+    def seed_key(self) -> str:
+        return self.task.task_id  # episode s has the identity of the task's problem s
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return self.task.generate(rng)

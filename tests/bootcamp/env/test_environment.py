@@ -141,3 +141,10 @@ def test_a_single_turn_task_is_a_one_step_environment():
     assert r.done and r.verdict.score == 1.0 and r.state["turn"] == 1
     wrong = env.step(state, "\\boxed{-1}")
     assert wrong.done and wrong.verdict.score < 1.0
+
+
+def test_calls_of_one_turn_see_the_memory_the_previous_call_left(env):
+    state, _ = env.reset(2)
+    two = format_call("toy_count", {"by": 2}) + format_call("toy_count", {"by": 3})
+    r = env.step(state, two, InProcessExecutor())
+    assert r.state["memory"] == {"count": 5} and "count 2" in r.observation and "count 5" in r.observation

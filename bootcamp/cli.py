@@ -198,6 +198,123 @@ def verify_cmd(
     _print_json(REGISTRY.get(ids[0]).verify(text, ident).model_dump())
 
 
+envs_app = typer.Typer(help="List, inspect and check multi-turn environments.", no_args_is_help=True)
+app.add_typer(envs_app, name="envs")
+
+
+def _resolve_envs(ids: list[str]) -> list[str]:
+    """Environment ids and globs -> registered ids (an unknown one lists the closest known ids)."""
+    import difflib
+    import fnmatch
+
+    from bootcamp.env.registry import ENVIRONMENTS
+
+    known, out = ENVIRONMENTS.names(), []
+    for pattern in ids:
+        hits = fnmatch.filter(known, pattern) if any(c in pattern for c in "*?[") else (
+            [pattern] if pattern in known else [])
+        if not hits:
+            close = difflib.get_close_matches(pattern, known, n=5, cutoff=0.4)
+            _fail(f"unknown environment {pattern!r}; " + (f"closest: {', '.join(close)}" if close
+                                                          else f"{len(known)} registered (bootcamp envs list)"))
+        out += [h for h in hits if h not in out]
+    return out
+
+
+@envs_app.command("list")
+def envs_list(
+    pattern: Annotated[str | None, typer.Option(help="Only ids matching this glob, e.g. 'chem/*'.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List registered environments."""
+    import fnmatch
+
+    from bootcamp.env.registry import ENVIRONMENTS
+
+    ids = [i for i in ENVIRONMENTS.names() if pattern is None or fnmatch.fnmatch(i, pattern)]
+    infos = [ENVIRONMENTS.get(i).info() for i in ids]
+    if as_json:
+        _print_json(infos)
+        return
+    table = Table(title=f"{len(infos)} environments")
+    for col in ("id", "v", "tools", "turns", "description"):
+        table.add_column(col, overflow="fold")
+    for info in infos:
+        table.add_row(info["id"], str(info["version"]), ", ".join(info["tools"]), str(info["max_turns"]),
+                      info["description"])
+    console.print(table)
+
+
+@envs_app.command("show")
+def envs_show(
+    env_id: str,
+    seed: Annotated[int, typer.Option(help="Episode seed of the example.")] = 0,
+) -> None:
+    """Show one environment, its first observation and its reference episode."""
+    from bootcamp.env.checker import executors_for
+    from bootcamp.env.environment import run_reference
+    from bootcamp.env.registry import ENVIRONMENTS
+
+    env = ENVIRONMENTS.get(_resolve_envs([env_id])[0])
+    info = env.info()
+    state, first = env.reset(seed)
+    info["class"] = f"{type(env).__module__}.{type(env).__qualname__}"
+    info["example"] = {"seed": seed, "identity": state["identity"], "first_observation": first}
+    try:
+        done = run_reference(env, seed, executors_for(env)[1])
+        info["example"]["reference"] = {"history": done.state["history"][1:],
+                                        "verdict": done.verdict.model_dump(mode="json") if done.verdict else None}
+    except Exception as exc:  # noqa: BLE001 - e.g. a sandbox-only tool: show why instead
+        info["example"]["reference"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    _print_json(info)
+
+
+@envs_app.command("check")
+def envs_check(
+    ids: Annotated[list[str] | None, typer.Argument(help="Environment ids or globs.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all", help="Check every registered environment.")] = False,
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per environment.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+) -> None:
+    """Run the environment checker; exits 1 when any environment fails."""
+    from bootcamp.env.checker import check_envs
+    from bootcamp.env.registry import ENVIRONMENTS
+
+    if all_envs:
+        targets = ENVIRONMENTS.names()
+    elif ids:
+        targets = _resolve_envs(ids)
+    else:
+        _fail("give environment ids (or globs) or --all")
+    start = time.perf_counter()
+    with _progress() as progress:
+        bar = progress.add_task("checking", total=len(targets))
+
+        def started(env_id: str) -> None:
+            progress.update(bar, description=f"checking {env_id}", completed=targets.index(env_id))
+
+        reports = check_envs(targets, seeds=seeds, on_start=started)
+        progress.update(bar, description="checked", completed=len(targets))
+    elapsed = time.perf_counter() - start
+    failed = [r for r in reports if not r.passed]
+    if as_json:
+        _print_json({"seconds": round(elapsed, 2), "environments": len(reports), "failed": len(failed),
+                     "reports": [r.to_dict() for r in reports]})
+    else:
+        for r in reports:
+            for w in r.warnings:
+                err.print(f"[yellow]{r.env_id}:[/yellow] {w}", markup=True, highlight=False)
+        for r in failed:
+            console.print(f"[red]FAIL[/red] {r.env_id}")
+            for f in r.failures:
+                console.print(f"    {f}", markup=False, highlight=False)
+        console.print(f"{len(reports) - len(failed)} passed, {len(failed)} failed "
+                      f"({elapsed:.1f}s, {sum(r.checks for r in reports)} checks, "
+                      f"{sum(len(r.failures) for r in reports)} failures)")
+    if failed:
+        raise typer.Exit(1)
+
+
 COMMANDS_GROUP = "bootcamp.commands"
 
 

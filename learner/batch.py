@@ -26,6 +26,8 @@ class TrainItem:
         advantage: the sequence's advantage (0 for supervised items).
         prox_logprobs: ``[T]`` log-probs under the learner's policy before this step's updates (the
             proximal policy of decoupled PPO, recomputed by the learners); empty: the current forward's.
+        loss_mask: ``[T]`` 1 on the tokens the loss is on, 0 on tokens the policy did not write (a
+            multi-turn episode's tool results and other observations); empty: every response token.
     """
 
     prompt_ids: list[int]
@@ -33,6 +35,20 @@ class TrainItem:
     logprobs: list[float] = field(default_factory=list)
     advantage: float = 0.0
     prox_logprobs: list[float] = field(default_factory=list)
+    loss_mask: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.loss_mask and len(self.loss_mask) != len(self.response_ids):
+            raise ValueError(f"TrainItem: loss_mask has {len(self.loss_mask)} entries for "
+                             f"{len(self.response_ids)} response tokens")
+
+    def token_mask(self) -> torch.Tensor | float:
+        """The loss mask of the response tokens (1.0 for all when none is given)."""
+        return torch.tensor(self.loss_mask, dtype=torch.float32) if self.loss_mask else 1.0
+
+    def loss_tokens(self) -> int:
+        """Response tokens the loss is on."""
+        return sum(self.loss_mask) if self.loss_mask else len(self.response_ids)
 
 
 @dataclass(frozen=True)
@@ -49,7 +65,8 @@ class PaddedBatch:
             it); ``[R, 1, L, L]`` bool, True where a query may attend a key, when prompts are shared.
         logit_index: ``[B, T]`` long, the column whose logits predict response token t (``start + P - 1 + t``).
         targets: ``[B, T]`` long, the response tokens.
-        mask: ``[B, T]`` float, 1 on real response tokens (0 on padding and on a rank's dummy row).
+        mask: ``[B, T]`` float, 1 on the response tokens the loss is on (0 on padding, on a rank's dummy
+            row, and on observation tokens of multi-turn episodes: their ``loss_mask``).
         old_logprobs: ``[B, T]`` float, the sampling log-probs (0 where none were given).
         advantages: ``[B]`` float.
         row_index: ``[B]`` long, the row each sequence is in.
@@ -94,8 +111,8 @@ class TrainBatch:
         return TrainBatch(tuple(self.items[index]))
 
     def num_tokens(self) -> int:
-        """Response tokens in the batch (what a token-mean loss divides by)."""
-        return sum(len(it.response_ids) for it in self.items)
+        """Response tokens the loss is on (what a token-mean loss divides by; observation tokens excluded)."""
+        return sum(it.loss_tokens() for it in self.items)
 
     def split(self, n: int) -> list[TrainBatch]:
         """``n`` contiguous micro-batches of ``ceil(len / n)`` items; trailing ones may be empty, so every
@@ -145,7 +162,7 @@ class TrainBatch:
             n = len(r)
             pos[i, :n] = torch.arange(len(p) - 1, len(p) - 1 + n)  # logits at position t predict token t+1
             tgt[i, :n] = torch.tensor(r)
-            mask[i, :n] = 0.0 if dummy else 1.0
+            mask[i, :n] = 0.0 if dummy else it.token_mask()
         padding = b * width - sum(len(it.prompt_ids) + len(it.response_ids) for it in items)
         return PaddedBatch(ids.to(device), att.to(device), pos.to(device), tgt.to(device), mask.to(device),
                            old.to(device), adv.to(device), prox_logprobs=_to(prox, device), padding=padding)
@@ -180,7 +197,7 @@ class TrainBatch:
                 row_of[i] = r
                 col[i, :n] = torch.arange(start + len(it.prompt_ids) - 1, start + len(it.prompt_ids) - 1 + n)
                 tgt[i, :n] = torch.tensor(it.response_ids)
-                mask[i, :n] = 0.0 if dummy else 1.0
+                mask[i, :n] = 0.0 if dummy else it.token_mask()
                 start += len(seq)
             positions[r, start:] = torch.arange(used - start)  # the padding tail is a sequence of its own
         padding = len(rows) * used - sum(lengths)
@@ -238,7 +255,7 @@ class TrainBatch:
                     if n > 1:
                         col[i, 1:n] = torch.arange(at, at + n - 1)
                     tgt[i, :n] = torch.tensor(resp)
-                    mask[i, :n] = 0.0 if dummy else 1.0
+                    mask[i, :n] = 0.0 if dummy else items[i].token_mask()
                     at += n
                 start = at
             tail = torch.arange(start, used)

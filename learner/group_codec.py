@@ -23,8 +23,10 @@ _FIELDS: dict[str, str] = {
     "task": "str", "seed": "int", "identity": "object", "group": "int", "prompt_ids": "ints",
     "response_ids": "ints", "logprobs": "floats", "text": "str", "finish_reason": "str",
     "policy_version": "int", "reward": "float", "correct": "bool", "reason": "str",
-    "advantage": "float", "extra": "object",
+    "advantage": "float", "extra": "object", "loss_mask": "ints",
 }
+#: Fields an entry may leave out (written before they existed), with their defaults.
+_OPTIONAL: dict[str, Any] = {"loss_mask": []}
 
 
 
@@ -193,6 +195,7 @@ def decode_group(fields: Mapping[Any, Any], max_bytes: int = MAX_ENTRY_BYTES) ->
         where = f"group.trajectories[{i}]"
         if type(d) is not dict:
             raise ValueError(f"{where}: expected a JSON object, got {_describe(d)}")
+        d = {**{k: v for k, v in _OPTIONAL.items() if k not in d}, **d}
         missing, unknown = sorted(set(_FIELDS) - set(d)), sorted(set(d) - set(_FIELDS))
         if missing or unknown:
             raise ValueError(f"{where}: missing fields {missing}, unknown fields {unknown[:10]}")
@@ -200,6 +203,9 @@ def decode_group(fields: Mapping[Any, Any], max_bytes: int = MAX_ENTRY_BYTES) ->
         if len(checked["logprobs"]) != len(checked["response_ids"]):
             raise ValueError(f"{where}.logprobs: {len(checked['logprobs'])} values for "
                              f"{len(checked['response_ids'])} response ids")
+        mask = checked["loss_mask"]
+        if mask and (len(mask) != len(checked["response_ids"]) or set(mask) - {0, 1}):
+            raise ValueError(f"{where}.loss_mask: expected one 0 or 1 per response id")
         trajs.append(Trajectory(**checked))
     return Group(trajectories=trajs, version=version), meta
 

@@ -247,7 +247,8 @@ class Trainer(Recovery):
                 cut = t.finish_reason == "length"
                 truncated += cut
                 if keep[i // g] and not (filter_overlong and cut):
-                    items.append(TrainItem(t.prompt_ids, t.response_ids, t.logprobs, t.advantage))
+                    items.append(TrainItem(t.prompt_ids, t.response_ids, t.logprobs, t.advantage,
+                                           loss_mask=t.loss_mask))
         return TrainBatch(items), {"kept_groups": float(keep.float().mean()), "adv_abs_mean": float(adv.abs().mean()),
                                    "truncated_share": truncated / max(len(trajs), 1)}
 

@@ -34,6 +34,9 @@ class Trajectory:
     reason: str = ""
     advantage: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Multi-turn episodes: 1 on the tokens the policy wrote, 0 on observation tokens (tool results) that
+    #: ``response_ids`` interleaves with them (their ``logprobs`` are 0); empty: every token is the policy's.
+    loss_mask: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

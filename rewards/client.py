@@ -13,6 +13,11 @@ function of ``(task, identity, response)``, problems are deterministic in their 
 nothing on the service changes state except its cache, which only ever holds the same verdict.
 Other 4xx and 500 answers are not retried: the request itself is wrong, or the service failed
 on it, and asking again would only repeat that; they raise :class:`RewardServiceError`.
+
+The episode endpoints are the exception: starting an episode and stepping one change state on the
+service, so ``create_episode`` and ``step_episode`` are retried only after failures that prove the
+request never arrived (a refused connection, a connect or pool timeout, a 429 from the guard).
+Episodes live in the service's Redis, so several replicas need a shared ``redis_url``.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from bootcamp.types import Problem, Verdict
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 #: Transport failures after which the same request may be sent again (a bad URL scheme is not one).
 RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+#: Failures that prove a request never reached the service: the only ones a non-idempotent episode
+#: request (create, step) is retried after. A 429 comes from the service's guard, before any handler.
+UNSENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: A replica that failed is skipped by new requests for 0.5 s, doubling per failure up to this.
 MAX_COOLDOWN_S = 5.0
 
@@ -227,6 +235,12 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
+def _maybe_applied(call: _Call, exc: BaseException) -> RewardServiceUnavailable:
+    """The error for a non-idempotent request that failed after it may have reached the service."""
+    return RewardServiceUnavailable(call.attempts, time.monotonic() - call.start, call.policy.budget_s,
+                                    f"{_error(exc)}; not retried: the request may have been applied")
+
+
 class _Base:
     """Settings common to both clients."""
 
@@ -317,6 +331,59 @@ class BootcampClient(_Base):
     def get_reward(self, query: list[str], labels: list[str], prompts: list[str] | None = None) -> dict[str, Any]:
         return self._send("POST", "/get_reward", json={"query": query, "prompts": prompts, "labels": labels})
 
+    # -- episodes (multi-turn environments) ----------------------------------------------------
+    def _episode_send(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
+        """One episode request. ``resend``: retry like every other request (idempotent ones: read,
+        delete); else retry only failures that prove nothing was sent (:data:`UNSENT_ERRORS`, 429)."""
+        call = _Call(self._retrying)
+        while True:
+            url = call.next_url()
+            try:
+                r = self._http.request(method, url + path, **kw)
+            except RETRY_ERRORS as exc:
+                if not resend and not isinstance(exc, UNSENT_ERRORS):
+                    raise _maybe_applied(call, exc) from exc
+                delay = call.failed(_error(exc), cause=exc)
+            else:
+                if r.status_code not in (RETRY_STATUSES if resend else {429}):
+                    call.ok()
+                    return r
+                delay = call.failed(f"HTTP {r.status_code}", r.status_code, _retry_after(r))
+            if delay > 0:
+                time.sleep(delay)
+
+    def create_episode(self, env: str, seed: int = 0, tools: Sequence[str] | None = None) -> dict[str, Any]:
+        """Start an episode of environment (or task) ``env``: ``{"id", "observation", "tools", ...}``.
+
+        ``tools`` (only with a plain task id) plays the task in the tool-augmented mode. Not
+        idempotent: retried only when the request provably never reached the service (a refused
+        connection, a 429), so a lost reply never starts a second episode.
+        """
+        body = {"env": env, "seed": seed, "tools": list(tools) if tools is not None else None}
+        return _check(self._episode_send("POST", "/v1/episodes", False, json=body))
+
+    def step_episode(self, episode_id: str, action: str) -> dict[str, Any]:
+        """Send the policy's next message: ``{"observation", "done", "turn", "verdict", "tool_results"}``.
+
+        Steps are NOT idempotent: a step whose request went out is never sent again (its tools may
+        have run and the episode moved on); only connection failures before sending and 429s are
+        retried. A 409 means another step of the episode ran at the same time, or it is finished.
+        """
+        return _check(self._episode_send("POST", f"/v1/episodes/{episode_id}/step", False,
+                                         json={"action": action}))
+
+    def episode(self, episode_id: str) -> dict[str, Any]:
+        """An episode's turn, status, verdict and history (retried like any read)."""
+        return _check(self._episode_send("GET", f"/v1/episodes/{episode_id}", True))
+
+    def delete_episode(self, episode_id: str, missing_ok: bool = True) -> None:
+        """Drop an episode; an unknown or expired one is fine unless ``missing_ok`` is False."""
+        r = self._episode_send("DELETE", f"/v1/episodes/{episode_id}", True)
+        if r.status_code == 404 and missing_ok:
+            return
+        if r.status_code >= 400:
+            _check(r)
+
     def close(self) -> None:
         self._http.close()
 
@@ -385,6 +452,48 @@ class AsyncBootcampClient(_Base):
                          prompts: list[str] | None = None) -> dict[str, Any]:
         body = {"query": query, "prompts": prompts, "labels": labels}
         return await self._send("POST", "/get_reward", json=body)
+
+    # -- episodes (multi-turn environments): see BootcampClient for what is retried ------------
+    async def _episode_send(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
+        call = _Call(self._retrying)
+        while True:
+            url = call.next_url()
+            try:
+                r = await self._http.request(method, url + path, **kw)
+            except RETRY_ERRORS as exc:
+                if not resend and not isinstance(exc, UNSENT_ERRORS):
+                    raise _maybe_applied(call, exc) from exc
+                delay = call.failed(_error(exc), cause=exc)
+            else:
+                if r.status_code not in (RETRY_STATUSES if resend else {429}):
+                    call.ok()
+                    return r
+                delay = call.failed(f"HTTP {r.status_code}", r.status_code, _retry_after(r))
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    async def create_episode(self, env: str, seed: int = 0, tools: Sequence[str] | None = None) -> dict[str, Any]:
+        """See :meth:`BootcampClient.create_episode` (not idempotent: retried only when unsent)."""
+        body = {"env": env, "seed": seed, "tools": list(tools) if tools is not None else None}
+        return _check(await self._episode_send("POST", "/v1/episodes", False, json=body))
+
+    async def step_episode(self, episode_id: str, action: str) -> dict[str, Any]:
+        """See :meth:`BootcampClient.step_episode`: steps are NOT idempotent and a step whose request
+        went out is never resent."""
+        return _check(await self._episode_send("POST", f"/v1/episodes/{episode_id}/step", False,
+                                               json={"action": action}))
+
+    async def episode(self, episode_id: str) -> dict[str, Any]:
+        """An episode's turn, status, verdict and history (retried like any read)."""
+        return _check(await self._episode_send("GET", f"/v1/episodes/{episode_id}", True))
+
+    async def delete_episode(self, episode_id: str, missing_ok: bool = True) -> None:
+        """Drop an episode; an unknown or expired one is fine unless ``missing_ok`` is False."""
+        r = await self._episode_send("DELETE", f"/v1/episodes/{episode_id}", True)
+        if r.status_code == 404 and missing_ok:
+            return
+        if r.status_code >= 400:
+            _check(r)
 
     async def aclose(self) -> None:
         await self._http.aclose()

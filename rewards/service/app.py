@@ -21,6 +21,7 @@ import bootcamp
 from bootcamp.export import parse_label
 from bootcamp.registry import REGISTRY, Registry, UnknownTaskError
 from bootcamp.types import Verdict
+from rewards.service.episodes import mount_episodes
 from rewards.service.limits import AuthThrottle, Busy, Guard, HeavyWork, RedisLink, RequestLimiter
 from rewards.service.schemas import (
     BatchRequest,
@@ -86,6 +87,7 @@ def create_app(
                        open_paths=frozenset(open_paths))
     state.metrics.limiter_errors.set_function(lambda: float(link.errors if link is not None else 0))
     _install_handlers(app, state)
+    mount_episodes(app, settings, state.registry, state.metrics.registry)
     cap = settings.max_id_chars
 
     def check_id(what: str, value: str | None) -> None:

@@ -106,6 +106,11 @@ class Settings(BaseModel):
     spec_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict, description=(
         "Reward specs by task-id glob used instead of the tasks' own, e.g. a rule + verifier cascade."))
     warm_pool: bool = Field(default=True, description="Start the verifier pool at startup, not on first use.")
+    episode_ttl_s: int = Field(default=3600, ge=1, description="Seconds an episode lives after its last step.")
+    max_episodes: int = Field(default=10_000, ge=1, description="Episodes kept in memory when Redis is not set.")
+    max_action_chars: int = Field(default=50_000, ge=1, description="Longest episode step message (else 413).")
+    episode_tools_sandbox: bool = Field(default=True, description=(
+        "Run episode tool calls in the sandbox; false runs them in the service process (trusted callers only)."))
 
     _file_keys: list[str] = PrivateAttr(default_factory=list)
 

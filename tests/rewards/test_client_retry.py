@@ -194,7 +194,7 @@ def test_budget_exhausted_raises_a_clear_error() -> None:
     assert err.status == 0 and err.attempts >= 3 and c.retries == err.attempts - 1
     assert "retry budget 1.5 s" in str(err) and "ConnectError" in str(err)
     assert isinstance(err.__cause__, httpx.ConnectError)
-    assert 1.0 <= took < 4.0, took
+    assert 0.5 <= took < 4.0, took  # it stops when the next wait would pass the budget
     # the training-side scorer fails the step the same way; it never makes up verdicts
     scorer = make_scorer("service", [dead, dead + "/"], 2.0, retry_budget_s=0.5)
     assert scorer.urls == [dead]

@@ -15,8 +15,10 @@ class RolloutWorker(WeightReceiver):
     """Turns problems into trajectories with one engine; run it as a Ray actor via :func:`rollout_actor`."""
 
     def __init__(self, engine: str, model_path: str, chat_template: bool = False, prompt_suffix: str = "\n",
-                 threads: int = 1, **engine_options: Any) -> None:
-        """``engine_options`` are checked against the engine's ``Options`` model (an unknown one is an error)."""
+                 threads: int = 1, episodes: dict[str, Any] | None = None, **engine_options: Any) -> None:
+        """``engine_options`` are checked against the engine's ``Options`` model (an unknown one is an error);
+        ``episodes`` (the fields of :class:`rollout.episodes.EpisodeOptions`): every problem is played as a
+        multi-turn episode with tools (:mod:`rollout.episodes`) instead of one response."""
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         import torch
         from transformers import AutoTokenizer
@@ -29,7 +31,21 @@ class RolloutWorker(WeightReceiver):
         self.chat_template = chat_template
         self.prompt_suffix = prompt_suffix
         self.engine = make_engine(engine, model_path, **engine_options)
+        self.max_model_len = engine_options.get("max_model_len")
         self.version = 0
+        self.episodes: Any = None
+        self.set_episodes(episodes)
+
+    def set_episodes(self, episodes: dict[str, Any] | None) -> None:
+        """Play problems as multi-turn episodes with these options (None: one response per problem)."""
+        self.episodes = None
+        if episodes is not None:
+            from rollout.episodes import EpisodeOptions, ObservationFormat, make_executor
+
+            options = EpisodeOptions(**episodes)
+            self.executor = make_executor(options.executor)
+            self.obs_format = ObservationFormat(self.tokenizer, self.chat_template)
+            self.episodes = options
 
     def ready(self) -> str:
         return self.kind
@@ -64,6 +80,9 @@ class RolloutWorker(WeightReceiver):
         from rollout.engine import format_prompt
 
         start = time.perf_counter()
+        if self.episodes is not None:
+            yield from self._episode_groups(problems, n, temperature, top_p, max_tokens, seed, first_group, start)
+            return
         prompt_ids = [format_prompt(self.tokenizer, p["prompt"], self.chat_template, self.prompt_suffix)
                       for p in problems]
         stream = getattr(self.engine, "stream", None)
@@ -77,6 +96,21 @@ class RolloutWorker(WeightReceiver):
                                 finish_reason=s.finish_reason, policy_version=self.version) for s in samples]
             yield g, trajs, {"tokens": float(sum(len(s.token_ids) for s in samples)),
                              "seconds": time.perf_counter() - start}
+
+    def _episode_groups(self, problems: list[dict[str, Any]], n: int, temperature: float, top_p: float,
+                        max_tokens: int, seed: int, first_group: int,
+                        start: float) -> Iterator[tuple[int, list[Trajectory], dict[str, float]]]:
+        """:meth:`generate_stream` in episode mode: every problem's ``n`` episodes, played together."""
+        from rollout.engine import format_prompt
+        from rollout.episodes import run_episodes
+
+        groups = run_episodes(self.engine, self.tokenizer, problems, n, temperature, top_p, max_tokens, seed,
+                              lambda text: format_prompt(self.tokenizer, text, self.chat_template, self.prompt_suffix),
+                              self.episodes, self.executor, self.obs_format, self.version, first_group,
+                              max_context=self.max_model_len)
+        for g, trajs in enumerate(groups):
+            tokens = float(sum(sum(t.loss_mask) for t in trajs))
+            yield g, trajs, {"tokens": tokens, "seconds": time.perf_counter() - start}
 
     def load_weights(self, state: Any, version: int) -> int:
         """Take new weights (a state dict, or an object ref to one) and stamp later trajectories with ``version``."""

@@ -24,8 +24,10 @@ def start_rollout_actor(cfg: JobConfig, model_path: str, index: int, placement: 
     options = placement.rollout_options(index) if placement is not None else {}
     if options:
         cls = cls.options(**options)
+    episodes = r.episodes.model_dump() if r.episodes is not None else None
     return cls.remote(r.engine, model_path, chat_template=cfg.model.chat_template,
-                      prompt_suffix=cfg.model.prompt_suffix, threads=r.threads, **r.engine_kwargs(index))
+                      prompt_suffix=cfg.model.prompt_suffix, threads=r.threads, episodes=episodes,
+                      **r.engine_kwargs(index))
 
 
 def start_rollout(cfg: JobConfig, model_path: str, placement: Placement | None = None) -> ActorGroup:

@@ -56,6 +56,46 @@ class TaskWeight(_Model):
     weight: float = Field(1.0, gt=0)
 
 
+class EpisodesConfig(_Model):
+    """Multi-turn rollouts: every problem is played as an episode with tools (``rollout.episodes``)."""
+
+    tools: list[str] = Field(default_factory=list, description=(
+        "Tools offered with every task (bootcamp.env.TOOLS, e.g. calculator); registered environments "
+        "in the mix keep their own."))
+    max_turns: int = Field(4, ge=1, description="Messages per episode of a task with tools.")
+    turn_tokens: int = Field(64, ge=1, description="Tokens per generated turn (rollout.max_tokens bounds "
+                                                   "the whole episode: turns and tool results).")
+    executor: Literal["sandbox", "in_process"] = Field("sandbox", description=(
+        "Where tools run: the verification sandbox, or in the rollout actor (only tools that run no "
+        "model code; the python tool is refused there)."))
+
+    @field_validator("tools")
+    @classmethod
+    def _tools(cls, value: list[str]) -> list[str]:
+        from bootcamp.env.executor import load_tools
+        from bootcamp.env.tools import TOOLS
+        from bootcamp.extension import UnknownNameError
+
+        load_tools()
+        for name in value:
+            try:
+                TOOLS.get(name)
+            except UnknownNameError:
+                raise ValueError(f"rollout.episodes.tools: unknown tool {name!r}; valid: "
+                                 f"{', '.join(TOOLS.names())}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _executor(self) -> EpisodesConfig:
+        from bootcamp.env.tools import TOOLS
+
+        unsafe = [t for t in self.tools if TOOLS.get(t).sandbox_only]
+        if self.executor == "in_process" and unsafe:
+            raise ValueError(f"rollout.episodes.executor: {', '.join(unsafe)} run(s) model code, only in the "
+                             "sandbox executor; use executor: sandbox")
+        return self
+
+
 class RolloutConfig(_Model):
     engine: str = Field("vllm", description="A registered rollout engine (rollout.engines): vllm, hf, ...")
     engine_options: dict[str, Any] = Field(default_factory=dict, description=(
@@ -81,6 +121,9 @@ class RolloutConfig(_Model):
     num_gpus_per_actor: float = Field(0.0, ge=0)
     threads: int = Field(1, ge=1, description="CPU threads per rollout actor (torch intra-op).")
     seed: int = 0
+    episodes: EpisodesConfig | None = Field(None, description=(
+        "Multi-turn rollouts with tools (null: one response per problem). The reward is then the "
+        "environment's verdict (the task's own verify), not the job's reward mix."))
 
     @model_validator(mode="before")
     @classmethod

@@ -113,7 +113,8 @@ def greedy_metrics(trajs: Sequence[Trajectory], version: int) -> dict[str, Any]:
             "per_domain": {k.split("/", 1)[1]: v for k, v in m.items() if k.startswith("reward_domain/")},
             "per_task_pass_rate": {k: sum(v) / len(v) for k, v in sorted(passed.items())},
             "per_domain_pass_rate": {k: sum(v) / len(v) for k, v in sorted(passed_domain.items())},
-            "n": len(trajs), "policy_version": version}
+            "n": len(trajs), "policy_version": version,
+            **{k: v for k, v in m.items() if k in ("tool_call_rate", "tool_calls_mean", "turns_mean")}}
 
 
 def _problem_stats(samples: list[Trajectory], ks: Sequence[int], n_label: int) -> dict[str, float]:
@@ -225,7 +226,11 @@ def make_job_scorer(cfg: JobConfig, registry: Registry | None = None) -> Any:
 
 
 def score(scorer: Any, trajs: list[Trajectory]) -> None:
-    """Set ``reward``, ``correct`` and ``reason`` of every trajectory from the scorer's verdicts."""
+    """Set ``reward``, ``correct`` and ``reason`` of every trajectory from the scorer's verdicts (an
+    episode's trajectory keeps its environment's verdict)."""
+    trajs = [t for t in trajs if not t.extra.get("env_verdict")]
+    if not trajs:
+        return
     verdicts = scorer.score([(t.task, t.identity, t.text) for t in trajs])
     for t, v in zip(trajs, verdicts, strict=True):
         t.reward, t.correct, t.reason = v.score, v.correct, v.reason

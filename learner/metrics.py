@@ -33,7 +33,24 @@ def reward_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float
     for k, v in sorted(reasons.items()):
         out[f"{prefix}reason/{k}"] = v / len(trajs)
     out.update(mixture_metrics(trajs, prefix))
+    out.update(episode_metrics(trajs, prefix))
     return out
+
+
+def episode_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float]:
+    """Multi-turn episodes: the share that called a tool, tool calls and turns per episode, the share of
+    calls that failed, and the policy's share of the response tokens. Empty without episodes."""
+    eps = [t for t in trajs if "tool_calls" in t.extra]
+    if not eps:
+        return {}
+    calls = sum(t.extra["tool_calls"] for t in eps)
+    tokens = sum(len(t.response_ids) for t in eps)
+    return {f"{prefix}tool_call_rate": sum(t.extra["tool_calls"] > 0 for t in eps) / len(eps),
+            f"{prefix}tool_calls_mean": calls / len(eps),
+            f"{prefix}tool_error_rate": sum(t.extra.get("tool_errors", 0) for t in eps) / max(calls, 1),
+            f"{prefix}turns_mean": sum(t.extra.get("turns", 1) for t in eps) / len(eps),
+            f"{prefix}policy_token_share": sum(sum(t.loss_mask) if t.loss_mask else len(t.response_ids)
+                                               for t in eps) / max(tokens, 1)}
 
 
 def mixture_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, float]:

@@ -13,6 +13,7 @@ equal are dropped and replaced. Every trajectory carries the version of the weig
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
@@ -126,6 +127,8 @@ class Trainer(Recovery):
         fresh_engines = not self.rollout
         if fresh_engines:
             self.rollout = start_rollout(cfg, model_path, self.placement)
+        elif cfg.rollout.episodes is not None:  # engines handed to the job play its episodes too
+            self.rollout.call("set_episodes", cfg.rollout.episodes.model_dump())
         lc = cfg.learner
         self.weight_sync = make_weight_sync(lc.weight_sync, self.learners, self.rollout, lc.weight_sync_bucket_mb)
         if not (fresh_engines and self.own_rollout and last is None):
@@ -470,6 +473,9 @@ class Trainer(Recovery):
         self.learners.kill()
         if self.own_rollout:
             self.rollout.kill()
+        elif self.cfg.rollout.episodes is not None and self.rollout:
+            with contextlib.suppress(Exception):  # hand the engines back as they came
+                self.rollout.call("set_episodes", None)
         if self.placement is not None:
             self.placement.remove()
             self.placement = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import _contract as contract  # noqa: I001 - tests/tasks/envs is on the path (rootdir conftest)
 import pytest
 
 from bootcamp.env import InProcessExecutor, get_env
@@ -18,7 +17,7 @@ ENV_IDS = ["chem/design_with_feedback", "chem/identify_by_profile", "chem/same_m
 SEEDS = [0, 1, 2]
 
 
-def _wrong(env_id: str, identity: dict[str, Any]) -> str:
+def wrong_answer(env_id: str, identity: dict[str, Any]) -> str:
     if env_id == "chem/design_with_feedback":
         return "C"  # methane: far below the MW window and without the group
     if env_id == "chem/identify_by_profile":
@@ -30,33 +29,6 @@ def _wrong(env_id: str, identity: dict[str, Any]) -> str:
     if env_id == "chem/molar_mass_large_formula":
         return f"{identity['molar_mass'] + 1.0:.4f}"
     raise AssertionError(env_id)
-
-
-@pytest.mark.parametrize("env_id", ENV_IDS)
-@pytest.mark.parametrize("seed", SEEDS)
-def test_reference_policy_scores_one_with_working_tool_calls(env_id: str, seed: int) -> None:
-    contract.reference_scores_one_with_working_tool_calls(env_id, seed)
-
-
-@pytest.mark.parametrize("env_id", ENV_IDS)
-@pytest.mark.parametrize("seed", SEEDS)
-def test_wrong_answer_scores_below_one(env_id: str, seed: int) -> None:
-    contract.wrong_answer_scores_below_one(env_id, seed, _wrong(env_id, get_env(env_id).reset(seed)[0]["identity"]))
-
-
-@pytest.mark.parametrize("env_id", ENV_IDS)
-def test_hostile_answers_score_below_one_and_never_raise(env_id: str) -> None:
-    contract.hostile_answers_score_below_one(env_id)
-
-
-@pytest.mark.parametrize("env_id", ENV_IDS)
-def test_reset_is_deterministic_and_seeds_differ(env_id: str) -> None:
-    contract.reset_is_deterministic_and_seeds_differ(env_id)
-
-
-@pytest.mark.parametrize("env_id", ENV_IDS)
-def test_state_round_trips_through_json(env_id: str) -> None:
-    contract.state_round_trips_through_json(env_id)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -152,7 +152,7 @@ class SlowCheck(Hidden):
 
     def check(self, answer: str, identity: dict[str, Any], memory: dict[str, Any]) -> float:
         if "garbage" in answer:
-            time.sleep(0.1)
+            time.sleep(0.6)  # over the budget even with BOOTCAMP_CHECK_TIME_FACTOR (CI: 3)
         return super().check(answer, identity, memory)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from _evil import ADD_ID, boxed, ensure_registered  # noqa: I001
 
@@ -64,5 +65,6 @@ def test_adapters_against_the_service(live_server, monkeypatch: pytest.MonkeyPat
         monkeypatch.delenv(adapters.URL_ENV)
         fn = make_trl_reward(url=srv.url)
         assert fn(prompts=["p"] * 2, completions=[boxed("9"), boxed("0")], label=[LABEL] * 2) == [1.0, 0.0]
-        metrics = adapters._client(srv.url, None)._http.get("/metrics").text
+        assert adapters._client(srv.url, None).urls == [srv.url]  # one keep-alive client per URL
+        metrics = httpx.get(srv.url + "/metrics").text
         assert f'bootcamp_verdicts_total{{reason="ok",task="{ADD_ID}"}} 4.0' in metrics

@@ -50,11 +50,16 @@ def _env() -> dict[str, str]:
 def ray_head() -> Iterator[Head]:
     """A Ray head on 127.0.0.1 with the dashboard, in its own session; killed as a whole at the end."""
     port, dash = free_port(), free_port()
+    # Every port of its own: the test session's Ray (started by earlier tests) holds the default ones, and a
+    # dashboard agent that cannot bind its port never registers ("No available agent to submit job").
+    agent, grpc, env_agent, metrics, client = (free_port() for _ in range(5))
     temp = tempfile.mkdtemp(prefix="rayjob", dir="/tmp")  # short: Ray's socket paths have a length limit
     head = subprocess.Popen(
         [str(BIN / "ray"), "start", "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1",
          "--num-cpus=2", "--dashboard-host=127.0.0.1", f"--dashboard-port={dash}", "--include-dashboard=true",
-         "--disable-usage-stats", f"--temp-dir={temp}"],
+         f"--dashboard-agent-listen-port={agent}", f"--dashboard-agent-grpc-port={grpc}",
+         f"--runtime-env-agent-port={env_agent}", f"--metrics-export-port={metrics}",
+         f"--ray-client-server-port={client}", "--disable-usage-stats", f"--temp-dir={temp}"],
         env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{dash}"
     try:

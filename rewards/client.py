@@ -286,20 +286,7 @@ class BootcampClient(_Base):
         self._http = httpx.Client(timeout=timeout, headers=_headers(api_key))
 
     def _send(self, method: str, path: str, **kw: Any) -> Any:
-        call = _Call(self._retrying)
-        while True:
-            url = call.next_url()
-            try:
-                r = self._http.request(method, url + path, **kw)
-            except RETRY_ERRORS as exc:
-                delay = call.failed(_error(exc), cause=exc)
-            else:
-                if r.status_code not in RETRY_STATUSES:
-                    call.ok()
-                    return _check(r)
-                delay = call.failed(f"HTTP {r.status_code}", r.status_code, _retry_after(r))
-            if delay > 0:
-                time.sleep(delay)
+        return _check(self._request(method, path, True, **kw))
 
     def health(self) -> dict[str, Any]:
         return self._send("GET", "/healthz")
@@ -332,9 +319,10 @@ class BootcampClient(_Base):
         return self._send("POST", "/get_reward", json={"query": query, "prompts": prompts, "labels": labels})
 
     # -- episodes (multi-turn environments) ----------------------------------------------------
-    def _episode_send(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
-        """One episode request. ``resend``: retry like every other request (idempotent ones: read,
-        delete); else retry only failures that prove nothing was sent (:data:`UNSENT_ERRORS`, 429)."""
+    def _request(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
+        """One request across the replicas. ``resend``: retry connection errors, timeouts and
+        429/502/503/504 (idempotent requests); else retry only failures that prove nothing was sent
+        (:data:`UNSENT_ERRORS`, 429)."""
         call = _Call(self._retrying)
         while True:
             url = call.next_url()
@@ -360,7 +348,7 @@ class BootcampClient(_Base):
         connection, a 429), so a lost reply never starts a second episode.
         """
         body = {"env": env, "seed": seed, "tools": list(tools) if tools is not None else None}
-        return _check(self._episode_send("POST", "/v1/episodes", False, json=body))
+        return _check(self._request("POST", "/v1/episodes", False, json=body))
 
     def step_episode(self, episode_id: str, action: str) -> dict[str, Any]:
         """Send the policy's next message: ``{"observation", "done", "turn", "verdict", "tool_results"}``.
@@ -369,16 +357,16 @@ class BootcampClient(_Base):
         have run and the episode moved on); only connection failures before sending and 429s are
         retried. A 409 means another step of the episode ran at the same time, or it is finished.
         """
-        return _check(self._episode_send("POST", f"/v1/episodes/{episode_id}/step", False,
+        return _check(self._request("POST", f"/v1/episodes/{episode_id}/step", False,
                                          json={"action": action}))
 
     def episode(self, episode_id: str) -> dict[str, Any]:
         """An episode's turn, status, verdict and history (retried like any read)."""
-        return _check(self._episode_send("GET", f"/v1/episodes/{episode_id}", True))
+        return _check(self._request("GET", f"/v1/episodes/{episode_id}", True))
 
     def delete_episode(self, episode_id: str, missing_ok: bool = True) -> None:
         """Drop an episode; an unknown or expired one is fine unless ``missing_ok`` is False."""
-        r = self._episode_send("DELETE", f"/v1/episodes/{episode_id}", True)
+        r = self._request("DELETE", f"/v1/episodes/{episode_id}", True)
         if r.status_code == 404 and missing_ok:
             return
         if r.status_code >= 400:
@@ -405,20 +393,7 @@ class AsyncBootcampClient(_Base):
         self._http = httpx.AsyncClient(timeout=timeout, headers=_headers(api_key))
 
     async def _send(self, method: str, path: str, **kw: Any) -> Any:
-        call = _Call(self._retrying)
-        while True:
-            url = call.next_url()
-            try:
-                r = await self._http.request(method, url + path, **kw)
-            except RETRY_ERRORS as exc:
-                delay = call.failed(_error(exc), cause=exc)
-            else:
-                if r.status_code not in RETRY_STATUSES:
-                    call.ok()
-                    return _check(r)
-                delay = call.failed(f"HTTP {r.status_code}", r.status_code, _retry_after(r))
-            if delay > 0:
-                await asyncio.sleep(delay)
+        return _check(await self._request(method, path, True, **kw))
 
     async def health(self) -> dict[str, Any]:
         return await self._send("GET", "/healthz")
@@ -454,7 +429,7 @@ class AsyncBootcampClient(_Base):
         return await self._send("POST", "/get_reward", json=body)
 
     # -- episodes (multi-turn environments): see BootcampClient for what is retried ------------
-    async def _episode_send(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
+    async def _request(self, method: str, path: str, resend: bool, **kw: Any) -> httpx.Response:
         call = _Call(self._retrying)
         while True:
             url = call.next_url()
@@ -475,21 +450,21 @@ class AsyncBootcampClient(_Base):
     async def create_episode(self, env: str, seed: int = 0, tools: Sequence[str] | None = None) -> dict[str, Any]:
         """See :meth:`BootcampClient.create_episode` (not idempotent: retried only when unsent)."""
         body = {"env": env, "seed": seed, "tools": list(tools) if tools is not None else None}
-        return _check(await self._episode_send("POST", "/v1/episodes", False, json=body))
+        return _check(await self._request("POST", "/v1/episodes", False, json=body))
 
     async def step_episode(self, episode_id: str, action: str) -> dict[str, Any]:
         """See :meth:`BootcampClient.step_episode`: steps are NOT idempotent and a step whose request
         went out is never resent."""
-        return _check(await self._episode_send("POST", f"/v1/episodes/{episode_id}/step", False,
+        return _check(await self._request("POST", f"/v1/episodes/{episode_id}/step", False,
                                                json={"action": action}))
 
     async def episode(self, episode_id: str) -> dict[str, Any]:
         """An episode's turn, status, verdict and history (retried like any read)."""
-        return _check(await self._episode_send("GET", f"/v1/episodes/{episode_id}", True))
+        return _check(await self._request("GET", f"/v1/episodes/{episode_id}", True))
 
     async def delete_episode(self, episode_id: str, missing_ok: bool = True) -> None:
         """Drop an episode; an unknown or expired one is fine unless ``missing_ok`` is False."""
-        r = await self._episode_send("DELETE", f"/v1/episodes/{episode_id}", True)
+        r = await self._request("DELETE", f"/v1/episodes/{episode_id}", True)
         if r.status_code == 404 and missing_ok:
             return
         if r.status_code >= 400:

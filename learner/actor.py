@@ -141,7 +141,7 @@ class LearnerWorker(WeightSender):
     # -- steps -------------------------------------------------------------------------------
     def train_step(self, batch: TrainBatch, n_micro: int, norm: float, temperature: float,
                    max_tokens: int, sft: bool = False, lr: float | None = None,
-                   tis: bool = False) -> dict[str, float]:
+                   tis: bool = False, sft_token_mean: bool = False) -> dict[str, float]:
         """One optimizer step over this rank's share of the batch.
 
         ``norm`` is the global normaliser (the loss aggregation's unit, sequences or response
@@ -149,7 +149,8 @@ class LearnerWorker(WeightSender):
         losses of all ranks give the batch mean; FSDP averages gradients over ranks, hence
         the ``world`` factor. With ``tis`` the PPO ratio is taken against the learner's own pre-step
         log-probs (the items' ``prox_logprobs``, else this forward's) and each token's surrogate is
-        weighted by ``min(pi_learner / pi_engine, tis_cap)``.
+        weighted by ``min(pi_learner / pi_engine, tis_cap)``. The supervised loss (``sft``) is a sum of
+        per-sequence means (``norm``: sequences), or with ``sft_token_mean`` a sum over tokens (``norm``: tokens).
         """
         torch = self.torch
         from learner.losses import entropy_from_logits, policy_loss, token_logprobs
@@ -172,7 +173,8 @@ class LearnerWorker(WeightSender):
             with torch.no_grad():
                 ent = entropy_from_logits(logits.detach(), temperature)
             if sft:
-                loss_sum = ((-logp * mask).sum(-1) / mask.sum(-1).clamp(min=1)).sum()
+                per_seq = (-logp * mask).sum(-1)
+                loss_sum = (per_seq if sft_token_mean else per_seq / mask.sum(-1).clamp(min=1)).sum()
                 parts: dict[str, float] = {}
             else:
                 ref_logp = None

@@ -455,6 +455,13 @@ class WarmupConfig(_Model):
     steps: int = Field(0, ge=0, description="Supervised steps on reference solutions before RL.")
     batch: int = Field(32, ge=1)
     lr: float | None = None
+    loss: Literal["seq_mean", "token_mean"] = Field("seq_mean", description=(
+        "seq_mean: each example's mean token loss, averaged over examples; token_mean: every target "
+        "token weighs the same (long examples, such as reference episodes beside short answers, are not "
+        "drowned out)."))
+    reference_episodes: float = Field(1.0, ge=0, le=1, description=(
+        "With rollout.episodes: the share of warm-up examples that play the environment's reference "
+        "policy (its tool calls, their results, its answer); the rest answer at once, without a tool."))
 
 
 class JobConfig(_Model):

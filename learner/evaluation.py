@@ -122,6 +122,9 @@ def _problem_stats(samples: list[Trajectory], ks: Sequence[int], n_label: int) -
     out = {f"pass@{k}": pass_at_k(n, c, k) for k in ks}
     out[f"mean@{n_label}"] = sum(t.reward for t in samples) / n
     out["response_len"] = sum(len(t.response_ids) for t in samples) / n
+    if any("tool_calls" in t.extra for t in samples):  # episodes: how often the policy called a tool
+        out["tool_call_rate"] = sum(t.extra.get("tool_calls", 0) > 0 for t in samples) / n
+        out["correct_without_tool"] = sum(bool(t.correct) and not t.extra.get("tool_calls") for t in samples) / n
     return out
 
 
@@ -142,7 +145,9 @@ def sampled_metrics(trajs: Sequence[Trajectory], ks: Sequence[int]) -> dict[str,
 
     Returns:
         ``{"all": row, "per_task": {task id: row}, "per_domain": {domain: row}, "per_problem": [...]}``,
-        each row ``{"problems", "pass@k" for each k, "mean@n", "response_len" (tokens)}``; ``per_problem``
+        each row ``{"problems", "pass@k" for each k, "mean@n", "response_len" (tokens)}`` (and
+        ``tool_call_rate`` and ``correct_without_tool``, the shares of samples with a tool call and of
+        samples correct without one, for episodes); ``per_problem``
         lists ``{"task", "seed", "n", "correct" (count), "mean_reward"}`` sorted by task and seed, enough to
         recompute every pass@k or bootstrap a confidence interval.
 

@@ -81,7 +81,13 @@ class Trainer(Recovery):
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "config.yaml").write_text(dump_config(cfg))
         self.base_model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
-        self.mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.registry)
+        if cfg.rollout.episodes is not None:  # episodes: registered environments may be in the mix too
+            from bootcamp.env.job_problems import TasksAndEnvironments
+
+            self.problems: Any = TasksAndEnvironments(self.registry)
+        else:
+            self.problems = self.registry
+        self.mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.problems)
         self.scorer = self._make_scorer()
         self.tokenizer = AutoTokenizer.from_pretrained(self.base_model_path)
         self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
@@ -105,9 +111,9 @@ class Trainer(Recovery):
         from learner.weight_sync import make_weight_sync
 
         cfg = self.cfg
-        self.sampler = TaskSampler(self.mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.registry)
+        self.sampler = TaskSampler(self.mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.problems)
         self.warmup_sampler = TaskSampler(self.mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset,
-                                          registry=self.registry)
+                                          registry=self.problems)
         self.start_step, self.version, self.warmup_done, self.eval_result = 0, 0, False, {}
         self.stream_committed = []
         last = ckpt_mod.latest(self.run_dir) if resume else None
@@ -279,7 +285,8 @@ class Trainer(Recovery):
 
     def update(self, batch: TrainBatch, sft: bool = False, lr: float | None = None) -> dict[str, float]:
         """Optimizer steps over ``batch`` split evenly over the ranks (equal micro-batch counts on all),
-        at learning rate ``lr`` (None: the rate the optimizer was reset with)."""
+        at learning rate ``lr`` (None: the rate the optimizer was reset with); ``sft``: the supervised
+        loss of ``warmup.loss``."""
         if not batch:
             return {"skipped": 1.0}
         lc = self.cfg.learner
@@ -294,12 +301,16 @@ class Trainer(Recovery):
             for m in range(n_mini):
                 mini = batch[m::n_mini]
                 shards = [mini[r::world] for r in range(world)]
-                # the supervised loss is a per-sequence mean; RL losses are in their aggregation's unit
-                norm = float(len(mini)) if sft else agg.normaliser(mini)
+                # the supervised loss is a mean per sequence or per token; RL losses are in their aggregation's unit
+                token_mean = sft and self.cfg.warmup.loss == "token_mean"
+                if token_mean:
+                    norm = float(sum(sum(i.loss_mask) if i.loss_mask else len(i.response_ids) for i in mini)) or 1.0
+                else:
+                    norm = float(len(mini)) if sft else agg.normaliser(mini)
                 stats = self.learners.call_each(
                     "train_step", [(s,) for s in shards], n_micro=self._n_micro(shards, sft), norm=norm,
                     temperature=self.cfg.rollout.temperature, max_tokens=self.cfg.rollout.max_tokens, sft=sft, lr=lr,
-                    tis=tis)
+                    tis=tis, sft_token_mean=token_mean)
                 tok = sum(s["tokens"] for s in stats) or 1.0
                 total = {k: sum(s[k] for s in stats) for k in stats[0]}
                 out = {
@@ -343,24 +354,18 @@ class Trainer(Recovery):
 
     # -- phases -----------------------------------------------------------------------------------
     def warmup(self) -> None:
-        """Supervised steps on reference solutions (``task.solve`` in the task's answer format)."""
-        from rollout.engine import format_prompt
+        """Supervised steps on reference solutions (:mod:`learner.warmup`: answers, or reference episodes)."""
+        from learner.warmup import WarmupData
 
         w = self.cfg.warmup
         if w.steps == 0:
             return
         self.learners.call("reset_optimizer", w.lr or self.cfg.learner.lr)
-        eos = self.tokenizer.eos_token_id
+        data = WarmupData(self.cfg, self.tokenizer, self.problems)
         with self.progress() as progress:
             bar = progress.add_task("warm-up", total=w.steps)
             for s in range(w.steps):
-                items = []
-                for p in self.warmup_sampler.sample(w.batch):
-                    task = self.registry.get(p.task)
-                    answer = task.format_answer(task.solve(p.identity))
-                    resp = self.tokenizer(answer, add_special_tokens=False)["input_ids"] + ([eos] if eos is not None else [])
-                    items.append(TrainItem(format_prompt(self.tokenizer, p.prompt, self.cfg.model.chat_template,
-                                                         self.cfg.model.prompt_suffix), resp))
+                items = [data.item(p) for p in self.warmup_sampler.sample(w.batch)]
                 stats = self.update(TrainBatch(items), sft=True)
                 self.metrics.log(s, {"phase": "warmup", "warmup/loss": stats["loss"]})
                 progress.update(bar, advance=1, description=f"warm-up loss {stats['loss']:.3f}")

@@ -154,6 +154,31 @@ def run_episodes(engine: Any, tokenizer: Any, problems: list[dict[str, Any]], n:
     return _trajectories(episodes, problems, n, tokenizer, version, first_group)
 
 
+def reference_episode(env: Any, seed: int, executor: Any, tokenizer: Any, format_prompt: Callable[[str], list[int]],
+                      obs_format: ObservationFormat, use_tools: bool = True) -> tuple[list[int], list[int], list[int]]:
+    """Episode ``seed`` played by the environment's scripted reference policy, as token ids laid out as
+    :func:`run_episodes` lays out a policy's episode: ``(prompt ids, response ids, loss mask)``, each message
+    ending with the end-of-sequence token (mask 1) and the tool results between them (mask 0). With
+    ``use_tools=False`` the policy answers at once (the reference answer, no tool call). Warm-up data."""
+    state, first = env.reset(seed)
+    eos = [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
+    response: list[int] = []
+    mask: list[int] = []
+    while True:
+        action = (env.reference_action(state) if use_tools
+                  else env.format_answer(env.solve(state["identity"], state["memory"])))
+        ids = tokenizer(action, add_special_tokens=False)["input_ids"] + eos
+        response += ids
+        mask += [1] * len(ids)
+        result = env.step(state, action, executor)
+        if result.done:
+            return format_prompt(first), response, mask
+        obs = obs_format.ids(result.observation or "")
+        response += obs
+        mask += [0] * len(obs)
+        state = result.state
+
+
 def _out_of_room(e: _Live) -> bool:
     """Mark an episode whose context is full as ended (no verdict: reason budget); returns False."""
     e.verdict, e.finish = None, "length"

@@ -67,6 +67,9 @@ class Environment:
     max_turns: ClassVar[int] = 6
     max_tool_calls: ClassVar[int] = 12
     max_action_chars: ClassVar[int] = 20_000
+    #: How the first observation declares the tools: ``schema`` (each tool's OpenAI JSON declaration) or
+    #: ``signature`` (one ``name(arguments)`` line: a short prompt for a small model's context).
+    tool_prompt: ClassVar[str] = "schema"
     #: Seconds ``check`` may take on any input (the environment checker enforces it).
     time_budget: ClassVar[float] = 2.0
 
@@ -124,6 +127,9 @@ class Environment:
         """The tools and the calling protocol, appended to the first observation (none without tools)."""
         if not self.tools:
             return ""
+        if self.tool_prompt == "signature":
+            decls = ", ".join(f"{n}({', '.join(TOOLS.get(n).parameters.get('properties', {}))})" for n in self.tools)
+            return f"\nTools: {decls}. Call: <tool_call>{{\"name\": ..., \"arguments\": {{...}}}}</tool_call>"
         decls = "\n".join(json.dumps(TOOLS.get(n).schema()) for n in self.tools)
         return ("\n\nYou may call tools. Tools:\n" + decls + "\nTo call one, write "
                 + format_call("<name>", {"<argument>": "<value>"})

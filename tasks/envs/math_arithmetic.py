@@ -124,5 +124,31 @@ class FactorialDigitSum(CalculatorEnv):
         return sum(int(d) for d in str(math.factorial(int(identity["n"]))))
 
 
-for _cls in (BigMultiplication, BigPowerMod, LatticePathCount, FactorialDigitSum):
+class ThreeDigitProduct(CalculatorEnv):
+    """The tool-use example's environment (examples/tool_use.yaml): a product of two 3-digit numbers, which
+    a tiny model cannot compute but can copy into a calculator call and copy back. Calculator only, and a
+    one-line tool declaration (a byte-level model's context is short)."""
+
+    id = "math/three_digit_product"
+    description = "a*b with 3-digit factors, exact (calculator; a short prompt for small models)"
+    tools: ClassVar[tuple[str, ...]] = ("calculator",)
+    tool_prompt: ClassVar[str] = "signature"
+
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        return {"a": rng.randrange(100, 1000), "b": rng.randrange(100, 1000)}
+
+    def prompt(self, identity: dict[str, Any]) -> str:
+        return f"Compute {identity['a']} * {identity['b']}. Answer in \\boxed{{}}."
+
+    def expression(self, identity: dict[str, Any]) -> str:
+        return f"{identity['a']} * {identity['b']}"
+
+    def format_answer(self, answer: str) -> str:
+        return f"\\boxed{{{answer}}}"
+
+    def expected(self, identity: dict[str, Any]) -> int:
+        return int(identity["a"]) * int(identity["b"])
+
+
+for _cls in (BigMultiplication, BigPowerMod, LatticePathCount, FactorialDigitSum, ThreeDigitProduct):
     register_env(_cls())

@@ -101,3 +101,32 @@ def test_a_job_trains_on_the_policys_tokens_of_tool_episodes(long_model, tmp_pat
         assert 0.0 <= r["reward_mean"] <= 1.0
     ev = json.loads((tmp_path / "run" / "eval.json").read_text())
     assert ev["before"]["tool_call_rate"] == 1.0 and "tool_calls_mean" in ev["after"]
+
+
+def test_a_job_warms_up_on_reference_episodes_of_a_registered_environment(tmp_path):
+    """The mix names a registered environment (its own calculator and prompt); the warm-up trains on its
+    reference episodes (tool call, result, answer) and RL plays it on the job's own rollout actor."""
+    from rollout.models import ensure_tiny_model
+
+    testing.shared_ray()
+    model = ensure_tiny_model(testing.TEST_MODEL)
+    cfg = parse_config({
+        "name": "env-mix", "seed": 0, "steps": 1, "model": {"path": model},
+        "tasks": [{"id": "math/three_digit_product"}],
+        "warmup": {"steps": 4, "batch": 8, "lr": 0.01, "reference_episodes": 1.0},
+        "rollout": {"engine": "hf", "prompts_per_step": 2, "samples_per_prompt": 2, "max_tokens": 200,
+                    "max_model_len": 512, "episodes": {"turn_tokens": 100, "executor": "in_process"}},
+        "learner": {"num_ranks": 1, "lr": 0.01, "micro_batch": 4, "filter_uniform_groups": False},
+        "eval": {"problems_per_task": 2},
+        "logging": {"progress": False, "tensorboard": False, "plot": False},
+    })
+    Trainer(cfg, tmp_path / "run").run()
+    rows = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    warm = [r["warmup/loss"] for r in rows if r.get("phase") == "warmup"]
+    assert len(warm) == 4 and warm[-1] < warm[0]  # the template of the reference episodes is being learnt
+    (rl,) = [r for r in rows if r.get("phase") == "rl"]
+    assert "reward/math/three_digit_product" in rl and 0.0 <= rl["reward_mean"] <= 1.0
+    assert rl["train_tokens"] == pytest.approx(rl["policy_token_share"] * rl["response_len"] * rl["effective_batch"],
+                                               rel=1e-6)
+    ev = json.loads((tmp_path / "run" / "eval.json").read_text())
+    assert ev["before"]["n"] == 2 and "tool_call_rate" in ev["after"]

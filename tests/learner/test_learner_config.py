@@ -89,7 +89,13 @@ def test_examples_are_valid(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConfigDeprecationWarning)  # examples use the current keys
         cfg = load_config(path)
-    assert resolve_mix([(t.id, t.weight) for t in cfg.tasks])
+    if cfg.rollout.episodes is not None:  # a job with episodes may name registered environments
+        from bootcamp.env.job_problems import TasksAndEnvironments
+        from bootcamp.registry import REGISTRY
+
+        assert resolve_mix([(t.id, t.weight) for t in cfg.tasks], TasksAndEnvironments(REGISTRY))
+    else:
+        assert resolve_mix([(t.id, t.weight) for t in cfg.tasks])
 
 
 def test_cli_rejects_a_bad_config(tmp_path):

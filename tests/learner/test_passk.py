@@ -112,6 +112,17 @@ def test_sampled_metrics_rejects_uneven_counts_and_large_k(samples):
         sampled_metrics([], [1])
 
 
+def test_sampled_metrics_of_episodes_report_the_tool_call_rate():
+    trajs = _problem("math/a", 1, 0, [1, 0, 0, 0]) + _problem("math/a", 2, 1, [0, 0, 0, 0])
+    for t, calls in zip(trajs, [1, 2, 0, 0, 0, 0, 0, 1], strict=True):
+        t.extra["tool_calls"] = calls
+    m = sampled_metrics(trajs, [1])
+    assert m["all"]["tool_call_rate"] == pytest.approx((2 / 4 + 1 / 4) / 2)
+    trajs[3].correct = True  # correct without a tool call; trajs[0] was correct with one
+    assert sampled_metrics(trajs, [1])["all"]["correct_without_tool"] == pytest.approx((1 / 4 + 0) / 2)
+    assert "tool_call_rate" not in sampled_metrics(_problem("math/a", 1, 0, [1, 0]), [1])["all"]  # one-shot
+
+
 def test_greedy_metrics_keep_the_trainer_keys():
     trajs = [_traj("math/a", 1, 0, True), _traj("math/a", 2, 1, False, 0.5, length=5),
              _traj("logic/c", 1, 2, False, 0.0, length=1)]

@@ -24,7 +24,7 @@ from bootcamp.registry import REGISTRY
 
 MINE = [
     "math/big_multiplication", "math/big_power_mod", "math/lattice_path_count", "math/factorial_digit_sum",
-    "math/polynomial_probe", "math/ellipse_lattice_points", "math/recurrence_steps",
+    "math/three_digit_product", "math/polynomial_probe", "math/ellipse_lattice_points", "math/recurrence_steps",
     "math/digit_sum_power_with_calculator", "math/catalan_number_with_calculator",
     "physics/laser_photon_rate", "physics/ideal_gas_units", "physics/pendulum_planet",
     "physics/photon_energy_with_calculator",

@@ -138,7 +138,9 @@ class ThreeDigitProduct(CalculatorEnv):
         return {"a": rng.randrange(100, 1000), "b": rng.randrange(100, 1000)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        return f"Compute {identity['a']} * {identity['b']}. Answer in \\boxed{{}}."
+        # the factors open the prompt: a tiny model learns to copy its first token reliably (with "Compute"
+        # first, one seed of the example never learnt to copy the first digit of the first factor)
+        return f"{identity['a']} * {identity['b']} = ? Answer in \\boxed{{}}."
 
     def expression(self, identity: dict[str, Any]) -> str:
         return f"{identity['a']} * {identity['b']}"

@@ -167,14 +167,16 @@ def add_commands(app: Any) -> None:
 
 def _run_eval_job(cfg: Any, model_dir: str, version: int, address: str | None) -> dict[str, Any]:
     """Ray, the rollout actors on ``model_dir``, the scorer and the eval sampler; ``run_eval``; tear down."""
+    from bootcamp.env.job_problems import job_problems
     from bootcamp.mix import TaskSampler, resolve_mix
     from bootcamp.registry import REGISTRY
     from learner.cluster import start_rollout
     from learner.evaluation import make_job_scorer, run_eval
     from rollout.cluster import ensure_ray
 
-    mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], REGISTRY)
-    sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=REGISTRY)
+    problems = job_problems(REGISTRY, cfg.rollout.episodes is not None)
+    mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], problems)
+    sampler = TaskSampler(mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=problems)
     started = ensure_ray(address, cfg.rollout.engine_config().worker_env())
     rollout = None
     scorer = make_job_scorer(cfg, REGISTRY)

@@ -81,12 +81,9 @@ class Trainer(Recovery):
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "config.yaml").write_text(dump_config(cfg))
         self.base_model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
-        if cfg.rollout.episodes is not None:  # episodes: registered environments may be in the mix too
-            from bootcamp.env.job_problems import TasksAndEnvironments
+        from bootcamp.env.job_problems import job_problems
 
-            self.problems: Any = TasksAndEnvironments(self.registry)
-        else:
-            self.problems = self.registry
+        self.problems: Any = job_problems(self.registry, cfg.rollout.episodes is not None)  # + environments
         self.mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.problems)
         self.scorer = self._make_scorer()
         self.tokenizer = AutoTokenizer.from_pretrained(self.base_model_path)

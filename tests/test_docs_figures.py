@@ -107,3 +107,18 @@ def test_parsers_read_both_forms():
     assert table_figures(table) == {2: {"before": "0.24", "after": "0.80",
                                         "per_task_after": {"next": "0.47", "max": "0.72"}}}
     assert two_places(0.9453125) == "0.95" and two_places(0.125) == "0.13"
+
+
+def test_tool_use_table_matches_its_figures():
+    """docs/environments.md's tool-use table is bench/bench_tool_use.py's table of docs/figures/tool_use.json."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_tool_use", ROOT / "bench" / "bench_tool_use.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    doc = json.loads((ROOT / "docs" / "figures" / "tool_use.json").read_text())
+    assert doc["source"] == "bench/bench_tool_use.py" and len(doc["runs"]) >= 2
+    for run in doc["runs"]:
+        for when in ("before", "after"):
+            assert all(0.0 <= run[when][k] <= 1.0 for k in ("pass_rate", "tool_call_rate")), run
+    assert bench.format_table(doc["runs"]) in (ROOT / "docs" / "environments.md").read_text()

@@ -63,3 +63,9 @@ class TasksAndEnvironments:
         if self.is_environment(task_id):
             return EnvironmentProblems(self.environments.get(task_id))
         return self.registry.get(task_id)
+
+
+def job_problems(registry: Registry, episodes: bool) -> Registry | TasksAndEnvironments:
+    """Where a job looks its task ids up: the task registry, with the environments beside it when the job
+    plays episodes (``rollout.episodes``)."""
+    return TasksAndEnvironments(registry) if episodes else registry

@@ -125,3 +125,18 @@ def test_eval_config():
                         ({"pass_k": [1], "top_p": 1.5}, "eval.top_p")]:
         with pytest.raises(ValueError, match=field.replace(".", r"\.")):
             _eval_cfg(**over)
+
+
+@pytest.mark.slow
+def test_eval_plays_the_episodes_of_an_environment_job(tiny_model, tmp_path):
+    """The tool-use example names a registered environment: `bootcamp eval` plays its episodes."""
+    ckpt = tmp_path / "ckpt"
+    shutil.copytree(tiny_model, ckpt / "policy")
+    (ckpt / "state.json").write_text(json.dumps({"step": 1, "version": 1}))
+    example = Path(__file__).parents[2] / "examples" / "tool_use.yaml"
+    proc = _bootcamp("eval", str(example), "--checkpoint", str(ckpt), "--set", "eval.problems_per_task=2",
+                     "--set", "eval.samples=2", "--set", "rollout.episodes.turn_tokens=16")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(Path(json.loads(proc.stdout.strip().splitlines()[-1])["output"]).read_text())
+    assert res["n"] == 2 and set(res["per_task"]) == {"math/three_digit_product"}
+    assert "tool_call_rate" in res and 0.0 <= res["sampled"]["all"]["tool_call_rate"] <= 1.0

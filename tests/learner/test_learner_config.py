@@ -89,13 +89,11 @@ def test_examples_are_valid(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConfigDeprecationWarning)  # examples use the current keys
         cfg = load_config(path)
-    if cfg.rollout.episodes is not None:  # a job with episodes may name registered environments
-        from bootcamp.env.job_problems import TasksAndEnvironments
-        from bootcamp.registry import REGISTRY
+    from bootcamp.env.job_problems import job_problems
+    from bootcamp.registry import REGISTRY
 
-        assert resolve_mix([(t.id, t.weight) for t in cfg.tasks], TasksAndEnvironments(REGISTRY))
-    else:
-        assert resolve_mix([(t.id, t.weight) for t in cfg.tasks])
+    # a job with episodes may name registered environments
+    assert resolve_mix([(t.id, t.weight) for t in cfg.tasks], job_problems(REGISTRY, cfg.rollout.episodes is not None))
 
 
 def test_cli_rejects_a_bad_config(tmp_path):

@@ -59,6 +59,23 @@ def stop_burners(procs: list[subprocess.Popen]) -> None:
         p.wait()
 
 
+def train_seed(seed: int, run_dir: Path, config: str, overrides: tuple[str, ...] = (), cwd: Path = ROOT,
+               extra_env: dict[str, str] | None = None) -> tuple[dict[str, Any], float]:
+    """``bootcamp train CONFIG --set seed=SEED -o RUN_DIR`` (and ``--set`` each override) in a subprocess;
+    returns the run's ``eval.json`` and the command's wall time in seconds. A failed run raises with its
+    stderr's end."""
+    cmd = [*bootcamp_command(), "train", config, "--set", f"seed={seed}", "-o", str(run_dir)]
+    for o in overrides:
+        cmd += ["--set", o]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env={**RUN_ENV, **os.environ, **(extra_env or {})}, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return json.loads((run_dir / "eval.json").read_text()), wall
+
+
 def run_seed(seed: int, run_dir: Path, config: str = CONFIG, overrides: tuple[str, ...] = (),
              loaded: bool = False, cwd: Path = ROOT, kernels: str | None = None) -> dict[str, Any]:
     """One ``bootcamp train`` run; returns ``{seed, before, after, per_task_after, wall_s, loaded, run_dir}``.
@@ -67,20 +84,12 @@ def run_seed(seed: int, run_dir: Path, config: str = CONFIG, overrides: tuple[st
     whole command in seconds (model cache, Ray start, warm-up, RL, both evals). ``kernels`` runs with
     ``ATEN_CPU_CAPABILITY`` set to it (e.g. ``default``): torch's other CPU kernels, as another machine has.
     """
-    cmd = [*bootcamp_command(), "train", config, "--set", f"seed={seed}", "-o", str(run_dir)]
-    for o in overrides:
-        cmd += ["--set", o]
-    env = {**RUN_ENV, **os.environ, **({"ATEN_CPU_CAPABILITY": kernels} if kernels else {})}
     burners = start_burners() if loaded else []
-    t0 = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        ev, wall = train_seed(seed, run_dir, config, overrides, cwd,
+                              {"ATEN_CPU_CAPABILITY": kernels} if kernels else {})
     finally:
         stop_burners(burners)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    ev = json.loads((run_dir / "eval.json").read_text())
     return {"seed": seed, "before": ev["before"]["mean_reward"], "after": ev["after"]["mean_reward"],
             "per_task_after": ev["after"]["per_task"], "n_eval": ev["after"].get("n"),
             "wall_s": round(wall, 1), "loaded": loaded, "kernels": kernels, "run_dir": str(run_dir)}

@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_quickstart import RUN_ENV, bootcamp_command, head_commit, machine_info  # noqa: E402
+from bench_quickstart import head_commit, machine_info, train_seed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "docs" / "figures" / "tool_use.json"
@@ -36,16 +33,9 @@ KEYS = ("pass_rate", "mean_reward", "tool_call_rate", "turns_mean")
 
 def run_seed(seed: int, run_dir: Path, config: str = CONFIG, overrides: tuple[str, ...] = ()) -> dict[str, Any]:
     """One run: ``{seed, before: {pass_rate, tool_call_rate, ...}, after: {...}, n_eval, wall_s}``."""
-    cmd = [*bootcamp_command(), "train", config, "--set", f"seed={seed}", "-o", str(run_dir)]
-    for o in overrides:
-        cmd += ["--set", o]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env={**RUN_ENV, **os.environ}, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    ev = json.loads((run_dir / "eval.json").read_text())
+    ev, wall = train_seed(seed, run_dir, config, overrides)
     return {"seed": seed, **{when: measured(ev[when]) for when in ("before", "after")},
-            "n_eval": ev["after"].get("n"), "wall_s": round(time.perf_counter() - t0, 1)}
+            "n_eval": ev["after"].get("n"), "wall_s": round(wall, 1)}
 
 
 def measured(entry: dict[str, Any]) -> dict[str, Any]:

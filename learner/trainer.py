@@ -301,7 +301,7 @@ class Trainer(Recovery):
                 # the supervised loss is a mean per sequence or per token; RL losses are in their aggregation's unit
                 token_mean = sft and self.cfg.warmup.loss == "token_mean"
                 if token_mean:
-                    norm = float(sum(sum(i.loss_mask) if i.loss_mask else len(i.response_ids) for i in mini)) or 1.0
+                    norm = float(sum(i.loss_tokens() for i in mini)) or 1.0
                 else:
                     norm = float(len(mini)) if sft else agg.normaliser(mini)
                 stats = self.learners.call_each(

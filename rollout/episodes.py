@@ -165,8 +165,7 @@ def reference_episode(env: Any, seed: int, executor: Any, tokenizer: Any, format
     response: list[int] = []
     mask: list[int] = []
     while True:
-        action = (env.reference_action(state) if use_tools
-                  else env.format_answer(env.solve(state["identity"], state["memory"])))
+        action = env.reference_action(state) if use_tools else env.reference_answer(state)
         ids = tokenizer(action, add_special_tokens=False)["input_ids"] + eos
         response += ids
         mask += [1] * len(ids)

@@ -193,6 +193,10 @@ class Environment:
         calls = self.reference_calls(state["identity"], state["memory"], state["turn"])
         if calls:
             return "\n".join(format_call(name, args) for name, args in calls)
+        return self.reference_answer(state)
+
+    def reference_answer(self, state: dict[str, Any]) -> str:
+        """The reference policy's final answer from ``state`` (no further tool call)."""
         return self.format_answer(self.solve(state["identity"], state["memory"]))
 
     def info(self) -> dict[str, Any]:

@@ -64,7 +64,6 @@ EVALUATING_DATASETS = frozenset({
 SCORE_TIMEOUT_S = 3.0
 SCORE_START_S = 20.0
 SCORE_MEMORY_MB = 2048
-_SCORER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "verifiers", "_rg_scorer.py")
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,9 +127,9 @@ def _score_in_process(identity: dict[str, Any], answer: str) -> float:
 
 
 def score_sandboxed(identity: dict[str, Any], answer: str, timeout_s: float = SCORE_TIMEOUT_S) -> float:
-    """``score_answer`` of ``identity``'s dataset on ``answer``, in a killable bubblewrap sandbox."""
+    """``score_answer`` of ``identity``'s dataset on ``answer``, in a warm, killable bubblewrap sandbox."""
+    from bootcamp.compat import rg_sandbox
     from bootcamp.verifiers import sandbox
-    from bootcamp.verifiers.code_exec import run_child
 
     how = sandbox.mode()
     if how is None:
@@ -138,53 +137,10 @@ def score_sandboxed(identity: dict[str, Any], answer: str, timeout_s: float = SC
     if how == "unsafe":
         return _score_in_process(identity, answer)
     try:  # the entry as this process built it (some datasets' generation varies with the hash seed)
-        entry = json.loads(json.dumps(_entry(identity["dataset"], identity["seed"], identity["size"],
-                                             identity["index"])))
-    except (TypeError, ValueError):
+        entry = _entry(identity["dataset"], identity["seed"], identity["size"], identity["index"])
+    except Exception:  # noqa: BLE001 - the sandbox rebuilds it
         entry = None
-    payload = json.dumps({
-        "entry": entry, "dataset": identity["dataset"], "seed": identity["seed"], "size": identity["size"],
-        "index": identity["index"], "answer": answer, "memory_mb": SCORE_MEMORY_MB,
-        "cpu_s": int(SCORE_START_S + timeout_s) + 1, "site": sandbox.SITE_ROOT,
-    }).encode()
-    runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_SCORER)}"
-    cmd = sandbox.argv([sandbox.interpreter(), "-I", "-S", "-B", runner], runner=_SCORER, site=True)
-    try:
-        proc, out, err, stop, ready = run_child(cmd, payload, timeout_s, SCORE_START_S, 1 << 16, cwd="/",
-                                                env=sandbox.host_env())
-    except OSError as exc:
-        return Score(0.0, "verifier_error", f"cannot start the sandbox: {exc}")
-    if stop == "timeout":
-        return Score(0.0, "timeout", f"the scorer ran over {timeout_s:g} s")
-    if stop == "start":
-        return Score(0.0, "timeout", f"the scorer did not start within {SCORE_START_S:g} s")
-    records = []
-    for line in out.splitlines():
-        try:
-            rec = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(rec, dict):
-            records.append(rec)
-    started = False
-    for rec in records:
-        started = started or "ready" in rec
-        if "fatal" in rec and not started:
-            return Score(0.0, "verifier_error", str(rec.get("detail", ""))[:300])
-        if "score" in rec and isinstance(rec["score"], (int, float)):
-            value = float(rec["score"])
-            return max(0.0, min(1.0, value)) if value == value else 0.0
-        if "error" in rec:
-            return Score(0.0, "invalid_answer", str(rec["error"])[:200])
-    if not started:
-        tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"status {proc.returncode}"]
-        return Score(0.0, "verifier_error", f"the scorer sandbox failed to start: {tail[0][:200]}")
-    sig = sandbox.exit_signal(proc.returncode, True)
-    if sig in (9, 24):  # SIGKILL, SIGXCPU: a resource limit
-        return Score(0.0, "timeout", "the scorer hit its CPU or memory limit")
-    if stop == "output":
-        return Score(0.0, "invalid_answer", "the scorer printed too much")
-    return Score(0.0, "verifier_error", f"the scorer ended without a result (status {proc.returncode})")
+    return rg_sandbox.score_sandboxed(identity, answer, entry, timeout_s, SCORE_START_S, SCORE_MEMORY_MB)
 
 
 class ReasoningGymParityTask(ReasoningGymTask):

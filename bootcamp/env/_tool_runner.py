@@ -1,22 +1,21 @@
 """Child side of the tool sandbox: run one turn's (already checked) tool calls, one JSON line each.
 
-Started by :class:`bootcamp.env.sandbox_exec.SandboxExecutor` as ``python -I -S -B _tool_runner.py``
-under bubblewrap (see ``bootcamp/verifiers/sandbox.py``). It reads one JSON payload from stdin::
+Started ahead by the warm pool (``bootcamp/verifiers/warm.py``) for
+:class:`bootcamp.env.sandbox_exec.SandboxExecutor` as ``python -I -S -B _tool_runner.py CONFIG`` under
+bubblewrap (see ``bootcamp/verifiers/sandbox.py``), CONFIG being ``{"untrusted", "sandboxed", "paths",
+"site", "modules"}``. Warm-up: drop root, import the tools' modules and what they ask to preload
+(``SANDBOX_PRELOAD``: RDKit, pymatgen), then wait for a turn (``_serve.py``). Trusted tools (they run no
+model code, only JSON arguments) are a warm template: each turn is a fresh fork of it. Tools that run
+model code (``untrusted``, e.g. ``python``) are single-use: one sandbox per turn, destroyed after.
 
-    {"calls": [{"i": 0, "name": ..., "arguments": {...}, "timeout_s": 5.0}, ...], "context": {...},
-     "paths": [...], "site": ..., "modules": [...], "memory_mb": ..., "cpu_s": ..., "untrusted": bool,
-     "sandboxed": bool, "workdir": ...}
-
-then locks itself down (drops root, rlimits on memory, CPU time, file size and core files; stdout moved
-to stderr so nothing a tool prints can forge a result line), imports the tools' modules and what they
-ask to preload (``SANDBOX_PRELOAD``), forbids new processes, and in an ``untrusted`` run (tools that
-execute model code) installs an audit hook against sockets, processes and signals (a second layer:
-the kernel already enforces all of it). Only then it writes ``{"ready": 1}``.
-
-Per call it writes ``{"start": i}``, runs :func:`bootcamp.env.executor.run_one` under a SIGALRM of
-the call's ``timeout_s`` and writes ``{"i": i, "result": ToolResult.to_json()}``; ``{"done": n}``
-ends the run. The parent enforces its own hard deadline per call and kills the whole sandbox at it
-(a tool stuck in C code, or model code that ignores the alarm, cannot outlive it).
+A turn's request is ``{"calls": [{"i": 0, "name": ..., "arguments": {...}, "timeout_s": 5.0}, ...],
+"context": {...}, "memory_mb": ..., "cpu_s": ..., "workdir": ...}``. The turn's process sets rlimits on
+memory, CPU time and file size, forbids new processes, and in an ``untrusted`` run installs an audit hook
+against sockets, processes and signals (a second layer: the kernel and the seccomp filter already refuse
+them). Then it writes ``{"ready": 1}`` and per call ``{"start": i}``, runs
+:func:`bootcamp.env.executor.run_one` under a SIGALRM of the call's ``timeout_s`` and writes ``{"i": i,
+"result": ToolResult.to_json()}``; ``{"done": n}`` ends the turn. The parent enforces its own hard deadline
+per call and destroys the whole sandbox at it.
 """
 
 import json
@@ -75,72 +74,66 @@ def _preload(spec) -> tuple:
     return tuple(m for m in wanted if isinstance(m, str)) if isinstance(wanted, (tuple, list)) else ()
 
 
-def main() -> None:
-    payload = json.loads(sys.stdin.buffer.read())
-    out_fd = os.dup(1)
-    os.dup2(2, 1)  # whatever a tool prints goes to the (capped, discarded) stderr pipe
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-
-    def emit(record: dict) -> None:
-        data = (json.dumps(record, allow_nan=False) + "\n").encode()
-        while data:
-            data = data[os.write(out_fd, data):]
-
-    workdir = payload.get("workdir") or "/tmp"
-    os.chdir(workdir)
+def _warm_up():
+    """Lock down and import what every request needs; runs once per warm sandbox."""
+    config = json.loads(sys.argv[1])
+    sandboxed = bool(config.get("sandboxed"))
     # In the sandbox, drop root first. Without one (the operator's unsafe mode) the interpreter may live
     # where nobody cannot read (/root/...): the trusted imports below run first, then root is dropped.
-    sandboxed = bool(payload.get("sandboxed"))
     if sandboxed and not _drop_root():
-        emit({"fatal": "sandbox", "detail": "the sandbox could not drop to an unprivileged user"})
-        return
+        raise PermissionError("the sandbox could not drop to an unprivileged user")
     _limit(resource.RLIMIT_CORE, 0)
-    _limit(resource.RLIMIT_AS, int(payload["memory_mb"]) << 20)
-    _limit(resource.RLIMIT_CPU, int(payload["cpu_s"]))
-    _limit(resource.RLIMIT_FSIZE, 1 << 20)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ["MPLBACKEND"] = "Agg"
-    for path in reversed(payload.get("paths") or []):
+    for path in reversed(config.get("paths") or []):
         sys.path.insert(0, path)
-    if payload.get("site"):
+    if config.get("site"):
         import site
 
-        site.addsitedir(payload["site"])
-    try:
-        import importlib
+        site.addsitedir(config["site"])
+    import importlib
 
-        from bootcamp.env.executor import run_one
-        from bootcamp.env.toolcall import ToolCall, ToolResult
-        from bootcamp.env.tools import TOOLS
+    from bootcamp.env.executor import run_one
+    from bootcamp.env.toolcall import ToolCall, ToolResult
+    from bootcamp.env.tools import TOOLS
 
-        for name in payload.get("modules") or []:
-            importlib.import_module(name)
-        TOOLS.names()  # discovery now, not inside the first call's clock
-        for call in payload["calls"]:
-            for extra in _preload(TOOLS.get(call["name"])):
-                try:
-                    importlib.import_module(extra)
-                except Exception:  # noqa: BLE001 - the call itself will report what is missing
-                    pass
-    except BaseException as exc:  # noqa: BLE001
-        emit({"fatal": "sandbox", "detail": f"cannot load the tools: {type(exc).__name__}: {exc}"[:300]})
-        return
+    for name in config.get("modules") or []:
+        importlib.import_module(name)
+    for name in TOOLS.names():  # discovery and every tool's preloads now, not inside a call's clock
+        spec = TOOLS.get(name)
+        if bool(spec.sandbox_only) != bool(config.get("untrusted")):
+            continue
+        for extra in _preload(spec):
+            try:
+                importlib.import_module(extra)
+            except Exception:  # noqa: BLE001 - the call itself will report what is missing
+                pass
     if not sandboxed:
         _drop_root()
+    return {"run_one": run_one, "ToolCall": ToolCall, "ToolResult": ToolResult, "untrusted": config.get("untrusted")}
+
+
+def _handle(state, payload: dict, out_fd: int, workdir: str) -> None:
+    """One turn's calls, in order (a single-use process, or a fresh fork of a warm template)."""
+    from _serve import emit
+
+    run_one, ToolCall, ToolResult = state["run_one"], state["ToolCall"], state["ToolResult"]
+    os.chdir(payload.get("workdir") or workdir)
+    _limit(resource.RLIMIT_AS, int(payload["memory_mb"]) << 20)
+    _limit(resource.RLIMIT_CPU, int(payload["cpu_s"]))
+    _limit(resource.RLIMIT_FSIZE, 1 << 20)
     _limit(resource.RLIMIT_NPROC, 0)  # no new processes or threads from here on
-    if payload.get("untrusted"):
+    if state["untrusted"]:
         sys.addaudithook(_hook)
     signal.signal(signal.SIGALRM, _on_alarm)
     context = payload.get("context") or {}
     calls = payload["calls"]
     del payload
-    emit({"ready": 1})
+    emit(out_fd, {"ready": 1})
     for call in calls:
         i, name, timeout_s = call["i"], call["name"], float(call["timeout_s"])
-        emit({"start": i})
+        emit(out_fd, {"start": i})
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout_s)
             try:
@@ -165,9 +158,12 @@ def main() -> None:
         except (TypeError, ValueError, RecursionError) as exc:
             record = {"i": i, "result": ToolResult(name, error=f"the tool's result cannot be sent back: "
                                                            f"{str(exc)[:200]}").to_json()}
-        emit(record)
-    emit({"done": len(calls)})
+        emit(out_fd, record)
+    emit(out_fd, {"done": len(calls)})
 
 
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _serve import serve
+
+    serve(_warm_up, _handle, template=bool(json.loads(sys.argv[1]).get("template")))

@@ -1,9 +1,11 @@
 """The default tool executor for model output: each turn's calls run in a bubblewrap sandbox.
 
 :class:`SandboxExecutor` checks every call first (:func:`~bootcamp.env.executor.precheck`: unparsed,
-not offered, bad arguments), then runs the turn's remaining calls in one fresh sandboxed process
+not offered, bad arguments), then runs the turn's remaining calls in one sandboxed process
 (``_tool_runner.py`` under :func:`bootcamp.verifiers.sandbox.argv`, site-packages visible so RDKit and
-pymatgen import), in call order, one result line each. The runner stops each call with SIGALRM at its
+pymatgen import), in call order, one result line each. Sandboxes are started ahead by the warm pool
+(``bootcamp/verifiers/warm.py``): trusted tools run in a fresh fork of a warm template that has RDKit and
+pymatgen imported; tools that run model code get a single-use sandbox per turn. The runner stops each call with SIGALRM at its
 tool's ``timeout_s``; this process keeps its own deadline per call (``timeout_s`` plus a grace) and
 kills the whole sandbox at it, so a tool stuck in C code or model code that ignores the alarm costs
 that call a ``timeout`` error, and the calls after it run in a new sandbox. A crash, an oversized
@@ -21,27 +23,28 @@ every call gets an error result naming the reason, and nothing runs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import selectors
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from bootcamp.env.executor import precheck
 from bootcamp.env.toolcall import ToolCall, ToolResult
 from bootcamp.env.tools import TOOLS
-from bootcamp.verifiers import sandbox
+from bootcamp.verifiers import sandbox, warm
 
 _RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_tool_runner.py")
 #: Where project packages that are not installed in site-packages appear inside the sandbox.
 PROJECT_ROOT = "/sandbox/project"
+#: Memory cap of one tool sandbox as a whole (RDKit, pymatgen, the turn's fork), where a cgroup can be made.
+SANDBOX_MEMORY_BYTES = 4 << 30
 _NOBODY = 65534
+_SIGNAL_NAMES = frozenset(int(s) for s in signal.Signals)
 
 
 @dataclass
@@ -124,150 +127,108 @@ class SandboxExecutor:
         if "__main__" in modules:
             return _Run(fatal="a tool defined in __main__ cannot be loaded in the sandbox")
         timeouts = {i: float(specs[i].timeout_s) for i in todo}
-        binds, inside_paths, host_paths = _project_binds(modules, minimal=untrusted)
-        workdir = sandbox.WORKDIR if boxed else tempfile.mkdtemp(prefix="bootcamp-tools-")
+        workdir = None if boxed else tempfile.mkdtemp(prefix="bootcamp-tools-")
         try:
-            if not boxed and os.getuid() == 0:
+            if workdir and os.getuid() == 0:
                 os.chown(workdir, _NOBODY, _NOBODY)
             payload = _dumps({
                 "calls": [{"i": i, "name": calls[i].name, "arguments": calls[i].arguments, "timeout_s": timeouts[i]}
                           for i in todo],
-                "context": context, "modules": modules, "untrusted": untrusted, "sandboxed": boxed,
-                "workdir": workdir, "memory_mb": self.memory_mb,
+                "context": context, "modules": modules, "workdir": workdir, "memory_mb": self.memory_mb,
                 "cpu_s": int(self.start_timeout_s + sum(timeouts.values()) + 2),
-                "paths": inside_paths if boxed else host_paths,
-                "site": sandbox.SITE_ROOT if boxed else sandbox.site_packages(),
             })
             if payload is None:
                 return _Run(fatal="the calls or the episode context are not plain JSON")
-            if boxed:
-                runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_RUNNER)}"
-                command = [sandbox.interpreter(), "-I", "-S", "-B", runner]
-                cmd = sandbox.argv(command, runner=_RUNNER, site=True)
-                cut = len(cmd) - len(command) - 1  # bwrap's "--" before the command
-                cmd[cut:cut] = binds
-                env, cwd = sandbox.host_env(), "/"
-            else:
-                cmd = [sys.executable, "-I", "-S", "-B", _RUNNER]
-                env, cwd = {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8"}, workdir
+            run, state = _Run(), {"ready": False, "current": None}
+
+            def on_record(rec: dict[str, Any], now: float) -> float | None:
+                return self._on_record(rec, now, run, state, timeouts, calls, untrusted)
+
             try:
-                proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        cwd=cwd, env=env, start_new_session=True, close_fds=True)
-            except OSError as exc:
-                return _Run(fatal=f"cannot start the tool sandbox: {exc}")
-            try:
-                run, stop, ready, err = self._communicate(proc, payload, todo, timeouts, calls, untrusted)
-            finally:
-                sandbox.kill(proc)
-                proc.wait()
-                for pipe in (proc.stdin, proc.stdout, proc.stderr):
-                    if pipe and not pipe.closed:
-                        pipe.close()
-            self._explain(run, stop, ready, err, proc.returncode, boxed, timeouts)
+                box, stop = warm.run(_kind(boxed, untrusted, self.start_timeout_s), payload, on_record,
+                                     self.start_timeout_s, self.max_output_bytes)
+            except warm.StartFailed as exc:
+                return _Run(fatal=f"the tool sandbox failed to start: {exc}")
+            run.stuck = state["current"]
+            self._explain(run, stop, bool(state["ready"]), box, timeouts)
             return run
         finally:
-            if not boxed:
+            if workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
 
-    def _communicate(self, proc: subprocess.Popen, payload: bytes, todo: list[int], timeouts: dict[int, float],
-                     calls: list[ToolCall], untrusted: bool) -> tuple[_Run, str, bool, bytes]:
-        """Feed the payload, read result lines as they come, keep the per-phase deadline.
+    def _on_record(self, rec: dict[str, Any], now: float, run: _Run, state: dict[str, Any],
+                   timeouts: dict[int, float], calls: list[ToolCall], untrusted: bool) -> float | None:
+        """Follow the runner's records; returns the next deadline (None keeps the current one)."""
+        current = state["current"]
+        if "fatal" in rec and not state["ready"]:
+            run.fatal = f"the tool sandbox failed: {str(rec.get('detail', ''))[:300]}"
+        elif rec == {"ready": 1} and not state["ready"]:
+            state["ready"] = True
+            return now + self.grace_s + 5.0
+        elif state["ready"] and isinstance(rec.get("start"), int) and current is None \
+                and rec["start"] in timeouts and rec["start"] not in run.results:
+            state["current"] = rec["start"]
+            return now + timeouts[rec["start"]] + self.grace_s
+        elif state["ready"] and current is not None and rec.get("i") == current:
+            run.results[current] = _result(rec.get("result"), calls[current].name, untrusted)
+            state["current"] = None
+            return now + self.grace_s + 5.0
+        return None
 
-        Returns ``(run, stop, ready, stderr tail)``; ``stop`` is "" (the process ended), "timeout",
-        "start" (it did not get ready in time) or "output" (it wrote too much).
+    def _explain(self, run: _Run, stop: str, ready: bool, box: warm.Warm, timeouts: dict[int, float]) -> None:
+        """Fill in why the process stopped: the running call's error, or a fatal reason.
+
+        Reasons come from what this process saw (its deadline, the output cap, the cgroup's OOM count,
+        the CPU time used); a crash's signal is only named in the message, never turned into a reason.
         """
-        run, ready, stop = _Run(), False, ""
-        deadline = time.monotonic() + self.start_timeout_s
-        current: int | None = None
-        out, err, total = bytearray(), bytearray(), 0
-        sel = selectors.DefaultSelector()
-        assert proc.stdin and proc.stdout and proc.stderr
-        os.set_blocking(proc.stdin.fileno(), False)
-        sel.register(proc.stdin, selectors.EVENT_WRITE)
-        sel.register(proc.stdout, selectors.EVENT_READ, "out")
-        sel.register(proc.stderr, selectors.EVENT_READ, "err")
-        view, sent = memoryview(payload), 0
-        try:
-            while sel.get_map() and not stop:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    stop = "timeout" if ready else "start"
-                    break
-                for key, _ in sel.select(left):
-                    if key.fileobj is proc.stdin:
-                        try:
-                            sent += os.write(key.fd, view[sent:sent + 65536])
-                        except BlockingIOError:
-                            continue
-                        except BrokenPipeError:
-                            sent = len(payload)
-                        if sent >= len(payload):
-                            sel.unregister(proc.stdin)
-                            proc.stdin.close()
-                        continue
-                    chunk = os.read(key.fd, 65536)
-                    if not chunk:
-                        sel.unregister(key.fileobj)
-                        continue
-                    if key.data == "err":
-                        err = (err + chunk)[-8192:]
-                        continue
-                    total += len(chunk)
-                    if total > self.max_output_bytes:
-                        stop = "output"
-                        break
-                    out.extend(chunk)
-                    while b"\n" in out:
-                        line, _, rest = out.partition(b"\n")
-                        out = bytearray(rest)
-                        rec = _record(line)
-                        if rec is None:
-                            continue
-                        now = time.monotonic()
-                        if "fatal" in rec and not ready:
-                            run.fatal = f"the tool sandbox failed: {str(rec.get('detail', ''))[:300]}"
-                        elif "ready" in rec and not ready:
-                            ready, deadline = True, now + self.grace_s + 5.0
-                        elif ready and isinstance(rec.get("start"), int) and current is None \
-                                and rec["start"] in timeouts and rec["start"] not in run.results:
-                            current = rec["start"]
-                            deadline = now + timeouts[current] + self.grace_s
-                        elif ready and current is not None and rec.get("i") == current:
-                            run.results[current] = _result(rec.get("result"), calls[current].name, untrusted)
-                            current, deadline = None, now + self.grace_s + 5.0
-        finally:
-            sel.close()
-        run.stuck = current
-        return run, stop, ready, bytes(err)
-
-    def _explain(self, run: _Run, stop: str, ready: bool, err: bytes, returncode: int | None, boxed: bool,
-                 timeouts: dict[int, float]) -> None:
-        """Fill in why the process stopped: the running call's error, or a fatal reason."""
         if run.fatal:
             return
         if not ready:
-            if stop == "start":
-                run.fatal = f"the tool sandbox did not start within {self.start_timeout_s:g} s"
+            if stop == "timeout":
+                run.fatal = f"the tool sandbox did not take the turn within {self.start_timeout_s:g} s"
             else:
-                tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {returncode}"]
-                run.fatal = f"the tool sandbox failed to start: {tail[0][:200]}"
+                run.fatal = f"the tool sandbox failed to start: {warm.cause(box.stderr, box.returncode)}"
             return
         if run.stuck is None:
             if stop:
                 run.fatal = "the tool sandbox stopped responding" if stop == "timeout" else \
                     f"the tool sandbox wrote over {self.max_output_bytes} bytes"
             return
-        sig = sandbox.exit_signal(returncode, boxed)
         if stop == "timeout":
             run.stuck_error = f"timeout: the call ran over {timeouts[run.stuck]:g} s and was stopped"
         elif stop == "output":
             run.stuck_error = f"the call's output went over {self.max_output_bytes} bytes"
-        elif sig in (signal.SIGKILL, signal.SIGXCPU):
-            run.stuck_error = "the call hit the sandbox's CPU-time or memory limit"
-        elif sig is not None:
-            run.stuck_error = f"the tool's process crashed during the call (signal {signal.Signals(sig).name})"
-        else:
-            run.stuck_error = f"the tool's process ended during the call (exit status {returncode})"
+        elif box.oom_killed():
+            run.stuck_error = "the call hit the sandbox's memory limit"
+        else:  # the status is only named: a process can exit with any status it likes
+            sig = sandbox.exit_signal(box.returncode, sandbox.is_bwrap(box.kind.argv))
+            how = f"signal {signal.Signals(sig).name}" if sig in _SIGNAL_NAMES else f"exit status {box.returncode}"
+            run.stuck_error = f"the tool's process ended during the call ({how}; a crash, or a CPU or memory limit)"
+
+
+def _kind(boxed: bool, untrusted: bool, start_timeout_s: float) -> warm.Kind:
+    """The warm-pool kind for the registered tools of one trust level (all their modules bound)."""
+    modules = tuple(sorted({TOOLS.get(n).fn.__module__ for n in TOOLS.names()
+                            if bool(TOOLS.get(n).sandbox_only) == untrusted} - {"__main__"}))
+    return _kinds(boxed, untrusted, modules, float(start_timeout_s))
+
+
+@functools.lru_cache(maxsize=16)
+def _kinds(boxed: bool, untrusted: bool, modules: tuple[str, ...], start_timeout_s: float) -> warm.Kind:
+    binds, inside_paths, host_paths = _project_binds(list(modules), minimal=untrusted)
+    config = {"untrusted": untrusted, "sandboxed": boxed, "modules": list(modules), "template": boxed and not untrusted,
+              "paths": inside_paths if boxed else host_paths,
+              "site": sandbox.SITE_ROOT if boxed else sandbox.site_packages()}
+    name = "tools-untrusted" if untrusted else "tools"
+    if boxed:
+        runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_RUNNER)}"
+        cmd = sandbox.argv([sandbox.interpreter(), "-I", "-S", "-B", runner, json.dumps(config)],
+                           runner=[_RUNNER, warm.SERVE], site=True, binds=binds)
+        return warm.Kind(name, tuple(cmd), template=not untrusted, start_timeout_s=start_timeout_s,
+                         memory_bytes=SANDBOX_MEMORY_BYTES, cwd="/", env=tuple(sandbox.host_env().items()))
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8"}
+    return warm.Kind(name + "-unsafe", (sys.executable, "-I", "-S", "-B", _RUNNER, json.dumps(config)),
+                     template=False, start_timeout_s=start_timeout_s, cwd="/", env=tuple(env.items()))
 
 
 def _dumps(obj: Any) -> bytes | None:

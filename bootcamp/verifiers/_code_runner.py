@@ -1,8 +1,9 @@
 """Child side of the code sandbox: run one candidate module against test inputs.
 
-Started by ``bootcamp.verifiers.code_exec`` as ``python -I -S _code_runner.py``
+Started ahead by the warm pool (``warm.py``) as ``python -I -S _code_runner.py``
 under bubblewrap (see ``sandbox.py``; or, only when the operator allows it, as a
-plain subprocess in a fresh session) with an empty working directory. It reads a JSON payload
+plain subprocess in a fresh session) with an empty working directory; it serves exactly one
+candidate (``_serve.py``, single-use). It reads a JSON payload
 (source, function, test argument lists, limits) from stdin, locks itself down
 (drops root, resource limits, stdout moved to stderr, an audit hook that
 blocks processes, sockets, signals and writes outside the working directory)
@@ -177,14 +178,13 @@ def _plain(value, depth: int = 0):
     raise TypeError(f"result of type {type(value).__name__} is not plain data")
 
 
-def main() -> None:
-    payload = json.loads(sys.stdin.buffer.read())
+def _warm_up() -> None:
+    return None
+
+
+def _handle(_state, payload: dict, out_fd: int, _workdir: str) -> None:
+    """One candidate (this process is single-use: it exits after)."""
     workdir = payload["workdir"]
-    out_fd = os.dup(1)
-    os.dup2(2, 1)  # the candidate's prints go to the capped stderr pipe
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
     os.chdir(workdir)
 
     def emit_raw(record: dict) -> None:
@@ -238,4 +238,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _serve import serve
+
+    serve(_warm_up, _handle, template=False)

@@ -1,7 +1,7 @@
 """Run untrusted Python against hidden tests in a sandbox (bubblewrap; see ``sandbox.py``).
 
-One call of :func:`run_python` costs one fresh ``python -I -S`` process under
-``bwrap`` (about 65 ms on a loaded 2-core machine). Cheap checks come first and need no process: a length
+One call of :func:`run_python` uses one fresh ``python -I -S`` process under
+``bwrap``, started ahead by the warm pool (``warm.py``) and destroyed after this one candidate. Cheap checks come first and need no process: a length
 cap, ``ast.parse`` and the required function defined at top level, so garbage
 answers are rejected in microseconds.
 
@@ -19,14 +19,18 @@ Fail closed: when bwrap does not work here, the verdict is ``verifier_error``
 and no code runs, unless ``BOOTCAMP_UNSAFE_SANDBOX=1`` (then the old plain
 subprocess path runs: new session, drop to nobody when root, rlimits, hook).
 
-Verdict integrity: failures that are not the candidate's doing (the sandbox
-did not start, a signal from outside, the runner could not lock itself down)
-give reason ``verifier_error`` (never cached, never ``wrong``); a candidate's
-own exception or crash is ``error`` (scored ``wrong``).
+Verdict integrity: the candidate shares the runner's result channel, so this
+process trusts only the shape it expects (ready, one record per test in order,
+done) and computes the verdict itself from the values; a record out of place
+makes the run an ``error``. Failure reasons come from what this process saw:
+its own deadline (``timeout``), the output cap, the cgroup's OOM count
+(``memory``), the CPU time the sandbox used; never from the exit status. Only a
+failure before the candidate started (the sandbox did not start, the runner
+could not lock itself down) is ``verifier_error`` (never cached, never
+``wrong``); anything after is the candidate's (``error``, scored ``wrong``).
 
 Timing: the runner reports when the candidate's code starts; ``timeout_s``
-counts from then (start-up gets ``START_TIMEOUT_S`` of its own), plus
-``DEADLINE_GRACE_S`` for pipes and scheduling.
+counts from then, plus ``DEADLINE_GRACE_S`` for pipes and scheduling.
 
 Expected outputs never enter the child: it streams each call's (JSON-plain)
 result back and this process compares, so a candidate cannot read the answers
@@ -36,14 +40,12 @@ out of its own process memory.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import math
 import os
 import re
-import selectors
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,7 +54,7 @@ from typing import Any
 
 from bootcamp.extract import MAX_SCAN_CHARS, extract_answer, strip_thinking
 from bootcamp.types import Score, invalid
-from bootcamp.verifiers import sandbox
+from bootcamp.verifiers import sandbox, warm
 
 #: Answers longer than this are rejected before any process starts.
 MAX_SOURCE_CHARS = 20_000
@@ -62,6 +64,8 @@ MAX_FILE_BYTES = 1 << 20
 EXEC_REASONS = ("ok", "wrong", "timeout", "error", "invalid_answer", "memory", "verifier_error")
 #: Seconds the child may take to start (interpreter, imports) before the candidate's clock starts.
 START_TIMEOUT_S = 10.0
+#: Memory cap of one code sandbox as a whole (process, tmpfs), where a cgroup can be made.
+SANDBOX_MEMORY_BYTES = 1 << 30
 #: Slack on top of ``timeout_s`` for the result pipe and scheduling on a loaded machine.
 DEADLINE_GRACE_S = 0.25
 #: Absolute and relative tolerance for float results.
@@ -137,84 +141,23 @@ def same_value(got: Any, expected: Any, tol: float = FLOAT_TOL) -> bool:
     return type(got) is type(expected) and got == expected
 
 
-def run_child(cmd: list[str], payload: bytes, timeout_s: float, start_s: float, cap: int, *, cwd: str,
-              env: dict[str, str]) -> tuple[subprocess.Popen, bytes, bytes, str, bool]:
-    """Start ``cmd`` in a session of its own, feed it ``payload`` (see :func:`_communicate`), then kill
-    the whole sandbox and reap it; returns ``(proc, stdout, stderr, stop, ready)``.
-
-    Raises:
-        OSError: the child could not be started.
-    """
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=cwd, env=env, start_new_session=True, close_fds=True)
-    try:
-        out, err, stop, ready = _communicate(proc, payload, timeout_s, start_s, cap)
-    finally:
-        sandbox.kill(proc)
-        proc.wait()
-        for pipe in (proc.stdin, proc.stdout, proc.stderr):
-            if pipe and not pipe.closed:
-                pipe.close()
-    return proc, out, err, stop, ready
-
-
-def _communicate(
-    proc: subprocess.Popen, data: bytes, timeout_s: float, start_s: float, cap: int
-) -> tuple[bytes, bytes, str, bool]:
-    """Feed stdin and read both pipes until EOF, the deadline, or a pipe over ``cap``.
-
-    The child's first stdout line says it is ready to run the candidate; the
-    ``timeout_s`` clock starts then, so a slow interpreter start on a loaded
-    machine (allowed up to ``start_s``) does not fail a correct answer.
-    """
-    deadline = time.monotonic() + start_s
-    ready = False
-    out, err = bytearray(), bytearray()
-    sel = selectors.DefaultSelector()
-    assert proc.stdin and proc.stdout and proc.stderr
-    os.set_blocking(proc.stdin.fileno(), False)
-    sel.register(proc.stdin, selectors.EVENT_WRITE)
-    sel.register(proc.stdout, selectors.EVENT_READ, out)
-    sel.register(proc.stderr, selectors.EVENT_READ, err)
-    view, sent, stop = memoryview(data), 0, ""
-    try:
-        while sel.get_map():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                stop = "timeout" if ready else "start"
-                break
-            for key, _ in sel.select(left):
-                if key.fileobj is proc.stdin:
-                    try:
-                        sent += os.write(key.fd, view[sent : sent + 65536])
-                    except BlockingIOError:
-                        continue
-                    except BrokenPipeError:
-                        sent = len(data)  # the child stopped reading: nothing more to send
-                    if sent >= len(data):
-                        sel.unregister(proc.stdin)
-                        proc.stdin.close()
-                    continue
-                chunk = os.read(key.fd, 65536)
-                if not chunk:
-                    sel.unregister(key.fileobj)
-                    continue
-                key.data.extend(chunk)
-                if not ready and key.data is out and b"\n" in out:
-                    ready = True
-                    deadline = time.monotonic() + timeout_s + DEADLINE_GRACE_S
-                if len(key.data) > cap:
-                    stop = "output"
-                    break
-            if stop:
-                break
-    finally:
-        sel.close()
-    return bytes(out), bytes(err), stop, ready
-
-
 def _env(workdir: str) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def _kind(boxed: bool) -> warm.Kind:
+    return _kinds(boxed, sandbox.interpreter() if boxed else sys.executable)
+
+
+@functools.lru_cache(maxsize=4)
+def _kinds(boxed: bool, python: str) -> warm.Kind:
+    if boxed:
+        runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_RUNNER)}"
+        cmd = sandbox.argv([python, "-I", "-S", "-B", runner], runner=[_RUNNER, warm.SERVE])
+        return warm.Kind("code", tuple(cmd), template=False, start_timeout_s=START_TIMEOUT_S,
+                         memory_bytes=SANDBOX_MEMORY_BYTES, cwd="/", env=tuple(sandbox.host_env().items()))
+    return warm.Kind("code-unsafe", (python, "-I", "-S", "-B", _RUNNER), template=False,
+                     start_timeout_s=START_TIMEOUT_S, cwd="/", env=tuple(_env("/tmp").items()))
 
 
 def run_python(
@@ -232,7 +175,7 @@ def run_python(
         tests: ``[{"args": [...], "expected": ...}, ...]``, plain JSON.
         function: the top-level function to call as ``function(*args)``.
         timeout_s: wall-clock limit for the candidate: importing it and running every test. The
-            interpreter's own start is not counted (it gets ``START_TIMEOUT_S``).
+            sandbox's own start is not counted (it is started ahead, see ``warm.py``).
         memory_mb: address-space limit of the child.
         max_output_bytes: cap on what the candidate may print (and on the result stream).
 
@@ -265,40 +208,22 @@ def run_python(
             "max_file_bytes": MAX_FILE_BYTES,
             "sandboxed": boxed,
         }).encode()
-        if boxed:
-            runner = f"{sandbox.RUNNER_DIR}/{os.path.basename(_RUNNER)}"
-            cmd = sandbox.argv([sandbox.interpreter(), "-I", "-S", "-B", runner], runner=_RUNNER)
-            env, cwd = sandbox.host_env(), "/"
-        else:
-            cmd, env, cwd = [sys.executable, "-I", "-S", "-B", _RUNNER], _env(workdir), workdir
+        records: list[dict] = []
+        ready = [False]
+
+        def on_record(rec: dict, now: float) -> float | None:
+            records.append(rec)
+            if not ready[0] and rec == {"ready": 1}:
+                ready[0] = True
+                return now + timeout_s + DEADLINE_GRACE_S
+            return None
+
         try:
-            proc, out, err, stop, ready = run_child(cmd, payload, timeout_s, START_TIMEOUT_S, max_output_bytes,
-                                                    cwd=cwd, env=env)
-        except OSError as exc:
-            return ExecResult(0, total, "verifier_error", f"cannot start the sandbox: {exc}")
-        result = _score(out, tests)
-        result.stderr = err[-4096:].decode("utf-8", "replace")
-        sig = sandbox.exit_signal(proc.returncode, boxed)
-        if stop == "timeout":
-            result.reason, result.detail = "timeout", f"over {timeout_s:g} s"
-        elif stop == "start":
-            result.reason, result.detail = "timeout", f"the sandbox did not start within {START_TIMEOUT_S:g} s"
-        elif not ready:
-            tail = result.stderr.strip().splitlines()[-1:] or [f"status {proc.returncode}"]
-            result.reason, result.detail = "verifier_error", f"the sandbox failed to start: {tail[0][:200]}"
-        elif stop == "output":
-            result.reason, result.detail = "error", f"output over {max_output_bytes} bytes"
-        elif result.reason == "verifier_error":
-            pass  # the runner could not lock itself down
-        elif result.reason == "error" and not result.detail and sig in (signal.SIGKILL, signal.SIGXCPU):
-            result.reason, result.detail = "timeout", "CPU time limit"
-        elif result.reason == "error" and not result.detail and sig is not None and sig not in sandbox.SELF_SIGNALS:
-            result.reason = "verifier_error"
-            result.detail = f"the sandbox was killed by signal {sig} from outside"
-        elif result.reason == "error" and not result.detail and sig is not None:
-            result.detail = f"crashed with signal {sig}"
-        elif result.reason == "error" and not result.detail:
-            result.detail = f"exited with status {proc.returncode} before finishing"
+            box, stop = warm.run(_kind(boxed), payload, on_record, START_TIMEOUT_S, max_output_bytes)
+        except warm.StartFailed as exc:
+            return ExecResult(0, total, "verifier_error", str(exc))
+        result = _outcome(records, ready[0], stop, box, tests, timeout_s, max_output_bytes)
+        result.stderr = box.stderr[-4096:]
         result.seconds = time.monotonic() - start
         return result
     finally:
@@ -306,30 +231,65 @@ def run_python(
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _score(out: bytes, tests: list[dict]) -> ExecResult:
-    """Compare the child's result lines with the expected outputs."""
+def _outcome(records: list[dict], ready: bool, stop: str, box: warm.Warm, tests: list[dict], timeout_s: float,
+             cap: int) -> ExecResult:
+    """The result, with every failure reason taken from what this process observed, not from the child."""
+    total = len(tests)
+    if not ready:
+        fatal = next((r for r in records if "fatal" in r), None)
+        if fatal is not None and fatal.get("fatal") == "sandbox":
+            return ExecResult(0, total, "verifier_error", str(fatal.get("detail", ""))[:300])
+        if stop == "timeout":
+            return ExecResult(0, total, "verifier_error", f"the sandbox did not take the candidate within "
+                                                          f"{START_TIMEOUT_S:g} s")
+        return ExecResult(0, total, "verifier_error", "the sandbox failed before running the candidate: "
+                                                      + warm.cause(box.stderr, box.returncode))
+    if stop == "timeout":
+        return ExecResult(0, total, "timeout", f"over {timeout_s:g} s")
+    if stop == "output":
+        return ExecResult(0, total, "error", f"output over {cap} bytes")
+    result = _score(records, tests)
+    if result.reason in ("ok", "wrong") or result.detail:
+        return result
+    if box.oom_killed():
+        return ExecResult(result.passed, total, "memory", "the sandbox's memory limit")
+    if box.cpu_s >= _cpu_limit(timeout_s) - 0.05:
+        return ExecResult(result.passed, total, "timeout", "CPU time limit")
+    result.detail = f"the candidate's process ended before finishing (status {box.returncode})"
+    return result
+
+
+def _cpu_limit(timeout_s: float) -> int:
+    return int(timeout_s) + 2  # as _code_runner sets RLIMIT_CPU
+
+
+def _score(records: list[dict], tests: list[dict]) -> ExecResult:
+    """Compare the child's result records with the expected outputs; any record out of place is an error.
+
+    The runner writes ``ready``, then exactly one record per test in order, then ``done``. A candidate
+    can write to the same channel, so a second record for a test, an unknown or malformed record, or a
+    record after ``done`` makes the whole run an ``error``: never first-record-wins.
+    """
     total = len(tests)
     seen: dict[int, dict] = {}
-    done = ready = False
-    for line in out.splitlines():
-        try:
-            rec = json.loads(line)
-        except (ValueError, RecursionError):
-            continue
-        if not isinstance(rec, dict):
-            continue
-        if "ready" in rec:
-            ready = True
-        if "fatal" in rec:
+    done = False
+    for rec in records[1:]:
+        if done:
+            return ExecResult(0, total, "error", "output after the last result")
+        if "fatal" in rec and set(rec) <= {"fatal", "detail"}:
             kind = rec.get("fatal")
-            # Only the runner, before the candidate starts, may report a sandbox failure.
-            reason = "memory" if kind == "memory" else "verifier_error" if kind == "sandbox" and not ready else "error"
-            return ExecResult(0, total, reason, str(rec.get("detail", ""))[:300])
+            return ExecResult(0, total, "memory" if kind == "memory" else "error", str(rec.get("detail", ""))[:300])
         i = rec.get("i")
-        if isinstance(i, int) and 0 <= i < total and i not in seen:
-            seen[i] = rec  # the first record for a test counts; later ones are ignored
-        if rec.get("done") == total:
-            done = True
+        if set(rec) == {"done"}:
+            done = rec["done"] == total and len(seen) == total
+            if not done:
+                return ExecResult(0, total, "error", "result records out of order")
+            continue
+        if not (isinstance(i, int) and not isinstance(i, bool) and i == len(seen) and i < total
+                and len(rec) == 2 and set(rec) & {"v", "m", "e"}):
+            return ExecResult(0, total, "error", "a result record out of place (two results for one test, "
+                                                 "or one the runner did not write)")
+        seen[i] = rec
     passed, errors, memory = 0, [], False
     for i, t in enumerate(tests):
         rec = seen.get(i)
@@ -341,13 +301,13 @@ def _score(out: bytes, tests: list[dict]) -> ExecResult:
             memory = True
         elif "e" in rec:
             errors.append(str(rec["e"]))
-    if passed == total:
+    if passed == total and done:
         return ExecResult(passed, total, "ok")
     if memory:
         return ExecResult(passed, total, "memory", "MemoryError")
     if errors:
         return ExecResult(passed, total, "error", errors[0][:300])
-    if not done or len(seen) < total:
+    if not done:
         return ExecResult(passed, total, "error")
     return ExecResult(passed, total, "wrong", f"{passed}/{total} tests passed")
 

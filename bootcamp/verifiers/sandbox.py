@@ -20,6 +20,12 @@ Fail closed: :func:`mode` runs one trivial sandboxed command at first use
 return ``verifier_error`` instead of running anything, unless the operator
 sets ``BOOTCAMP_UNSAFE_SANDBOX=1`` (then the old, weaker subprocess path runs,
 with one warning). See ``docs/security.md``.
+
+Lock-down on top of the namespaces: a seccomp filter (``seccomp.py``: no ``unshare``, ``setns``,
+``mount``, ``clone`` with namespace flags, ``ptrace``, ``bpf``, ``keyctl``, ``perf_event_open``...),
+``--disable-userns`` when bwrap makes a user namespace, the root and ``/dev`` remounted read-only,
+size-capped tmpfs at ``/tmp`` and ``/dev/shm``, and, where the service can create one, a memory cgroup
+per sandbox (``sandbox_cgroup.py``) that also charges what the sandbox writes to its tmpfs.
 """
 
 from __future__ import annotations
@@ -40,8 +46,13 @@ SITE_ROOT = "/sandbox/site"
 RUNNER_DIR = "/sandbox/bin"
 #: The sandbox's private, writable working directory (a tmpfs).
 WORKDIR = "/tmp"
-#: Size cap of that tmpfs.
+#: Size cap of that tmpfs, and of ``/dev/shm``.
 TMPFS_BYTES = 16 << 20
+SHM_BYTES = 1 << 20
+#: Placeholder in an argv for the seccomp program's descriptor (filled in at start by :func:`extra_fds`).
+SECCOMP_FD = "@SECCOMP_FD@"
+#: Thread pools of numeric libraries stay at one thread (a warm template forks: no threads may run).
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 #: The unprivileged identity inside.
 UID = GID = 65534
 UNSAFE_ENV = "BOOTCAMP_UNSAFE_SANDBOX"
@@ -54,7 +65,7 @@ UNAVAILABLE = (
 SELF_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE, signal.SIGILL,
                           signal.SIGXFSZ, signal.SIGSYS, signal.SIGTRAP})
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _state: dict[str, object] = {}
 
 
@@ -84,11 +95,13 @@ def interpreter() -> str:
     return PY_ROOT + exe[len(prefix):]
 
 
-def argv(command: list[str], *, runner: str | None = None, site: bool = False) -> list[str]:
+def argv(command: list[str], *, runner: str | list[str] | None = None, site: bool = False,
+         binds: list[str] | None = None) -> list[str]:
     """The bwrap command line running ``command`` (an argv whose paths are sandbox paths).
 
-    ``runner``: a host file bound read-only at ``/sandbox/bin/<its name>``; ``site``: bind this
-    environment's site-packages at ``/sandbox/site``.
+    ``runner``: host files bound read-only at ``/sandbox/bin/<their names>``; ``site``: bind this
+    environment's site-packages at ``/sandbox/site``; ``binds``: more bwrap arguments (binds) placed
+    before the final lock-down.
     """
     bwrap = _bwrap() or "bwrap"
     prefix, exe = _base_python()
@@ -100,12 +113,14 @@ def argv(command: list[str], *, runner: str | None = None, site: bool = False) -
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", WORKDIR, "--setenv", "TMPDIR", WORKDIR,
             "--setenv", "LANG", "C.UTF-8", "--setenv", "LC_ALL", "C.UTF-8",
             "--ro-bind", "/usr", "/usr"]
+    for var in THREAD_ENV:
+        args += ["--setenv", var, "1"]
     if root:
         # No user namespace: the child keeps only these two capabilities and drops to nobody itself,
         # so it runs as the real (kernel) uid 65534, not as a mapped root.
         args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
-        args += ["--unshare-user", "--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
+        args += ["--unshare-user", "--disable-userns", "--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -119,13 +134,58 @@ def argv(command: list[str], *, runner: str | None = None, site: bool = False) -
         sp = site_packages()
         if sp:
             args += ["--ro-bind", sp, SITE_ROOT]
-    if runner:
-        args += ["--ro-bind", runner, f"{RUNNER_DIR}/{os.path.basename(runner)}"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(TMPFS_BYTES),
-             "--tmpfs", WORKDIR,
-             "--chdir", WORKDIR, "--"]
+    for path in ([runner] if isinstance(runner, str) else runner or []):
+        args += ["--ro-bind", path, f"{RUNNER_DIR}/{os.path.basename(path)}"]
+    args += list(binds or [])
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+             "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", WORKDIR,
+             "--remount-ro", "/dev", "--remount-ro", "/"]
+    if _seccomp_program() is not None:
+        args += ["--seccomp", SECCOMP_FD]
+    args += ["--chdir", WORKDIR, "--"]
     del exe
     return args + command
+
+
+def _seccomp_program() -> bytes | None:
+    with _lock:
+        if "seccomp" not in _state:
+            from bootcamp.verifiers import seccomp
+
+            prog = seccomp.program()
+            if prog is None:
+                log.warning("bootcamp sandbox: no seccomp filter for this machine (%s)", os.uname().machine)
+            _state["seccomp"] = prog
+        return _state["seccomp"]  # type: ignore[return-value]
+
+
+def is_bwrap(command: list[str] | tuple[str, ...]) -> bool:
+    """Whether ``command`` starts bubblewrap (as :func:`argv` builds it)."""
+    return bool(command) and os.path.basename(command[0]) == "bwrap"
+
+
+def extra_fds(command: list[str]) -> list[int]:
+    """Open the descriptors ``command`` needs (the seccomp program), fill in their numbers, return them.
+
+    The caller passes them to ``Popen(pass_fds=...)`` and closes them after the start.
+    """
+    if SECCOMP_FD not in command:
+        return []
+    prog = _seccomp_program()
+    if prog is None:
+        raise OSError("the seccomp program is unavailable")
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, prog)  # far below a pipe's capacity
+    os.close(write_fd)
+    command[command.index(SECCOMP_FD)] = str(read_fd)
+    return [read_fd]
+
+
+def memory_cgroup(limit_bytes: int):
+    """A fresh memory cgroup capped at ``limit_bytes`` for one sandbox, or None when none can be made here."""
+    from bootcamp.verifiers import sandbox_cgroup
+
+    return sandbox_cgroup.MemoryCgroup.create(limit_bytes)
 
 
 def host_env() -> dict[str, str]:
@@ -142,11 +202,17 @@ def _probe() -> tuple[bool, str]:
               "import json\n"
               "open('/tmp/probe', 'w').write('x')\n"
               "sys.stdout.write('sandbox-ok %d' % os.getuid())\n")
+    cmd = argv([interpreter(), "-I", "-S", "-c", script])
+    fds: list[int] = []
     try:
-        proc = subprocess.run(argv([interpreter(), "-I", "-S", "-c", script]), capture_output=True,
-                              timeout=30, env=host_env(), stdin=subprocess.DEVNULL, start_new_session=True)
+        fds = extra_fds(cmd)
+        proc = subprocess.run(cmd, capture_output=True, timeout=30, env=host_env(), stdin=subprocess.DEVNULL,
+                              start_new_session=True, pass_fds=fds)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, f"{type(exc).__name__}: {exc}"
+    finally:
+        for fd in fds:
+            os.close(fd)
     out = proc.stdout.decode("utf-8", "replace").strip()
     if proc.returncode == 0 and out == f"sandbox-ok {UID}":
         return True, ""

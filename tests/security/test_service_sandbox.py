@@ -97,12 +97,13 @@ def test_hostile_code_through_the_service(live_server, redis_url, redis_server, 
         # the same batch again: honest verdicts from the cache are still right, hostile ones still wrong
         again = http.post("/v1/verify/batch", json={"items": items}).json()["verdicts"]
         assert [v["correct"] for v in again] == [v["correct"] for v in verdicts]
-        # no failed verdict was cached: every cached entry says what a verifier decided on its own
+        # no failed verdict was cached: every cached entry says what a verifier decided on its own (a
+        # timeout the answer caused is such a verdict: it would time out again)
         keys = list(r.scan_iter("bootcamp:verdict:*"))
         assert keys, "the honest verdicts should be cached"
         for key in keys:
             cached = json.loads(r.get(key))
-            assert cached.get("reason") not in ("timeout", "verifier_error"), cached
+            assert cached.get("reason") != "verifier_error", cached
     deadline = time.monotonic() + 10
     while _sandboxes() - before and time.monotonic() < deadline:
         time.sleep(0.2)

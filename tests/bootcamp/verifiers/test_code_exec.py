@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bootcamp.hostile import hostile_answers, hostile_responses
-from bootcamp.verifiers import code_exec
+from bootcamp.verifiers import code_exec, warm
 from bootcamp.verifiers.code_exec import check_code, precheck, run_python, same_value
 
 ADD_TESTS = [{"args": [1, 2], "expected": 3}, {"args": [5, 5], "expected": 10}, {"args": [-1, 1], "expected": 0}]
@@ -104,14 +104,15 @@ def test_os_system_and_subprocess_are_blocked(tmp_path) -> None:
 
 def test_fork_bomb_does_not_escape(monkeypatch) -> None:
     started: list[int] = []
-    real_popen = code_exec.subprocess.Popen
+    warm.close_all()  # no idle sandbox: the first one started serves this request
+    real_popen = warm.subprocess.Popen
 
     def recording_popen(*args, **kwargs):
         proc = real_popen(*args, **kwargs)
         started.append(proc.pid)
         return proc
 
-    monkeypatch.setattr(code_exec.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(warm.subprocess, "Popen", recording_popen)
     src = "import os\ndef add(a, b):\n    while True:\n        try:\n            os.fork()\n        except Exception:\n            pass\n"
     start = time.monotonic()
     res = run_python(src, ADD_TESTS, "add", timeout_s=1.0)
@@ -163,7 +164,8 @@ def test_hostile_answers_are_rejected_without_a_process(monkeypatch) -> None:
     def no_spawn(*args, **kwargs):
         raise AssertionError("a process was started")
 
-    monkeypatch.setattr(code_exec.subprocess, "Popen", no_spawn)
+    warm.close_all()
+    monkeypatch.setattr(warm.subprocess, "Popen", no_spawn)
     for text in hostile_answers() + hostile_responses():
         score = check_code(text, ADD_TESTS, "add")
         assert score == 0.0 and score.reason == "invalid_answer"

@@ -52,6 +52,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--episodes", type=int, default=6, help="episodes per environment")
     ap.add_argument("--envs", nargs="*", default=DEFAULT_ENVS)
+    ap.add_argument("--no-cold", action="store_true",
+                    help="skip the cold baseline (a sandbox started per turn, nothing warm: BOOTCAMP_SANDBOX_WARM=0)")
     args = ap.parse_args()
 
     from bootcamp.env import ENVIRONMENTS, InProcessExecutor
@@ -89,6 +91,31 @@ def main() -> None:
     if all_in:
         print(f"in-process baseline (same episodes where possible): tool call p50 {_pct(all_in, 0.5):.2f} ms, "
               f"p99 {_pct(all_in, 0.99):.2f} ms over {len(all_in)} calls")
+    if not args.no_cold:
+        _cold(args, seeds, episodes / box_s, all_box)
+
+
+def _cold(args, seeds, warm_rate: float, warm_calls: list[float]) -> None:
+    """The same sandboxed episodes with nothing started ahead or reused: a sandbox per turn."""
+    import os
+
+    from bootcamp.env import ENVIRONMENTS
+    from bootcamp.env.sandbox_exec import SandboxExecutor
+    from bootcamp.verifiers import warm
+
+    warm.close_all()
+    os.environ[warm.POOL_ENV] = "0"
+    calls, seconds, n = [], 0.0, 0
+    for env_id in args.envs:
+        run = play(ENVIRONMENTS.get(env_id), seeds, SandboxExecutor())
+        calls += run["call_ms"]
+        seconds += run["seconds"]
+        n += len(seeds)
+    warm.close_all()
+    os.environ.pop(warm.POOL_ENV)
+    print(f"cold baseline (a sandbox started per turn): {n / seconds:.2f} episodes/s; tool call p50 "
+          f"{_pct(calls, 0.5):.0f} ms, p99 {_pct(calls, 0.99):.0f} ms; warm pools: x{warm_rate / (n / seconds):.1f} "
+          f"episodes/s, p50 x{_pct(calls, 0.5) / _pct(warm_calls, 0.5):.1f} lower")
 
 
 if __name__ == "__main__":

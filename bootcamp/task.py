@@ -39,6 +39,8 @@ class Task:
     time_budget: ClassVar[float] = 2.0
     #: How the MoR router rewards this task.
     reward: ClassVar[RewardSpec] = RULE
+    #: Warm sandbox kinds the verifier runs in ("code", "rg"); the reward service starts them ahead.
+    sandbox_kinds: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         unknown = set(params) - set(self.default_params)

@@ -36,6 +36,13 @@ def kind(start_s: float) -> warm.Kind:
     return _kind(sandbox.interpreter(), float(start_s))
 
 
+def prewarm_kind() -> warm.Kind:
+    """The warm kind of the scorer (see :func:`bootcamp.verifiers.warm.prewarm`)."""
+    from bootcamp.compat.reasoning_gym import SCORE_START_S
+
+    return kind(SCORE_START_S)
+
+
 def score_sandboxed(identity: dict[str, Any], answer: str, entry: dict | None, timeout_s: float, start_s: float,
                     memory_mb: int) -> float:
     """``score_answer`` of ``identity``'s dataset on ``answer`` (already grammar-checked) in the sandbox."""

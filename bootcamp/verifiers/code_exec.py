@@ -160,6 +160,11 @@ def _kinds(boxed: bool, python: str) -> warm.Kind:
                      start_timeout_s=START_TIMEOUT_S, cwd="/", env=tuple(_env("/tmp").items()))
 
 
+def prewarm_kind() -> warm.Kind:
+    """The warm kind of the code runner (see :func:`bootcamp.verifiers.warm.prewarm`)."""
+    return _kind(sandbox.mode() == "bwrap")
+
+
 def run_python(
     source: str,
     tests: list[dict],

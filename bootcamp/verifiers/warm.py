@@ -32,7 +32,8 @@ from bootcamp.verifiers import sandbox
 
 log = logging.getLogger(__name__)
 
-#: Environment variable: idle warm sandboxes per kind and process (0 disables the pools).
+#: Environment variable: idle warm sandboxes per kind and process. 0: nothing is started ahead or reused
+#: (every request starts, and then destroys, a sandbox of its own).
 POOL_ENV = "BOOTCAMP_SANDBOX_WARM"
 DEFAULT_SIZE = 1
 #: Sandboxes older than this are recycled (seconds).
@@ -258,6 +259,11 @@ class WarmPool:
             self._thread = threading.Thread(target=self._refill, name=f"warm-{self.kind.name}", daemon=True)
             self._thread.start()
 
+    def prewarm(self) -> None:
+        """Start the refill thread now (it fills the pool to its size in the background)."""
+        with self._cv:
+            self._ensure_thread()
+
     def acquire(self, timeout_s: float | None = None) -> Warm:
         """A warm sandbox for one request (the caller owns it until :meth:`release`).
 
@@ -290,7 +296,7 @@ class WarmPool:
 
     def release(self, warm: Warm, healthy: bool) -> None:
         """Give a sandbox back: a healthy template returns to the pool, anything else is destroyed."""
-        keep = (healthy and self.kind.template and warm.alive() and warm.uses < MAX_TEMPLATE_USES
+        keep = (healthy and self.kind.template and self.size > 0 and warm.alive() and warm.uses < MAX_TEMPLATE_USES
                 and warm.age() < self.max_age_s)
         with self._cv:
             if keep and not self._closed and len(self._idle) < max(self.size, 1):
@@ -392,6 +398,34 @@ def _close_first_at_exit() -> None:
 
 
 _exit_order = [False]
+
+
+#: Warm kinds a task may name in ``Task.sandbox_kinds`` -> "module:function" returning the Kind to start ahead.
+PREWARM = {
+    "code": "bootcamp.verifiers.code_exec:prewarm_kind",
+    "rg": "bootcamp.compat.rg_sandbox:prewarm_kind",
+}
+
+
+def prewarm(registry) -> list[str]:
+    """Start, in the background, the pools of every warm kind a task of ``registry`` uses; returns their names.
+
+    A reward-service worker calls this once, so the first verdict of each kind does not pay for a start.
+    """
+    import importlib
+
+    if sandbox.mode() != "bwrap":
+        return []
+    wanted = sorted({k for tid in registry.ids() for k in getattr(registry.entry(tid).cls, "sandbox_kinds", ())})
+    started = []
+    for name in wanted:
+        target = PREWARM.get(name)
+        if target is None:
+            raise ValueError(f"unknown sandbox kind {name!r}; known: {', '.join(sorted(PREWARM))}")
+        module, func = target.split(":")
+        pool(getattr(importlib.import_module(module), func)()).prewarm()
+        started.append(name)
+    return started
 
 
 @atexit.register

@@ -50,6 +50,8 @@ class CodeTask(Task):
     and ``bugs`` (``(old, new)`` replacements that break the reference).
     """
 
+    sandbox_kinds = ("code",)
+
     function: ClassVar[str] = ""
     signature: ClassVar[str] = ""
     body: ClassVar[str] = ""

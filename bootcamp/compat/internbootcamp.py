@@ -29,6 +29,14 @@ What the wrapper guarantees, and checks before it registers anything:
   in which cases were generated, or that is the same for two different
   cases, is refused.
 - **Conformance.** :func:`bootcamp.check_task` (no hostile answers) must pass.
+- **No model text evaluated.** The scoring path's source is read
+  (:func:`bootcamp.compat.ib_guard.scan`); a class that calls ``eval``,
+  ``exec``, ``compile``, ``__import__``, ``sympify`` or ``parse_expr`` there is
+  *evaluating* (``evaluating = True``, the uses in ``evaluating_calls``) and is
+  scored with strict stand-ins (:mod:`bootcamp.compat.safe_eval`) in place of
+  those names in its module, one scoring call at a time. An answer the
+  stand-ins refuse scores below 1.0. A use the stand-ins cannot reach refuses
+  the class (``unguarded_eval``).
 
 A refusal raises :class:`RefusedError` (a ``RegistrationError``) with a
 ``reason`` and leaves the registry as it was.
@@ -45,6 +53,7 @@ from typing import Any
 
 from bootcamp.compat import tagged_json
 from bootcamp.compat.ib_checkout import Checkout, load_checkout
+from bootcamp.compat.ib_guard import Guard, scan
 from bootcamp.extension import RegistrationError
 from bootcamp.extract import strip_thinking
 from bootcamp.registry import REGISTRY, Registry
@@ -69,6 +78,7 @@ PROMPT_DEPENDS_ON_HISTORY = "prompt_depends_on_history"
 PROMPT_IGNORES_IDENTITY = "prompt_ignores_identity"
 RAISES = "raises"
 FAILS_CHECK = "fails_check"
+UNGUARDED_EVAL = "unguarded_eval"
 
 
 class RefusedError(RegistrationError):
@@ -147,6 +157,10 @@ class InternBootcampTask(Task):
     default_params: dict[str, Any] = {}
     #: Build a fresh bootcamp instance per generated case (set by the wrap-time probes when needed).
     fresh_instance: bool = False
+    #: Whether the class's scoring path evaluates text, and the uses found (see :mod:`bootcamp.compat.ib_guard`).
+    evaluating: bool = False
+    evaluating_calls: tuple[str, ...] = ()
+    guard: Guard = Guard()
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
@@ -158,7 +172,7 @@ class InternBootcampTask(Task):
 
     def case(self, seed: int) -> Any:
         """The bootcamp's own case for a 32-bit seed (not encoded)."""
-        with _seeded(seed):
+        with self.guard.exclusive(), _seeded(seed):  # no scoring stand-ins in force meanwhile
             bootcamp = self._build() if self.fresh_instance else self._bootcamp
             reseed_attributes(bootcamp, seed)
             return bootcamp.case_generator()
@@ -171,7 +185,7 @@ class InternBootcampTask(Task):
         return tagged_json.decode(identity)
 
     def prompt_of_case(self, case: Any, identity: dict[str, Any]) -> str:
-        with _seeded(_seed_from(identity)):
+        with self.guard.exclusive(), _seeded(_seed_from(identity)):
             return str(self._bootcamp.prompt_func(case))
 
     def prompt(self, identity: dict[str, Any]) -> str:
@@ -190,7 +204,8 @@ class InternBootcampTask(Task):
         if solution is None:
             return invalid("the bootcamp's extract_output found no answer")
         try:
-            judged = self._bootcamp._verify_correction(solution, self.decode(identity))
+            with self.guard.active():
+                judged = self._bootcamp._verify_correction(solution, self.decode(identity))
         except Exception as exc:  # noqa: BLE001 - a foreign verifier failing on model output is a wrong answer
             return invalid(f"{type(exc).__name__}: {exc}"[:200])
         if isinstance(judged, bool):
@@ -213,7 +228,8 @@ class InternBootcampTask(Task):
 
     def _extract(self, text: str) -> Any:
         try:
-            return self._bootcamp.extract_output(text)
+            with self.guard.active():
+                return self._bootcamp.extract_output(text)
         except Exception:  # noqa: BLE001 - foreign extractor on model output: no answer
             return None
 
@@ -310,7 +326,8 @@ def wrap_internbootcamp(
 
     Raises:
         RefusedError: the class cannot be made deterministic or faithful (see the module doc),
-            or fails the conformance check; nothing is registered.
+            fails the conformance check, or evaluates text where the strict stand-ins cannot
+            reach; nothing is registered.
         RegistrationError: the class lacks a method, or the id is bad or taken.
     """
     missing = [m for m in ("case_generator", "prompt_func", "extract_output", "_verify_correction")
@@ -318,6 +335,10 @@ def wrap_internbootcamp(
     if missing:
         raise RegistrationError(f"{task_id}: {bootcamp_cls!r} lacks {', '.join(missing)}")
     params = dict(params or {})
+    guard = scan(bootcamp_cls)
+    if guard.unguarded:
+        raise RefusedError(task_id, UNGUARDED_EVAL, "its scoring path evaluates text by a route the strict "
+                           f"stand-ins cannot replace: {', '.join(guard.unguarded)}"[:300])
     doc = (bootcamp_cls.__doc__ or "").strip().split("\n")[0]
     cls = type(
         f"InternBootcamp_{bootcamp_cls.__name__}",
@@ -328,6 +349,9 @@ def wrap_internbootcamp(
             "solver": staticmethod(solver),
             "default_params": params,
             "fresh_instance": False,
+            "evaluating": guard.evaluating,
+            "evaluating_calls": guard.found,
+            "guard": guard,
             "description": description or doc or f"InternBootCamp {bootcamp_cls.__name__}",
             "__module__": __name__,
         },

@@ -10,27 +10,36 @@ the others with their reason; :func:`register_from_env` is the plugin hook
 (``BOOTCAMP_REASONING_GYM=all``). See ``docs/adapters.md``.
 
 Some datasets' ``score_answer`` evaluates the model's text (``eval``,
-``sympy.parse_expr``): :data:`EVALUATING_DATASETS`. Those are scored in the
-code sandbox (``bootcamp.verifiers.sandbox``): a child Python under bubblewrap
-imports reasoning-gym, rebuilds the entry and calls ``score_answer``, with
-rlimits and a hard deadline (``SCORE_TIMEOUT_S`` after its imports); a hung or
-killed scorer gives ``timeout``, a sandbox failure ``verifier_error``. When
-isolation is unavailable those datasets give ``verifier_error`` unless
-``BOOTCAMP_UNSAFE_SANDBOX=1``. Every other dataset is scored in-process: the
-list comes from reading reasoning-gym 0.1.25's scorers (``grep`` for ``eval``,
-``exec``, ``parse_expr``, ``sympify`` on the answer); re-check it when
-upgrading reasoning-gym, or add a dataset here to sandbox it.
+``sympy.parse_expr``): :data:`EVALUATING_DATASETS`. Whatever process evaluates
+attacker text can forge what that process reports (a score line written to its
+output, an early exit), so model text never reaches those scorers: the answer
+is parsed by that dataset's strict grammar (:mod:`bootcamp.compat.rg_safe`,
+no evaluation) and re-printed from the checked tree; an answer outside the
+grammar is ``invalid_answer`` (score 0, no process started). Only the
+re-printed text is scored, and still in the code sandbox
+(``bootcamp.verifiers.sandbox``) as defence in depth: a child Python under
+bubblewrap imports reasoning-gym, rebuilds the entry and calls
+``score_answer``, with rlimits and a hard deadline (``SCORE_TIMEOUT_S`` after
+its imports); a hung or killed scorer gives ``timeout``, a sandbox failure
+``verifier_error``. When isolation is unavailable those datasets give
+``verifier_error`` unless ``BOOTCAMP_UNSAFE_SANDBOX=1``. The parity task
+follows reasoning-gym's scores except there: an answer outside the grammar
+scores 0 where reasoning-gym may give 0.01. Every other dataset is scored
+in-process: the list comes from reading reasoning-gym 0.1.25's scorers
+(``grep`` for ``eval``, ``exec``, ``parse_expr``, ``sympify`` on the answer);
+re-check it when upgrading reasoning-gym, and give a dataset added here a
+grammar in ``rg_safe``.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import random
 import time
 from typing import Any
 
+from bootcamp.compat.rg_safe import SAFE_FORMS, safe_answer
 from bootcamp.compat.rg_validation import (
     FAST_PROBES,
     KNOWN_REFUSED,
@@ -62,6 +71,8 @@ EVALUATING_DATASETS = frozenset({
 })
 #: Seconds a sandboxed scorer may take after its imports; start-up (importing reasoning-gym) gets its own.
 SCORE_TIMEOUT_S = 3.0
+#: Entries drawn at most per problem of an evaluating dataset until one's reference answer fits its grammar.
+MAX_REDRAWS = 20
 SCORE_START_S = 20.0
 SCORE_MEMORY_MB = 2048
 
@@ -81,12 +92,21 @@ def _entry(name: str, seed: int, size: int, index: int) -> dict[str, Any]:
 class ReasoningGymTask(Task):
     """One reasoning-gym dataset as a task."""
 
+    #: 2: answers of evaluating datasets must pass the dataset's grammar (rg_safe); such datasets only pose
+    #: entries whose own answer does.
+    version = 2
     default_params = {"dataset": "", "size": DATASET_SIZE}
+    sandbox_kinds = ("rg",)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        size = self.params["size"]
-        return {"dataset": self.params["dataset"], "seed": rng.randrange(1000), "index": rng.randrange(size),
-                "size": size}
+        size, name = self.params["size"], self.params["dataset"]
+        for _ in range(MAX_REDRAWS):
+            identity = {"dataset": name, "seed": rng.randrange(1000), "index": rng.randrange(size), "size": size}
+            # An evaluating dataset's entry whose own answer is outside the grammar (e.g. an unevaluated
+            # Integral) could never be answered: draw another.
+            if name not in EVALUATING_DATASETS or safe_answer(name, str(self._entry(identity)["answer"])) is not None:
+                return identity
+        return identity
 
     def _entry(self, identity: dict[str, Any]) -> dict[str, Any]:
         return _entry(identity["dataset"], identity["seed"], identity["size"], identity["index"])
@@ -99,7 +119,10 @@ class ReasoningGymTask(Task):
         if not isinstance(answer, str) or len(answer) > MAX_ANSWER_CHARS:
             return invalid("answer too long")
         if identity["dataset"] in EVALUATING_DATASETS:
-            return score_sandboxed(identity, answer)
+            safe = safe_answer(identity["dataset"], answer)
+            if safe is None:  # nothing outside the grammar is evaluated, nor any process started
+                return invalid(_outside_grammar(identity["dataset"]))
+            return score_sandboxed(identity, safe)
         entry = self._entry(identity)
         try:
             score = _dataset(identity["dataset"], identity["seed"], identity["size"]).score_answer(answer, entry)
@@ -115,6 +138,10 @@ class ReasoningGymTask(Task):
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         return []
+
+
+def _outside_grammar(dataset: str) -> str:
+    return f"the answer is outside the accepted answer grammar: {SAFE_FORMS[dataset]}"
 
 
 def _score_in_process(identity: dict[str, Any], answer: str) -> float:
@@ -164,7 +191,12 @@ class ReasoningGymParityTask(ReasoningGymTask):
             if answer is not None and len(answer) > MAX_ANSWER_CHARS:
                 return Verdict.failed("too_long", "answer too long", answer[:100])
             if identity["dataset"] in EVALUATING_DATASETS:
-                raw = score_sandboxed(identity, answer)  # type: ignore[arg-type]
+                # None (no <answer> block) holds no text to evaluate: reasoning-gym's own score for it
+                safe = None if answer is None else safe_answer(identity["dataset"], answer)
+                if answer is not None and safe is None:
+                    raw = invalid(_outside_grammar(identity["dataset"]))
+                else:
+                    raw = score_sandboxed(identity, safe)  # type: ignore[arg-type]
             else:
                 raw = _score_in_process(identity, answer)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - a crashing verifier costs one verdict

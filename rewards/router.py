@@ -83,8 +83,9 @@ class Router:
         return False
 
     def cache_tag(self, spec: RewardSpec) -> str:
-        """The spec and what its backends are (model ids, template versions), for verdict caches."""
-        tags = [cache_tag(self.backends.get(backend_name(p))) for p in spec.parts]
+        """The spec and what its backends are (model ids, template versions, reply grammar), for
+        verdict caches; a backend that has no tag is named by its class."""
+        tags = [_backend_tag(self.backends.get(backend_name(p))) for p in spec.parts]
         return spec.model_dump_json() + ("|" + "|".join(tags) if any(tags) else "")
 
     # -- public API ---------------------------------------------------------------------
@@ -123,6 +124,12 @@ class Router:
             await _run_phase(todo, ctx)
             todo = [PartJob(it, k) for it in records for k in next_parts(it)]
         return [combine(it) for it in records]
+
+
+def _backend_tag(backend: Any) -> str:
+    if backend is None:
+        return ""
+    return cache_tag(backend) or f"{type(backend).__module__}.{type(backend).__qualname__}"
 
 
 def parse_overrides(overrides: Mapping[str, RewardSpec | Mapping[str, Any]] | None) -> dict[str, RewardSpec]:

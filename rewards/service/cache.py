@@ -2,40 +2,200 @@
 
 A cache never fails a request: when Redis is unreachable the service runs
 uncached and tries Redis again after ``retry_s``.
+
+A verdict's key names everything the verdict depends on (:func:`cache_key`): the
+*scoring configuration* (:func:`scoring_config`: the settings that change verdicts,
+the reasoning-gym parity mode, the versions of bootcamp, of the reply grammar and of
+the packages verifiers score with), computed once per app; the task's fingerprint
+(:func:`task_fingerprint`: class, version, verifier version, params, tolerances); the
+reward spec with its backends' tags; the identity; the response. So replicas that
+score differently never share an entry, and replicas that score alike always do.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+import os
+import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
+from importlib import metadata
 from typing import Any
 
-KEY_PREFIX = "bootcamp:verdict:v2:"
+KEY_PREFIX = "bootcamp:verdict:v3:"
+#: Distributions whose versions change verdicts: adapters and the libraries checkers score with.
+VERDICT_PACKAGES = ("reasoning-gym", "internbootcamp", "math-verify", "sympy", "rdkit", "pymatgen", "numpy")
+#: Kinds that run the task's own verifier, one answer at a time under the pool's per-answer deadline.
+TASK_VERIFIER_KINDS = ("rule", "checker")
+#: How rewards/pool.py details a verdict whose own deadline expired while its verifier ran (the
+#: worker was killed): the one timeout that is the answer's doing.
+POOL_DEADLINE = re.compile(r"verifier ran past [0-9.e+\-]+s and was killed")
+#: Class attributes of a task that do not change its verdicts.
+_NOT_SCORING = frozenset({"description", "id", "name", "domain", "task_id", "version", "verifier_version"})
+_SCALARS = (bool, int, float, str, type(None))
 
 
-def cache_key(task_id: str, version: int, spec: str, identity: Any, response: str,
-              verifier_version: Any = None, namespace: str = "") -> str:
+def _digest(obj: Any) -> str:
+    blob = json.dumps(obj, sort_keys=True, separators=(",", ":"), default=repr, ensure_ascii=True)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def parity_mode(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether reasoning-gym datasets register with reasoning-gym's own scoring, as
+    ``bootcamp.compat.reasoning_gym.register_from_env`` decides it (``BOOTCAMP_REASONING_GYM_PARITY``)."""
+    from bootcamp.compat.reasoning_gym import PARITY_ENV_VAR
+
+    env = os.environ if environ is None else environ
+    return env.get(PARITY_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def package_versions() -> dict[str, str | None]:
+    """The installed version of each of :data:`VERDICT_PACKAGES` (None when it is not installed)."""
+    out: dict[str, str | None] = {}
+    for name in VERDICT_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def scoring_config(options: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Everything service-wide that changes a verdict (see the module docstring).
+
+    Args:
+        options: the settings that change verdicts (``Settings.scoring_options()``).
+        environ: where the parity mode is read (default: ``os.environ``, as the plugin hook does).
+    """
+    import bootcamp
+    from rewards.models.reply_grammar import GRAMMAR_VERSION
+
+    return {"schema": KEY_PREFIX, "bootcamp": bootcamp.__version__, "reply_grammar": GRAMMAR_VERSION,
+            "reasoning_gym_parity": parity_mode(environ), "packages": package_versions(),
+            "settings": dict(options)}
+
+
+def _scoring_options(obj: Any) -> dict[str, Any]:
+    """An object's public plain-valued attributes (class level), e.g. a task's ``rel_tol``, ``unit``."""
+    out: dict[str, Any] = {}
+    for name in dir(obj):
+        if name.startswith("_") or name in _NOT_SCORING:
+            continue
+        try:
+            value = inspect.getattr_static(obj, name)
+        except AttributeError:
+            continue
+        if isinstance(value, _SCALARS):
+            out[name] = value
+        elif hasattr(value, "__dict__") and not (inspect.isclass(value) or inspect.isroutine(value)
+                                                 or inspect.ismodule(value) or isinstance(value, property)):
+            # an answer type such as Number(rel_tol=0.01): its plain settings, never its repr (an address)
+            plain = {k: v for k, v in vars(value).items() if not k.startswith("_") and isinstance(v, _SCALARS)}
+            if plain:
+                out[name] = {"type": f"{type(value).__module__}.{type(value).__qualname__}", **plain}
+    return out
+
+
+def _source_digest(cls: Any) -> str | None:
+    """A digest of the file that defines ``cls`` (None when it has none): a foreign verifier's version."""
+    try:
+        path = inspect.getsourcefile(cls)
+        if path is None:
+            return None
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:16]
+    except (OSError, TypeError):
+        return None
+
+
+def task_fingerprint(task_id: str, task: Any) -> dict[str, Any]:
+    """What a task's verdicts depend on besides the inputs: its class, version and verifier version,
+    its params, the plain scoring options its class carries (tolerances, units), and for a wrapped
+    foreign class (an InternBootCamp bootcamp) that class and a digest of its source file."""
+    cls = type(task)
+    out: dict[str, Any] = {"id": task_id, "class": f"{cls.__module__}.{cls.__qualname__}",
+                           "version": getattr(task, "version", None),
+                           "verifier_version": getattr(task, "verifier_version", None),
+                           "params": getattr(task, "params", None), "options": _scoring_options(cls)}
+    foreign = getattr(cls, "bootcamp_cls", None)
+    if inspect.isclass(foreign):
+        out["wraps"] = {"class": f"{foreign.__module__}.{foreign.__qualname__}", "source": _source_digest(foreign),
+                        "options": _scoring_options(foreign)}
+    return out
+
+
+class VerdictKeys:
+    """Cache keys for one app: the scoring configuration's digest, computed once, and each task's
+    fingerprint, computed once per task class (its version and verifier version are read every
+    time, so a bumped verifier misses the cache at once)."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = dict(config)
+        self.digest = _digest(self.config)
+        self._tasks: dict[tuple[str, type], str] = {}
+        self._lock = threading.Lock()
+
+    def task_digest(self, task_id: str, task: Any) -> str:
+        """The digest of :func:`task_fingerprint` (memoised; the versions are read live)."""
+        memo = (task_id, type(task))
+        static = self._tasks.get(memo)
+        if static is None:
+            fp = task_fingerprint(task_id, task)
+            for live in ("version", "verifier_version"):
+                del fp[live]
+            static = _digest(fp)
+            with self._lock:
+                self._tasks[memo] = static
+        return _digest([static, getattr(task, "version", None), getattr(task, "verifier_version", None)])
+
+    def key(self, task_id: str, task: Any, spec: str, identity: Any, response: str) -> str:
+        """The key of one verdict (see :func:`cache_key`)."""
+        return cache_key(self.digest, self.task_digest(task_id, task), spec, identity, response)
+
+
+def cache_key(config: str, task: str, spec: str, identity: Any, response: str) -> str:
     """A stable hash of everything a verdict depends on.
 
-    ``verifier_version`` (a task's ``verifier_version``, default its ``version``) and the
-    service-wide ``namespace`` are part of the key, so a fixed verifier never serves old verdicts.
+    Args:
+        config: the scoring configuration's digest (:class:`VerdictKeys`, :func:`scoring_config`).
+        task: the task's digest (:meth:`VerdictKeys.task_digest`).
+        spec: the reward spec and its backends' tags (``Router.cache_tag``).
+        identity: the problem's identity (key order does not matter).
+        response: the model's response.
     """
     h = hashlib.sha256()
-    vv = "" if verifier_version is None else str(verifier_version)
-    for piece in (namespace, task_id, str(version), vv, spec,
-                  json.dumps(identity, sort_keys=True, separators=(",", ":"))):
+    for piece in (config, task, spec, json.dumps(identity, sort_keys=True, separators=(",", ":"))):
         h.update(piece.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     h.update(response.encode("utf-8", "surrogatepass"))
     return KEY_PREFIX + h.hexdigest()
 
 
+def answer_timeout(verdict: Any, failures: tuple[str, ...] = ("timeout", "verifier_error")) -> bool:
+    """Whether a verdict is a timeout of the answer's own doing: the sandbox pool killed the task's
+    verifier when this answer's deadline expired (it will time out again), and no other part failed.
+
+    A model backend's timeout (a whole batch past ``model_timeout``), a crashed or starved worker,
+    or a timeout a verifier reports itself (its sandbox did not start, say) is not.
+    """
+    if verdict.reason != "timeout" or not POOL_DEADLINE.fullmatch(verdict.detail or ""):
+        return False
+    failed = [p for p in verdict.parts if p.reason in failures]
+    return bool(failed) and all(p.reason == "timeout" and p.kind in TASK_VERIFIER_KINDS for p in failed)
+
+
 def cacheable(verdict: Any, failures: tuple[str, ...]) -> bool:
-    """Whether a verdict was reached by the verifiers on their own (no part timed out or failed)."""
-    if verdict.reason in failures or verdict.reason == "too_long":
+    """Whether a verdict may be cached and served: reached by the verifiers on their own (no part
+    failed), or a timeout of the answer's own doing (:func:`answer_timeout`)."""
+    if verdict.reason == "too_long":
+        return False
+    if answer_timeout(verdict, failures):
+        return True
+    if verdict.reason in failures:
         return False
     return all(p.reason not in failures for p in verdict.parts)
 
@@ -62,6 +222,7 @@ class MemoryCache:
     def __init__(self, max_entries: int = 100_000) -> None:
         self.max_entries = max_entries
         self._data: OrderedDict[str, str] = OrderedDict()
+        self._expires: dict[str, float] = {}  # entries stored with a TTL
         self._lock = threading.Lock()
         self.errors = 0
 
@@ -71,23 +232,33 @@ class MemoryCache:
 
     async def get_many(self, keys: list[str]) -> list[str | None]:
         out: list[str | None] = []
+        now = time.monotonic()
         with self._lock:
             for k in keys:
+                if self._expires.get(k, now + 1.0) <= now:
+                    self._data.pop(k, None)
+                    self._expires.pop(k, None)
                 v = self._data.get(k)
                 if v is not None:
                     self._data.move_to_end(k)
                 out.append(v)
         return out
 
-    async def set_many(self, values: dict[str, str]) -> None:
+    async def set_many(self, values: dict[str, str], ttl_s: float | None = None) -> None:
+        """Store ``values``; with ``ttl_s`` they expire after that many seconds."""
         if not self.max_entries:
             return
         with self._lock:
             for k, v in values.items():
                 self._data[k] = v
                 self._data.move_to_end(k)
+                if ttl_s is None:
+                    self._expires.pop(k, None)
+                else:
+                    self._expires[k] = time.monotonic() + ttl_s
             while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+                k, _ = self._data.popitem(last=False)
+                self._expires.pop(k, None)
 
     async def ping(self) -> bool:
         return True
@@ -181,13 +352,15 @@ class RedisCache:
             self.link.failed()
             return [None] * len(keys)
 
-    async def set_many(self, values: dict[str, str]) -> None:
+    async def set_many(self, values: dict[str, str], ttl_s: float | None = None) -> None:
+        """Store ``values`` for ``ttl_s`` seconds (default: the cache's TTL)."""
         if not values or not self.available:
             return
+        ttl = max(1, int(self.ttl_s if ttl_s is None else min(ttl_s, self.ttl_s)))
         try:
             pipe = self.link.client().pipeline(transaction=False)
             for k, v in values.items():
-                pipe.set(k, v, ex=self.ttl_s)
+                pipe.set(k, v, ex=ttl)
             await pipe.execute()
         except Exception:  # noqa: BLE001
             self.link.failed()

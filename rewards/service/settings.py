@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 ENV_PREFIX = "BOOTCAMP_"
+#: Backend option names that hold secrets (left out of the verdict cache key).
+_SECRET = re.compile(r"key|token|secret|password", re.I)
 #: Shortest accepted API key: anything shorter is guessable, so it is a start-up error.
 MIN_KEY_CHARS = 16
 
@@ -73,6 +76,9 @@ class Settings(BaseModel):
     cache_ttl_s: int = Field(default=7 * 24 * 3600, ge=1)
     cache_namespace: str = Field(default="", max_length=64,
                                  description="Part of every cache key: change it to drop all cached verdicts.")
+    timeout_cache_ttl_s: int = Field(default=3600, ge=1, description=(
+        "How long a timeout of the answer's own doing stays cached (at most cache_ttl_s): short, since "
+        "a loaded machine can time out an answer that would pass."))
     redis_timeout_s: float = Field(default=0.25, gt=0, description="Per-command Redis timeout.")
     redis_retry_s: float = Field(default=1.0, gt=0, description="Seconds to skip Redis after it fails.")
     pool_workers: int = Field(default=2, ge=1, le=256)
@@ -171,6 +177,20 @@ class Settings(BaseModel):
                 values[name] = raw
         values.update(overrides)
         return cls.model_validate(values)
+
+    def scoring_options(self) -> dict[str, Any]:
+        """The settings that change verdicts, for the verdict cache key (never a secret).
+
+        The cache namespace, the verifier deadline (timeouts of the answer's doing are cached),
+        spec overrides, and every reward-model backend: its path, URL, model and options (keys,
+        tokens and passwords left out).
+        """
+        backends = {name: {k: v for k, v in spec.items() if not _SECRET.search(str(k))}
+                    for name, spec in self.backends.items()}
+        return {"cache_namespace": self.cache_namespace, "verify_timeout_s": self.verify_timeout_s,
+                "spec_overrides": self.spec_overrides, "backends": backends,
+                "reward_model_path": self.reward_model_path, "similarity_model_path": self.similarity_model_path,
+                "judge_url": self.judge_url, "judge_model": self.judge_model}
 
     def to_env(self) -> dict[str, str]:
         """The environment variables :meth:`from_env` reads back into these settings.

@@ -10,7 +10,14 @@ from typing import Any
 from bootcamp.registry import Registry
 from bootcamp.types import Verdict
 from rewards.router import FAILURES, Router
-from rewards.service.cache import MemoryCache, RedisCache, cache_key, cacheable
+from rewards.service.cache import (
+    MemoryCache,
+    RedisCache,
+    VerdictKeys,
+    answer_timeout,
+    cacheable,
+    scoring_config,
+)
 from rewards.service.metrics import Metrics
 from rewards.service.settings import Settings
 
@@ -44,11 +51,6 @@ def _utf8_safe(v: Verdict) -> Verdict:
     return v.model_copy(update={"answer": answer, "detail": detail})
 
 
-def verifier_version(task: Any) -> Any:
-    """A task's ``verifier_version`` (bump it when a verifier is fixed), default its ``version``."""
-    return getattr(task, "verifier_version", None) or task.version
-
-
 class ServiceState:
     """Built by ``create_app``; the pool starts on :meth:`ensure` (at startup, or on first use)."""
 
@@ -65,6 +67,9 @@ class ServiceState:
                                                               settings.redis_timeout_s, settings.redis_retry_s)
         else:
             self.cache = MemoryCache(settings.cache_size)
+        # The scoring configuration (settings that change verdicts, parity mode, package versions):
+        # its digest is in every verdict key, so replicas that score differently share no entry.
+        self.keys = VerdictKeys(scoring_config(settings.scoring_options()))
         self._infos: list[dict[str, Any]] | None = None
         self._infos_count = 0
         self.metrics.bind(self.pool_stats, lambda: float(self.cache.errors), lambda: float(self.cache.available))
@@ -121,8 +126,7 @@ class ServiceState:
                 out[i] = Verdict.failed("too_long", f"response over {cap} characters")
                 continue
             spec = router.spec_for(task_id, task)
-            keys[i] = cache_key(task_id, task.version, router.cache_tag(spec), identity, response,
-                                verifier_version(task), self.settings.cache_namespace)
+            keys[i] = self.keys.key(task_id, task, router.cache_tag(spec), identity, response)
             if router.batch_dependent(spec):
                 live.add(i)
         lookup = [i for i, k in enumerate(keys) if k is not None and i not in live]
@@ -148,16 +152,21 @@ class ServiceState:
         if todo:
             verdicts = await router.ascore([items[i] for i in todo])
             fresh: dict[str, str] = {}
+            timeouts: dict[str, str] = {}
             for i, v in zip(todo, verdicts, strict=True):
                 out[i] = v = _utf8_safe(v)
                 for p in v.parts:
                     self.metrics.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
                     self.metrics.parts.labels(p.kind, p.reason).inc()
-                # Only verdicts the verifiers reached on their own: a timeout, a killed or crashed
-                # process or a failed part (even inside an otherwise fine verdict) may pass next time.
+                # Only verdicts the verifiers reached on their own, and timeouts of the answer's own
+                # doing (it will time out again): a killed or crashed process, a model timeout or a
+                # failed part (even inside an otherwise fine verdict) may pass next time.
                 if cacheable(v, FAILURES) and i not in live:
-                    fresh[keys[i]] = v.model_dump_json()  # type: ignore[index]
+                    store = timeouts if answer_timeout(v, FAILURES) else fresh
+                    store[keys[i]] = v.model_dump_json()  # type: ignore[index]
             await self.cache.set_many(fresh)
+            if timeouts:  # kept briefly: a loaded machine can time out an answer that would pass
+                await self.cache.set_many(timeouts, ttl_s=self.settings.timeout_cache_ttl_s)
         for i in dupes:
             out[i] = out[first[keys[i]]]  # type: ignore[index]
         for (task_id, _, _), v in zip(items, out, strict=False):

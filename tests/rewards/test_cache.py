@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import httpx
-from _evil import ADD_ID, boxed, ensure_registered  # noqa: I001
+import pytest
+from _evil import ADD_ID, AddTask, boxed, ensure_registered  # noqa: I001
 
+import bootcamp
 from rewards.service import Settings, create_app
 from rewards.service.cache import MemoryCache, RedisCache, cache_key
 
@@ -20,16 +23,63 @@ def _metric(text: str, name: str) -> float:
 
 
 def test_cache_key_depends_on_everything() -> None:
-    base = cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r")
-    assert base == cache_key("generic/x", 1, "rule", {"b": 2, "a": 1}, "r")  # key order does not matter
-    others = {cache_key("generic/y", 1, "rule", {"a": 1, "b": 2}, "r"), cache_key("generic/x", 2, "rule", {"a": 1, "b": 2}, "r"),
-              cache_key("generic/x", 1, "cascade(rule, judge)", {"a": 1, "b": 2}, "r"),
-              cache_key("generic/x", 1, "rule", {"a": 1, "b": 3}, "r"), cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r ")}
+    base = cache_key("cfg", "task", "rule", {"a": 1, "b": 2}, "r")
+    assert base == cache_key("cfg", "task", "rule", {"b": 2, "a": 1}, "r")  # key order does not matter
+    others = {cache_key("cfg2", "task", "rule", {"a": 1, "b": 2}, "r"),  # another scoring configuration
+              cache_key("cfg", "task2", "rule", {"a": 1, "b": 2}, "r"),  # another task, version or verifier
+              cache_key("cfg", "task", "cascade(rule, judge)", {"a": 1, "b": 2}, "r"),
+              cache_key("cfg", "task", "rule", {"a": 1, "b": 3}, "r"), cache_key("cfg", "task", "rule", {"a": 1, "b": 2}, "r ")}
     assert base not in others and len(others) == 5
-    assert base == cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", None, "")
-    bumped = {cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", 2),  # a fixed verifier
-              cache_key("generic/x", 1, "rule", {"a": 1, "b": 2}, "r", None, "ns2")}  # a new namespace
-    assert base not in bumped and len(bumped) == 2
+
+
+def test_the_scoring_configuration_names_what_changes_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rewards.service.cache import VerdictKeys, package_versions, parity_mode, scoring_config
+
+    base = Settings()
+    digest = VerdictKeys(scoring_config(base.scoring_options(), {})).digest
+    assert digest == VerdictKeys(scoring_config(Settings().scoring_options(), {})).digest  # stable
+    changed = {
+        "parity": scoring_config(base.scoring_options(), {"BOOTCAMP_REASONING_GYM_PARITY": "1"}),
+        "namespace": scoring_config(Settings(cache_namespace="ns2").scoring_options(), {}),
+        "deadline": scoring_config(Settings(verify_timeout_s=5).scoring_options(), {}),
+        "overrides": scoring_config(Settings(spec_overrides={"math/*": {"parts": [{"name": "rule"}]}}).scoring_options(), {}),
+        "backends": scoring_config(Settings(backends={"v": {"type": "verifier", "base_url": "http://h/v1"}}).scoring_options(), {}),
+        "judge": scoring_config(Settings(judge_url="http://127.0.0.1:9/v1").scoring_options(), {}),
+    }
+    digests = {name: VerdictKeys(cfg).digest for name, cfg in changed.items()}
+    assert digest not in digests.values() and len(set(digests.values())) == len(digests), digests
+    assert parity_mode({"BOOTCAMP_REASONING_GYM_PARITY": " On "}) and not parity_mode({"BOOTCAMP_REASONING_GYM_PARITY": "0"})
+    versions = package_versions()
+    assert versions["sympy"] and "reasoning-gym" in versions and "internbootcamp" in versions
+    monkeypatch.setattr("rewards.service.cache.package_versions", lambda: {**versions, "reasoning-gym": "9.9.9"})
+    assert VerdictKeys(scoring_config(base.scoring_options(), {})).digest != digest  # an upgraded adapter
+    secret = Settings(backends={"v": {"type": "verifier", "base_url": "http://h/v1", "api_key": "sk-0123456789abcdef"}})
+    assert "sk-0123456789abcdef" not in json.dumps(secret.scoring_options())  # keys never reach Redis
+
+
+def test_a_task_digest_follows_its_version_class_params_and_tolerance(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bootcamp.answers.numbers import NumberTask
+    from rewards.service.cache import VerdictKeys
+
+    ensure_registered()
+    keys = VerdictKeys({})
+    task = bootcamp.get_task(ADD_ID)
+    base = keys.task_digest(ADD_ID, task)
+    assert base == keys.task_digest(ADD_ID, task) and base != keys.task_digest("generic/other", task)
+    monkeypatch.setattr(AddTask, "verifier_version", 7, raising=False)  # read live, never memoised
+    assert keys.task_digest(ADD_ID, task) != base
+    monkeypatch.undo()
+    assert keys.task_digest(ADD_ID, task) == base
+
+    class Loose(AddTask):  # another class under the same id (e.g. reasoning-gym's parity task)
+        pass
+
+    assert VerdictKeys({}).task_digest(ADD_ID, Loose()) != base
+    numeric = [t for t in (bootcamp.get_task(i) for i in bootcamp.REGISTRY.ids()) if isinstance(t, NumberTask)]
+    assert numeric, "no NumberTask in the library"
+    tight = VerdictKeys({}).task_digest("x/y", numeric[0])
+    monkeypatch.setattr(type(numeric[0]), "rel_tol", 0.5)  # a looser tolerance scores differently
+    assert VerdictKeys({}).task_digest("x/y", numeric[0]) != tight
 
 
 def test_only_verdicts_reached_on_their_own_are_cacheable() -> None:
@@ -117,3 +167,132 @@ def test_replicas_share_redis_and_survive_it_going_down(redis_server, redis_url:
         r = redis.Redis.from_url(redis_url)
         assert any(k.startswith(b"bootcamp:verdict:") for k in r.keys("*"))
         r.close()
+
+
+class Echobootcamp:
+    """An InternBootCamp-style class: repeat the number."""
+
+    strict = True  # a scoring option of the foreign class
+
+    def case_generator(self) -> dict:
+        import random
+
+        return {"a": random.randint(0, 10**6)}
+
+    @staticmethod
+    def prompt_func(case: dict) -> str:
+        return f"Repeat {case['a']} inside [answer]...[/answer]."
+
+    @staticmethod
+    def extract_output(output: str) -> str | None:
+        import re
+
+        m = re.findall(r"\[answer\](.*?)\[/answer\]", output)
+        return m[-1].strip() if m else None
+
+    @classmethod
+    def _verify_correction(cls, solution: str, identity: dict) -> bool:
+        return solution == str(identity["a"])
+
+
+def test_a_wrapped_internbootcamp_class_is_part_of_its_task_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bootcamp import Registry
+    from bootcamp.compat.internbootcamp import wrap_internbootcamp
+    from rewards.service.cache import VerdictKeys, task_fingerprint
+
+    reg = Registry()
+    wrap_internbootcamp(Echobootcamp, "logic/ib_echo", lambda case: f"[answer]{case['a']}[/answer]", registry=reg,
+                        check=False)
+    task = reg.get("logic/ib_echo")
+    wraps = task_fingerprint("logic/ib_echo", task)["wraps"]
+    assert wraps["class"].endswith("Echobootcamp") and wraps["source"] and wraps["options"] == {"strict": True}
+    base = VerdictKeys({}).task_digest("logic/ib_echo", task)
+    monkeypatch.setattr(Echobootcamp, "strict", False)
+    assert VerdictKeys({}).task_digest("logic/ib_echo", task) != base
+    monkeypatch.undo()
+    monkeypatch.setattr("rewards.service.cache._source_digest", lambda cls: "another-checkout")
+    assert VerdictKeys({}).task_digest("logic/ib_echo", task) != base  # their verifier's code changed
+
+
+# -- timeouts of the answer's own doing ------------------------------------------------------------
+def test_only_a_pool_deadline_on_the_task_verifier_is_an_answer_timeout() -> None:
+    from bootcamp.types import Part, Verdict
+    from rewards.items import FAILURES
+    from rewards.service.cache import answer_timeout, cacheable
+
+    def timed_out(detail: str, *parts: Part) -> Verdict:
+        return Verdict.failed("timeout", detail).model_copy(update={"parts": list(parts)})
+
+    rule = Part(name="rule", reason="timeout")
+    killed = timed_out("verifier ran past 2s and was killed", rule)
+    assert answer_timeout(killed) and cacheable(killed, FAILURES)
+    assert answer_timeout(timed_out("verifier ran past 0.25s and was killed", Part(name="c", kind="checker", reason="timeout")))
+    not_the_answer = [
+        timed_out("the scorer did not start within 20 s", rule),  # a verifier's own report: may be the machine
+        timed_out("reward backend 'judge' ran past 60s", Part(name="judge", kind="judge", reason="timeout")),
+        timed_out("verifier ran past 2s and was killed", rule, Part(name="judge", kind="judge", reason="verifier_error")),
+        timed_out("verifier ran past 2s and was killed"),  # no part says which
+        Verdict.failed("verifier_error", "verifier ran past 2s and was killed"),
+    ]
+    for v in not_the_answer:
+        assert not answer_timeout(v) and not cacheable(v, FAILURES), v
+
+
+def test_ttl_entries_expire(redis_url: str) -> None:
+    async def run() -> None:
+        mem = MemoryCache()
+        await mem.set_many({"t": "1"}, ttl_s=0.2)
+        await mem.set_many({"k": "2"})
+        assert await mem.get_many(["t", "k"]) == ["1", "2"]
+        await asyncio.sleep(0.3)
+        assert await mem.get_many(["t", "k"]) == [None, "2"] and len(mem) == 1
+        red = RedisCache(redis_url, ttl_s=600)
+        await red.set_many({"ttl:t": "1"}, ttl_s=30)
+        await red.set_many({"ttl:k": "2"})
+        client = red.link.client()
+        assert 0 < await client.ttl("ttl:t") <= 30 and 30 < await client.ttl("ttl:k") <= 600
+        await red.close()
+
+    asyncio.run(run())
+
+
+class SlowJudge:
+    """A judge backend slower than the service's model timeout."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def ascore_many(self, questions: list, responses: list, references: list) -> list:
+        self.calls += 1
+        await asyncio.sleep(2.0)
+        return [1.0] * len(responses)
+
+
+def test_an_answer_that_timed_out_is_served_its_timeout_at_once(live_server) -> None:
+    from _evil import EVIL_ID
+    from _specs import ensure_spec_tasks
+
+    ensure_registered()
+    ensure_spec_tasks()
+    judge = SlowJudge()
+    settings = Settings(pool_workers=1, verify_timeout_s=1.0, model_timeout_s=0.3)
+    hang = {"task": EVIL_ID, "identity": {"n": 1}, "response": boxed("hang")}
+    with live_server(create_app(settings, backends={"judge": judge})) as srv, httpx.Client(timeout=60) as http:
+        start = time.monotonic()
+        first = http.post(srv.url + "/v1/verify", json=hang).json()
+        assert first["reason"] == "timeout" and time.monotonic() - start >= 1.0, first
+        start = time.monotonic()
+        again = http.post(srv.url + "/v1/verify", json=hang).json()
+        assert again == first and time.monotonic() - start < 0.5  # the cached timeout, not another second
+        assert http.get(srv.url + "/healthz").json()["pool"]["timeouts"] == 1  # the hang ran once
+        assert _metric(http.get(srv.url + "/metrics").text, "bootcamp_cache_hits_total") == 1.0
+        for answer, reason in (("1", "ok"), ("2", "wrong")):  # other answers to the same problem still score
+            v = http.post(srv.url + "/v1/verify", json={**hang, "response": boxed(answer)}).json()
+            assert v["reason"] == reason, v
+        # A model backend's timeout is the batch's, not the answer's: never cached.
+        slow = {"task": "generic/test_cascade", "identity": {"a": 1, "b": 2}, "response": "three, I think"}
+        for _ in range(2):
+            v = http.post(srv.url + "/v1/verify", json=slow).json()
+            assert v["reason"] == "timeout" and v["parts"][-1]["kind"] == "judge", v
+        assert judge.calls == 2
+        assert http.get(srv.url + "/healthz").json()["pool"]["timeouts"] == 1

@@ -3,3 +3,8 @@
 from bootcamp.registry import REGISTRY
 
 REGISTRY.load_plugins()
+
+# Environments too: the first episode graded in a fresh worker must not import its module inside the deadline.
+from bootcamp.env.registry import ENVIRONMENTS  # noqa: E402
+
+ENVIRONMENTS.names()

@@ -99,7 +99,10 @@ def _warm_up():
     from bootcamp.env.tools import TOOLS
 
     for name in config.get("modules") or []:
-        importlib.import_module(name)
+        try:  # every registered tool's module; one that cannot load here fails only the calls that need it
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001
+            pass
     for name in TOOLS.names():  # discovery and every tool's preloads now, not inside a call's clock
         spec = TOOLS.get(name)
         if bool(spec.sandbox_only) != bool(config.get("untrusted")):
@@ -120,6 +123,14 @@ def _handle(state, payload: dict, out_fd: int, workdir: str) -> None:
 
     run_one, ToolCall, ToolResult = state["run_one"], state["ToolCall"], state["ToolResult"]
     os.chdir(payload.get("workdir") or workdir)
+    try:
+        import importlib
+
+        for name in payload.get("modules") or []:
+            importlib.import_module(name)
+    except BaseException as exc:  # noqa: BLE001
+        emit(out_fd, {"fatal": "sandbox", "detail": f"cannot load the tools: {type(exc).__name__}: {exc}"[:300]})
+        return
     _limit(resource.RLIMIT_AS, int(payload["memory_mb"]) << 20)
     _limit(resource.RLIMIT_CPU, int(payload["cpu_s"]))
     _limit(resource.RLIMIT_FSIZE, 1 << 20)

@@ -82,6 +82,7 @@ class Warm:
         self._buf = bytearray()
         self._err = bytearray()
         self.output_bytes = 0
+        self._over = False
         self.returncode: int | None = None
         self.cpu_s = 0.0
         self._sel = selectors.DefaultSelector()
@@ -103,7 +104,7 @@ class Warm:
         """Write one request frame; False when the sandbox is gone."""
         assert self.proc.stdin
         self.uses += 1
-        self.output_bytes = 0
+        self.output_bytes, self._over = 0, False
         try:
             self.proc.stdin.write(b"%d\n" % len(payload) + payload)
             self.proc.stdin.flush()
@@ -117,8 +118,10 @@ class Warm:
         """The next record, or ``(None, stop)`` with stop "eof", "timeout", "output" or "end"."""
         while True:
             line = self._line()
-            if line is not None:
+            if line is not None:  # lines already received come first, even past the cap
                 return self._parse(line)
+            if self._over:
+                return None, "output"
             if not self._sel.get_map() or self._sel.get_map().get(self.proc.stdout.fileno()) is None:  # type: ignore[union-attr]
                 return None, "eof"
             left = deadline - time.monotonic()
@@ -129,13 +132,15 @@ class Warm:
                 if not chunk:
                     self._sel.unregister(key.fileobj)
                     continue
+                room = cap - self.output_bytes
                 self.output_bytes += len(chunk)
-                if self.output_bytes > cap:
-                    return None, "output"
                 if key.data == "err":
                     self._err = (self._err + chunk)[-STDERR_TAIL:]
-                    continue
-                self._buf.extend(chunk)
+                else:
+                    self._buf.extend(chunk[:max(0, room)])  # nothing past the cap is ever read as a record
+                if self.output_bytes > cap:
+                    self._over = True
+                    break
 
     def _line(self) -> bytes | None:
         if b"\n" not in self._buf:

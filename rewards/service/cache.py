@@ -311,8 +311,9 @@ class RedisLink:
             return None
         try:
             return await self.script(lua)(keys=keys, args=args)
-        except Exception:  # noqa: BLE001 - any Redis failure means "use the local fallback for a while"
-            self.failed()
+        except Exception as exc:  # noqa: BLE001 - the caller falls back; only a link failure is for everyone
+            if link_failure(exc):
+                self.failed()
             return None
 
     async def close(self) -> None:
@@ -325,8 +326,22 @@ class RedisLink:
             self._scripts.clear()
 
 
+def link_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` says the link to Redis failed (rather than one command's data being wrong).
+
+    Only a link failure marks the link down for everyone; a data error (WRONGTYPE, a failing script)
+    is that one command's failure.
+    """
+    from redis import exceptions as rx
+
+    # ReadOnlyError / ClusterDownError: a failover in progress; every command fails alike until it ends.
+    link_level = (rx.ConnectionError, rx.TimeoutError, rx.InvalidResponse, rx.ReadOnlyError, rx.ClusterDownError,
+                  OSError, TimeoutError, EOFError)
+    return isinstance(exc, link_level)
+
+
 class RedisCache:
-    """Verdicts in Redis with a TTL; skips Redis for ``retry_s`` after any failure."""
+    """Verdicts in Redis with a TTL; skips Redis for ``retry_s`` after a link failure."""
 
     kind = "redis"
 
@@ -348,8 +363,9 @@ class RedisCache:
             return [None] * len(keys)
         try:
             return list(await self.link.client().mget(keys))
-        except Exception:  # noqa: BLE001 - any Redis failure means "run uncached for a while"
-            self.link.failed()
+        except Exception as exc:  # noqa: BLE001 - uncached; a link failure: for a while
+            if link_failure(exc):
+                self.link.failed()
             return [None] * len(keys)
 
     async def set_many(self, values: dict[str, str], ttl_s: float | None = None) -> None:
@@ -362,8 +378,9 @@ class RedisCache:
             for k, v in values.items():
                 pipe.set(k, v, ex=ttl)
             await pipe.execute()
-        except Exception:  # noqa: BLE001
-            self.link.failed()
+        except Exception as exc:  # noqa: BLE001
+            if link_failure(exc):
+                self.link.failed()
 
     async def ping(self) -> bool:
         try:

@@ -8,12 +8,20 @@ An episode is stored as the environment's JSON state plus its id, environment id
 number: in Redis (a hash under ``bootcamp:episode:``, TTL ``episode_ttl_s``, refreshed by every step)
 when ``redis_url`` is set, so every replica sees every episode; else in a bounded in-memory LRU.
 
+An episode belongs to the API key that created it (its ``key_id``; one anonymous owner when the
+service has no keys): for any other key it does not exist (404 on get, step and delete, never 403).
+Episode ids are 24 URL-safe characters (``secrets.token_urlsafe(18)``); a path id of any other shape
+is 404 before the store is asked.
+
 A step takes a short lease on the episode first (Redis ``SET NX PX``; in memory, under a lock): a
-second step on the same episode while one runs is answered 409 at once. The new state is written
-back with a compare-and-set on the version (a Lua script), so even a step whose lease ran out cannot
-overwrite a newer state. Tool calls run in the sandbox executor (``episode_tools_sandbox``), on this
-module's own threads so they never starve the verifier pool. The episode's identity (which holds the
-answer) never leaves the service: responses carry observations, history and verdicts only.
+second step on the same episode while one runs is answered 409 at once. The lease lasts seconds and
+is renewed while the step runs; a step that fails releases it whatever state the Redis link is in.
+The new state is written back with a compare-and-set on the version (a Lua script), so even a step
+whose lease ran out cannot overwrite a newer state. Tool calls run in the sandbox executor
+(``episode_tools_sandbox``), on this module's own threads so they never starve the verifier pool; the
+final answer is graded in the app's sandbox pool with ``/v1/verify``'s deadline
+(:mod:`rewards.service.episode_grading`). The episode's identity (which holds the answer) never leaves
+the service: responses carry observations, history and verdicts only.
 """
 
 from __future__ import annotations
@@ -30,108 +38,50 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CollectorRegistry, Counter, Histogram
-from pydantic import BaseModel, ConfigDict, Field
+from prometheus_client import CollectorRegistry
 
 from bootcamp.env.environment import Environment
 from rewards.service.cache import RedisLink
+from rewards.service.episode_grading import EpisodeGrader
+from rewards.service.episode_models import (
+    CreateEpisodeRequest,
+    CreateEpisodeResponse,
+    EpisodeMetrics,
+    EpisodeResponse,
+    StepRequest,
+    StepResponse,
+    ToolResultInfo,
+)
 from rewards.service.episode_store import (
+    STEP_LEASE_S,
     EpisodeBusy,
     EpisodeMissing,
     MemoryEpisodes,
     RedisEpisodes,
+    StoreDataError,
     StoreUnavailable,
+    new_episode_id,
+    valid_episode_id,
 )
-from rewards.service.metrics import LATENCY_BUCKETS
+from rewards.service.security import owner_id
 from rewards.service.settings import Settings
 
 #: Threads that run steps (tool calls, grading); separate from the verifier pool's executor.
 STEP_THREADS = 8
-#: Most tools a task episode may ask for.
-MAX_TOOLS = 16
-#: Longest episode id accepted in a path (ids are 24 characters).
-MAX_ID_CHARS = 64
-
-
-# -- request and response bodies ------------------------------------------------------------------
-class CreateEpisodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    env: str = Field(description="An environment id (`GET /v1/environments`) or a task id.", min_length=1,
-                     max_length=200)
-    seed: int = Field(default=0, ge=0, le=2**62, strict=True, description="Episode seed (deterministic).")
-    tools: list[str] | None = Field(default=None, max_length=MAX_TOOLS, description=(
-        "Only for a plain task id: the tools the policy may call before it answers (tool-augmented mode)."))
-
-
-class CreateEpisodeResponse(BaseModel):
-    id: str
-    env: str
-    seed: int
-    observation: str
-    turn: int
-    max_turns: int
-    tools: list[dict[str, Any]] = Field(description="OpenAI tool declarations of the tools offered.")
-    done: bool
-
-
-class StepRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    action: str = Field(description="The policy's whole message (tool calls, or the final answer).")
-
-
-class ToolResultInfo(BaseModel):
-    name: str
-    error: str | None
-    seconds: float
-
-
-class StepResponse(BaseModel):
-    observation: str | None = Field(description="The tool results; null once the episode is done.")
-    done: bool
-    turn: int
-    verdict: dict[str, Any] | None = Field(description="The verdict (JSON) once done, else null.")
-    tool_results: list[ToolResultInfo]
-
-
-class EpisodeResponse(BaseModel):
-    id: str
-    env: str
-    seed: int
-    turn: int
-    max_turns: int
-    done: bool
-    verdict: dict[str, Any] | None
-    history: list[dict[str, Any]]
-
-
-# -- metrics ----------------------------------------------------------------------------------------
-class EpisodeMetrics:
-    """The episode API's counters, registered in the app's own metrics registry."""
-
-    def __init__(self, registry: CollectorRegistry) -> None:
-        r = registry
-        self.created = Counter("bootcamp_episodes_created", "Episodes started, by environment.", ["env"],
-                               registry=r)
-        self.steps = Counter("bootcamp_episode_steps", "Episode steps taken, by environment.", ["env"], registry=r)
-        self.finished = Counter("bootcamp_episodes_finished", "Episodes that ended, by environment and verdict "
-                                "reason.", ["env", "reason"], registry=r)
-        self.conflicts = Counter("bootcamp_episode_conflicts", "Steps refused (409) because another step of the "
-                                 "episode ran.", registry=r)
-        self.step_latency = Histogram("bootcamp_episode_step_latency_seconds", "Seconds one step took (tool "
-                                      "calls and grading).", buckets=LATENCY_BUCKETS, registry=r)
+#: Seconds between renewals of a running step's lease (three chances before it runs out).
+RENEW_EVERY_S = STEP_LEASE_S / 3
 
 
 # -- the routes -------------------------------------------------------------------------------------
 class Episodes:
     """The store, the executor and the environment lookup behind the routes (one per app)."""
 
-    def __init__(self, settings: Settings, registry: Any, metrics_registry: CollectorRegistry) -> None:
+    def __init__(self, settings: Settings, registry: Any, metrics_registry: CollectorRegistry, state: Any) -> None:
         self.settings = settings
         self.registry = registry
+        self.grader = EpisodeGrader(state, settings.verify_timeout_s)
         if settings.redis_url:
             link = RedisLink(settings.redis_url, settings.redis_timeout_s, settings.redis_retry_s)
             self.store: MemoryEpisodes | RedisEpisodes = RedisEpisodes(link, settings.episode_ttl_s)
@@ -195,6 +145,7 @@ class Episodes:
 
     async def close(self) -> None:
         self.threads.shutdown(wait=False, cancel_futures=True)
+        self.grader.close()
         await self.store.close()
 
 
@@ -229,11 +180,33 @@ def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, separators=(",", ":"))  # ASCII: lone surrogates from hostile input stay escaped
 
 
+def _parse(eid: str, data: str) -> dict[str, Any]:
+    """A stored record, checked for the fields the routes read (a malformed one is :class:`StoreDataError`)."""
+    try:
+        record = json.loads(data)
+        state = record["state"]
+        ok = (isinstance(record["env"], str) and isinstance(record["seed"], int) and isinstance(state, dict)
+              and isinstance(state["history"], list) and isinstance(state["turn"], int) and "done" in state)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        ok = False
+    if not ok:
+        raise StoreDataError(f"the episode store holds a malformed record for episode {eid!r}")
+    return record
+
+
+async def _renew_lease(store: Any, eid: str, token: str) -> None:
+    """Keep a running step's lease (cancelled when the step ends)."""
+    while True:
+        await asyncio.sleep(RENEW_EVERY_S)
+        await store.renew(eid, token)
+
+
 def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_registry: CollectorRegistry) -> Episodes:
     """Add the episode routes to ``app`` (behind its auth, body and rate limits) and close their
-    store and threads when the app shuts down."""
-    eps = Episodes(settings, registry, metrics_registry)
+    store and threads when the app shuts down. Grading uses the app's pool (``app.state.bootcamp``)."""
+    eps = Episodes(settings, registry, metrics_registry, app.state.bootcamp)
     inner = app.router.lifespan_context
+    keys = list(settings.api_keys)
 
     @contextlib.asynccontextmanager
     async def lifespan(a: Any) -> AsyncIterator[Any]:
@@ -243,22 +216,34 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
 
     app.router.lifespan_context = lifespan
 
-    def unavailable(exc: StoreUnavailable) -> HTTPException:
-        return HTTPException(503, str(exc), headers={"Retry-After": "1"})
+    def owner(request: Request) -> str:
+        """Who the request acts for (the auth guard already let it in)."""
+        found = owner_id(request.headers.get("authorization", "")[:4096], keys)
+        if found is None:
+            raise HTTPException(401, "missing or invalid API key", headers={"WWW-Authenticate": "Bearer"})
+        return found
 
     def missing(eid: str) -> HTTPException:
         return HTTPException(404, f"unknown or expired episode {_clip(eid)!r}")
 
-    async def load(eid: str) -> tuple[int, dict[str, Any]]:
-        if len(eid) > MAX_ID_CHARS:
+    def checked(eid: str) -> str:
+        if not valid_episode_id(eid):  # before any store call: the id may name no other key
             raise missing(eid)
+        return eid
+
+    def store_error(exc: Exception) -> HTTPException:
+        if isinstance(exc, StoreUnavailable):
+            return HTTPException(503, str(exc), headers={"Retry-After": "1"})
+        return HTTPException(500, _clip(str(exc), 300))
+
+    async def load(eid: str, who: str) -> dict[str, Any]:
         try:
-            version, data = await eps.store.read(eid)
+            _, data = await eps.store.read(checked(eid), who)
+            return _parse(eid, data)
         except EpisodeMissing:
             raise missing(eid) from None
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
-        return version, json.loads(data)
+        except (StoreUnavailable, StoreDataError) as exc:
+            raise store_error(exc) from None
 
     @app.get("/v1/environments", tags=["episodes"])
     async def list_environments() -> list[dict[str, Any]]:
@@ -268,10 +253,11 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
         return await eps.in_thread(lambda: [ENVIRONMENTS.get(n).info() for n in ENVIRONMENTS.names()])
 
     @app.post("/v1/episodes", tags=["episodes"], response_model=CreateEpisodeResponse)
-    async def create_episode(req: CreateEpisodeRequest) -> Any:
-        """Start an episode: its first observation and the tools it offers."""
+    async def create_episode(req: CreateEpisodeRequest, request: Request) -> Any:
+        """Start an episode (it belongs to the calling API key): its first observation and the tools it offers."""
         from bootcamp.env.tools import schemas
 
+        who = owner(request)
         if req.tools is not None and any(len(t) > 100 for t in req.tools):
             raise HTTPException(422, "tools: a tool name is over 100 characters")
 
@@ -285,37 +271,41 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
         except _Unknown as exc:
             return JSONResponse({"detail": exc.detail, "message": exc.detail, "suggestions": exc.suggestions},
                                 status_code=404)
-        eid = secrets.token_urlsafe(18)
+        eid = new_episode_id()
         record = {"id": eid, "env": req.env, "seed": req.seed, "tools": req.tools, "state": state}
         try:
-            await eps.store.create(eid, _dumps(record))
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
+            await eps.store.create(eid, who, _dumps(record))
+        except (StoreUnavailable, StoreDataError) as exc:
+            raise store_error(exc) from None
         eps.metrics.created.labels(env.env_id).inc()
         return CreateEpisodeResponse(id=eid, env=req.env, seed=req.seed, observation=observation, turn=0,
                                      max_turns=env.max_turns, tools=tool_schemas, done=False)
 
     @app.post("/v1/episodes/{eid}/step", tags=["episodes"], response_model=StepResponse)
-    async def step_episode(eid: str, req: StepRequest) -> Any:
+    async def step_episode(eid: str, req: StepRequest, request: Request) -> Any:
         """Send the policy's next message. Not idempotent: never resend a step whose request went out."""
+        who = owner(request)
+        checked(eid)
         cap = settings.max_action_chars
         if len(req.action) > cap:
             raise HTTPException(413, f"action: {len(req.action)} characters; at most {cap}")
-        if len(eid) > MAX_ID_CHARS:
-            raise missing(eid)
         token = secrets.token_hex(8)
         try:
-            version, data = await eps.store.begin(eid, token)
+            version, data = await eps.store.begin(eid, who, token)
         except EpisodeMissing:
             raise missing(eid) from None
         except EpisodeBusy:
             eps.metrics.conflicts.inc()
             raise HTTPException(409, "another step of this episode is running; send steps one at a time") from None
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
+        except (StoreUnavailable, StoreDataError) as exc:
+            raise store_error(exc) from None
         committed = False
+        keeper = asyncio.create_task(_renew_lease(eps.store, eid, token))
         try:
-            record = json.loads(data)
+            try:
+                record = _parse(eid, data)
+            except StoreDataError as exc:
+                raise store_error(exc) from None
             state = record["state"]
             if state.get("done"):
                 raise HTTPException(409, "the episode is finished; start a new one")
@@ -323,7 +313,8 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
 
             def run() -> Any:
                 env = eps.resolve(record["env"], record.get("tools"))
-                out = env.step(state, _safe(req.action), eps.executor())
+                # The environment's own step, with its final-answer grading under the pool's deadline.
+                out = eps.grader.with_deadline(env).step(state, _safe(req.action), eps.executor())
                 # Tool output is model-influenced too: keep only text that encodes as UTF-8.
                 for msg in out.state["history"][-2:]:
                     msg["content"] = _safe(msg["content"])
@@ -332,21 +323,23 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
                 return env, out
 
             env, result = await eps.in_thread(run)
+            keeper.cancel()
             eps.metrics.step_latency.observe(time.perf_counter() - start)
             record["state"] = result.state
             try:
-                await eps.store.commit(eid, version, _dumps(record), token)
+                await eps.store.commit(eid, who, version, _dumps(record), token)
             except EpisodeMissing:
                 raise HTTPException(404, f"episode {_clip(eid)!r} was deleted or expired during the step") from None
             except EpisodeBusy:
                 eps.metrics.conflicts.inc()
                 raise HTTPException(409, "the episode changed during this step (its lease ran out); "
                                          "this step was not recorded") from None
-            except StoreUnavailable as exc:
-                raise unavailable(exc) from None
+            except (StoreUnavailable, StoreDataError) as exc:
+                raise store_error(exc) from None
             committed = True
         finally:
-            if not committed:
+            keeper.cancel()
+            if not committed:  # every failure path: the release does not depend on the link's state
                 await eps.store.release(eid, token)
         eps.metrics.steps.labels(env.env_id).inc()
         verdict = result.verdict.model_dump(mode="json") if result.verdict is not None else None
@@ -358,9 +351,9 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
                                           for r in result.tool_results])
 
     @app.get("/v1/episodes/{eid}", tags=["episodes"], response_model=EpisodeResponse)
-    async def get_episode(eid: str) -> Any:
+    async def get_episode(eid: str, request: Request) -> Any:
         """An episode's turn, status, verdict and message history (never its hidden identity)."""
-        _, record = await load(eid)
+        record = await load(eid, owner(request))
         state = record["state"]
 
         def max_turns() -> int:
@@ -371,14 +364,13 @@ def mount_episodes(app: FastAPI, settings: Settings, registry: Any, metrics_regi
                                verdict=state.get("verdict"), history=state["history"])
 
     @app.delete("/v1/episodes/{eid}", tags=["episodes"], status_code=204)
-    async def delete_episode(eid: str) -> Response:
-        """Drop an episode (404 when there is none)."""
-        if len(eid) > MAX_ID_CHARS:
-            raise missing(eid)
+    async def delete_episode(eid: str, request: Request) -> Response:
+        """Drop an episode (404 when there is none, or it is another key's)."""
+        who = owner(request)
         try:
-            found = await eps.store.delete(eid)
-        except StoreUnavailable as exc:
-            raise unavailable(exc) from None
+            found = await eps.store.delete(checked(eid), who)
+        except (StoreUnavailable, StoreDataError) as exc:
+            raise store_error(exc) from None
         if not found:
             raise missing(eid)
         return Response(status_code=204)

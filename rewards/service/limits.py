@@ -6,6 +6,12 @@ in process memory (one budget per worker). When Redis is unreachable they **fail
 open to the in-process limiter**: each worker then enforces the limits on its own
 (so N workers let up to N times the rate through) and Redis is tried again after
 ``retry_s``; ``errors`` counts the failures (``bootcamp_limiter_errors``).
+
+Only a failure of the link itself (no connection, a timeout, a broken reply, a server that is
+loading or read-only) marks the link down: :func:`run_script` tells those from an error Redis
+answered about one command's data (WRONGTYPE, a failing script), which is that request's failure
+alone (:class:`RedisDataError`). Otherwise one request that hits a key of the wrong type would
+switch Redis off for every client for ``retry_s``.
 """
 
 from __future__ import annotations
@@ -18,10 +24,46 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from rewards.service.cache import RedisLink
+from rewards.service.cache import RedisLink, link_failure  # noqa: F401 - link_failure is re-exported
 from rewards.service.security import RateLimiter, key_id, match_api_key
 
 PREFIX = "bootcamp:limit:"
+
+
+class RedisDataError(Exception):
+    """Redis answered one command with an error about its data (WRONGTYPE, a failing script): that
+    request fails, the link stays up."""
+
+
+async def run_script(link: RedisLink, lua: str, keys: list[str], args: list[Any], force: bool = False) -> Any:
+    """The script's result, or None when the link is down (skipped for ``retry_s``) or fails now.
+
+    Unlike ``RedisLink.run``, only a link failure (:func:`link_failure`) marks the link down; an error
+    Redis answered about this command's data raises :class:`RedisDataError` and leaves the link up.
+
+    Args:
+        link: the shared Redis link.
+        lua: the script.
+        keys: its KEYS.
+        args: its ARGV.
+        force: try even while the link is marked down (for clean-up that must not wait, e.g. a lease
+            release); a success marks the link up again.
+
+    Raises:
+        RedisDataError: Redis answered with an error for this command alone.
+    """
+    if not force and not link.available:
+        return None
+    try:
+        out = await link.script(lua)(keys=keys, args=args)
+    except Exception as exc:  # noqa: BLE001 - classified below
+        if link_failure(exc):
+            link.failed()
+            return None
+        raise RedisDataError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    if force:
+        link.recovered()
+    return out
 
 # GCRA (a token bucket kept as one timestamp): `burst` requests at once, then one per `interval`.
 # Redis' own clock is used, so replicas with skewed clocks still share one budget.
@@ -57,6 +99,16 @@ return math.max(1, redis.call('PTTL', KEYS[1]))
 """
 
 
+async def _fall_back_on_data_error(lua: str, link: RedisLink, keys: list[str], args: list[Any]) -> Any:
+    """:func:`run_script`, with a data error answered like an outage for this one request: the
+    caller falls back to its in-process state, and the link stays up for everyone else."""
+    try:
+        return await run_script(link, lua, keys, args)
+    except RedisDataError:
+        link.errors += 1
+        return None
+
+
 class RequestLimiter:
     """``rate`` requests a second per client with bursts of ``burst``; shared through Redis when linked."""
 
@@ -70,7 +122,8 @@ class RequestLimiter:
             return True, 0.0
         if self.link is not None:
             interval = 1000.0 / self.rate
-            out = await self.link.run(GCRA_LUA, [PREFIX + "rate:" + client], [interval, interval * self.burst])
+            out = await _fall_back_on_data_error(GCRA_LUA, self.link, [PREFIX + "rate:" + client],
+                                                 [interval, interval * self.burst])
             if out is not None:
                 return bool(int(out[0])), int(out[1]) / 1000
         return self.local.allow(client)
@@ -92,7 +145,7 @@ class AuthThrottle:
     async def blocked(self, ip: str) -> float:
         """Seconds ``ip`` stays blocked (0.0: not blocked)."""
         if self.link is not None:
-            out = await self.link.run(BLOCKED_LUA, [self._key(ip)], [self.limit])
+            out = await _fall_back_on_data_error(BLOCKED_LUA, self.link, [self._key(ip)], [self.limit])
             if out is not None:
                 return int(out) / 1000
         now = time.monotonic()
@@ -107,7 +160,7 @@ class AuthThrottle:
         """Count one failed authentication from ``ip``."""
         if self.link is not None:
             args = [int(self.window_s * 1000), self.limit, int(self.block_s * 1000)]
-            if await self.link.run(FAIL_LUA, [self._key(ip)], args) is not None:
+            if await _fall_back_on_data_error(FAIL_LUA, self.link, [self._key(ip)], args) is not None:
                 return
         now = time.monotonic()
         with self._lock:

@@ -31,6 +31,19 @@ def key_id(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
+#: Who acts on a service without API keys (a key id is 12 hex digits: never this).
+ANONYMOUS = "anonymous"
+
+
+def owner_id(authorization: str | None, keys: list[str]) -> str | None:
+    """Whom a request acts for: the ``key_id`` of the key its ``Bearer`` header carries,
+    :data:`ANONYMOUS` when the service has no keys, None when it has keys and the header matches none."""
+    if not keys:
+        return ANONYMOUS
+    key = match_api_key(authorization, keys)
+    return None if key is None else key_id(key)
+
+
 class RateLimiter:
     """Token buckets per client: ``rate`` tokens a second up to ``burst``; bounded number of clients."""
 

@@ -106,6 +106,7 @@ def test_reference_episode_reaches_one_in_memory(server, http: httpx.Client) -> 
         client.delete_episode(created["id"])  # missing_ok
         with pytest.raises(RewardServiceError):
             client.delete_episode(created["id"], missing_ok=False)
+    assert http.get("/healthz").json()["pool"]["workers"] == 1  # graded in the app's own pool (pool_workers=1)
     metrics = http.get("/metrics").text
     assert f'bootcamp_episodes_created_total{{env="{ENV}"}}' in metrics
     assert f'bootcamp_episodes_finished_total{{env="{ENV}",reason="ok"}} 1.0' in metrics

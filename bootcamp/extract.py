@@ -1,7 +1,8 @@
 """Final-answer extraction from model responses.
 
 The rules: drop everything up to the last ``</think>`` (an unclosed ``<think>``
-means the model never answered); then the final answers are the
+means the model never answered), judged on the whole response before any cap
+cuts it; then the final answers are the
 ``\\boxed{...}`` groups (nested braces allowed) and ``<answer>...</answer>``
 blocks. One answer, or several that agree, is the answer; several that
 disagree is hedging and earns nothing. Every scan is linear in the response.
@@ -12,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Responses longer than this are cut to their last part before extraction.
+#: The text after the thinking is cut to its last this-many characters before answers are
+#: searched. The cut comes after :func:`strip_thinking` has seen the whole response, so it can
+#: never drop a ``<think>`` and leave its unfinished thinking to be read as the answer.
 MAX_SCAN_CHARS = 200_000
 #: More final answers than this is spam, not an answer.
 MAX_ANSWERS = 16
@@ -20,6 +23,8 @@ MAX_ANSWERS = 16
 MAX_ANSWER_CHARS = 20_000
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_OPEN_RE = re.compile(r"<think>", re.IGNORECASE)
+_CLOSE_RE = re.compile(r"</think>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,15 +39,38 @@ class Extraction:
         return self.answer is not None
 
 
+def _last_close(response: str) -> int:
+    """Index just after the last ``</think>`` (any case), or -1; linear, without a lowered copy."""
+    end = -1
+    for m in _CLOSE_RE.finditer(response):
+        end = m.end()
+    return end
+
+
 def strip_thinking(response: str) -> str | None:
-    """The text after the reasoning block, or None when the block never closes."""
-    lower = response.lower()
-    close = lower.rfind("</think>")
+    """The text after the reasoning block, or None when the block never closes.
+
+    Looks at the whole response, however long: callers cap what it returns
+    (:func:`answer_text`), never what it is given, or a cut that drops the
+    ``<think>`` would leave unfinished thinking looking like an answer.
+    """
+    close = _last_close(response)
     if close >= 0:
-        return response[close + len("</think>") :]
-    if "<think>" in lower:
+        return response[close:]
+    if _OPEN_RE.search(response):
         return None
     return response
+
+
+def answer_text(response: str) -> str | None:
+    """The part of a response answers are read from: after the thinking, at most :data:`MAX_SCAN_CHARS`.
+
+    None when the thinking never closes, however long the response is.
+    """
+    text = strip_thinking(response)
+    if text is None:
+        return None
+    return text[-MAX_SCAN_CHARS:] if len(text) > MAX_SCAN_CHARS else text
 
 
 def _matching_brace(text: str, start: int) -> int:
@@ -106,9 +134,7 @@ def find_answer(response: object) -> Extraction:
     """Extract the final answer from a response, with the reason when there is none."""
     if not isinstance(response, str) or not response:
         return Extraction(None, "no_answer")
-    if len(response) > MAX_SCAN_CHARS:
-        response = response[-MAX_SCAN_CHARS:]
-    text = strip_thinking(response)
+    text = answer_text(response)
     if text is None:
         return Extraction(None, "no_answer")
     answers = boxed_answers(text)

@@ -20,7 +20,7 @@ class Expression(Answer):
     expects = "a math expression"
     max_chars = 2000
 
-    def __init__(self, rel_tol: float = 1e-9) -> None:
+    def __init__(self, rel_tol: float | None = None) -> None:
         self.rel_tol = rel_tol
 
     def parse(self, text: str) -> object | None:
@@ -47,7 +47,8 @@ class Expression(Answer):
 class ExpressionTask(AnswerTask):
     """A task whose answer is a math expression; ``value`` returns its text, compared within ``rel_tol``."""
 
-    rel_tol: ClassVar[float] = 1e-9
+    #: None: exact comparison (a tolerance only where the reference is a decimal); set one to declare it.
+    rel_tol: ClassVar[float | None] = None
 
     def answer_type(self, identity: dict[str, Any]) -> Answer:
         return Expression(self.rel_tol)

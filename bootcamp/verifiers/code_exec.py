@@ -52,7 +52,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bootcamp.extract import MAX_SCAN_CHARS, extract_answer, strip_thinking
+from bootcamp.extract import answer_text, extract_answer
 from bootcamp.types import Score, invalid
 from bootcamp.verifiers import sandbox, warm
 
@@ -354,9 +354,7 @@ def extract_code(response: object) -> str | None:
     """The last ```python (or untagged) fenced block after any ``</think>``; else the boxed/tagged answer."""
     if not isinstance(response, str) or not response:
         return None
-    if len(response) > MAX_SCAN_CHARS:
-        response = response[-MAX_SCAN_CHARS:]
-    text = strip_thinking(response)
+    text = answer_text(response)  # an unclosed <think> of any length is no answer
     if text is None:
         return None
     code = None

@@ -1,31 +1,36 @@
 """A small, guarded LaTeX / plain-text math parser that builds sympy objects directly.
 
 No ``eval``, no ``sympify`` of model text, no antlr: a tokenizer and a
-recursive-descent parser. Every power and factorial is checked before sympy
-evaluates it, so ``9**9**9`` or ``factorial(10**9)`` is rejected instead of
-computed. Errors raise :class:`ParseError`; callers turn them into ``None``.
+recursive-descent parser. Every power, root, factorial, binomial and logarithm
+is checked before sympy evaluates it (:mod:`bootcamp.verifiers.math_limits`),
+so ``9**9**9`` or ``factorial(10**9)`` is rejected instead of computed. Errors
+raise :class:`ParseError`; callers turn them into ``None``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 import sympy as sp
 
+from bootcamp.verifiers.math_limits import (  # noqa: F401 - re-exported: the parser's guards live there
+    MAX_FACTORIAL,
+    MAX_RESULT_DIGITS,
+    MAX_SYMBOLIC_EXP,
+    ParseError,
+    guarded_binomial,
+    guarded_factorial,
+    guarded_log,
+    guarded_pow,
+    guarded_root,
+)
+from bootcamp.verifiers.numeric import states_approximation  # noqa: F401 - re-exported for the math checks
+
 MAX_CHARS = 500
 MAX_DEPTH = 40
+#: Longest number literal, in digits.
 MAX_DIGITS = 100
 MAX_ITEMS = 100
-#: Largest decimal magnitude (digits) a numeric power may produce.
-MAX_POW_DIGITS = 10_000
-#: Largest integer exponent on a symbolic base.
-MAX_SYMBOLIC_EXP = 300
-MAX_FACTORIAL = 2000
-
-
-class ParseError(ValueError):
-    """The text is not a math answer this parser accepts."""
 
 
 class ParenTuple(sp.Tuple):
@@ -246,57 +251,3 @@ def _split_word(word: str) -> list[tuple[str, object]]:
     if letters > 3:
         raise ParseError(f"unknown word {word!r}")
     return out
-
-
-def _log10_abs(v: sp.Expr) -> float:
-    if v.is_Integer:
-        return math.log10(abs(int(v))) if v != 0 else 0.0
-    if v.is_Rational:
-        return math.log10(abs(int(v.p))) - math.log10(abs(int(v.q)))
-    return math.log10(abs(complex(v.evalf(15)))) if v != 0 else 0.0
-
-
-def guarded_pow(base: sp.Basic, exp: sp.Basic) -> sp.Expr:
-    """``base ** exp``, refusing powers whose value or expansion would be huge."""
-    if not isinstance(base, sp.Expr) or not isinstance(exp, sp.Expr):
-        raise ParseError("power of a non-expression")
-    if exp.is_Number:
-        if base.is_Number:
-            if base not in (0, 1, -1) and abs(float(exp)) * max(abs(_log10_abs(base)), 0.02) > MAX_POW_DIGITS:
-                raise ParseError("power too large")
-        elif abs(float(exp)) > MAX_SYMBOLIC_EXP:
-            raise ParseError("exponent too large")
-    elif not exp.free_symbols and base.is_Number and base not in (0, 1, -1):
-        try:
-            mag = abs(complex(exp.evalf(15)))
-        except (TypeError, ValueError, OverflowError):
-            raise ParseError("bad exponent") from None
-        if not math.isfinite(mag) or mag * max(abs(_log10_abs(base)), 0.02) > MAX_POW_DIGITS:
-            raise ParseError("power too large")
-    elif not exp.free_symbols:
-        try:
-            mag = abs(complex(exp.evalf(15)))
-        except (TypeError, ValueError, OverflowError):
-            raise ParseError("bad exponent") from None
-        if not math.isfinite(mag) or mag > MAX_SYMBOLIC_EXP:
-            raise ParseError("exponent too large")
-    if _pow_depth(exp) > 2:
-        raise ParseError("exponent tower")
-    return sp.Pow(base, exp)
-
-
-def _pow_depth(e: sp.Basic) -> int:
-    if not e.args:
-        return 0
-    inner = max(_pow_depth(a) for a in e.args)
-    return inner + 1 if isinstance(e, sp.Pow) and not e.exp.is_Number else inner
-
-
-def guarded_factorial(v: sp.Basic) -> sp.Expr:
-    if not isinstance(v, sp.Expr):
-        raise ParseError("factorial of a non-expression")
-    if v.is_Number and (not v.is_Integer or v < 0 or v > MAX_FACTORIAL):
-        raise ParseError("factorial out of range")
-    if not v.is_Number and not v.free_symbols:
-        raise ParseError("factorial of a non-integer")
-    return sp.factorial(v)

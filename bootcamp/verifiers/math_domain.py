@@ -16,6 +16,15 @@ or every positive value when the problem says so (:func:`domain`, ``check_math(.
 2. Too few defined points: symbolic, on small expressions only (neither can be
    interrupted): ``cancel(a - b) == 0`` for rational functions, else ``simplify(a - b) == 0``.
 3. Still undecided: rejected.
+
+Exact or tolerant: with ``rel_tol=None`` (an exact reference, see
+:func:`bootcamp.verifiers.math_equiv.check_math`) no tolerance applies. The 30-digit screen
+of step 1 reports differences above :data:`~bootcamp.verifiers.math_exact.SCREEN_TOL`, and
+every defined point where it saw agreement is confirmed at the precision
+:mod:`bootcamp.verifiers.math_exact` derives from the expressions, so ``x + 10^{-40}\\sin x``
+is not ``x``. Constants (:func:`numbers_equal`) compare exactly when their difference is
+rational and otherwise the same way. With a ``rel_tol`` (a decimal reference, or a tolerance
+the task declares) values within it are equal, as measured at 30 digits.
 """
 
 from __future__ import annotations
@@ -27,6 +36,9 @@ from collections.abc import Iterator
 
 import mpmath
 import sympy as sp
+from mpmath.libmp import to_rational
+
+from bootcamp.verifiers import math_exact
 
 #: Sample points per comparison; the defined ones must all agree.
 N_POINTS = 12
@@ -134,12 +146,14 @@ def _ev(e: sp.Basic, pt: dict) -> mpmath.mpc:
             raise _Undefined
         return mpmath.log(x) / mpmath.log(base)
     # anything else (binomial with symbols, factorial, ...): sympy's own evaluation
-    subs = {s: sp.Float(mpmath.nstr(v, _PREC), _PREC) for s, v in pt.items()}
-    v = e.xreplace(subs).evalf(_PREC)
+    # at the working precision, at the very point the other side sees (a point is a binary float: exact)
+    prec = mpmath.mp.dps
+    subs = {s: sp.Rational(*to_rational(mpmath.mpf(v)._mpf_)) for s, v in pt.items()}
+    v = e.xreplace(subs).evalf(prec)
     if not v.is_number:
         raise _Undefined
     re_, im_ = v.as_real_imag()
-    return mpmath.mpc(mpmath.mpf(sp.Float(re_, _PREC)), mpmath.mpf(sp.Float(im_, _PREC)))
+    return mpmath.mpc(mpmath.mpf(sp.Float(re_, prec)), mpmath.mpf(sp.Float(im_, prec)))
 
 
 _TRIG = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.sinh, sp.cosh, sp.tanh, sp.exp)
@@ -177,14 +191,19 @@ def _really_differ(a: sp.Expr, b: sp.Expr, pt: dict, tol: float) -> bool:
     return va is None or vb is None or _differ(va, vb, tol)
 
 
-def probe(a: sp.Expr, b: sp.Expr, rel_tol: float, ratio: bool = False) -> bool | None:
+def _tol(rel_tol: float | None) -> float:
+    return math_exact.SCREEN_TOL if rel_tol is None else max(rel_tol, 1e-12)
+
+
+def probe(a: sp.Expr, b: sp.Expr, rel_tol: float | None, ratio: bool = False) -> bool | None:
     """Numeric decision over real points: True, False, or None (too few defined points).
 
     With ``ratio`` the question is whether ``a / b`` is one non-zero constant (equations).
+    ``rel_tol=None`` is exact comparison (see the module docstring).
     """
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    tol = max(rel_tol, 1e-12)
-    defined, k = 0, None
+    tol = _tol(rel_tol)
+    defined, k = [], None
     for pt in points(symbols):
         va = value_at(a, pt)
         if va is None:
@@ -206,8 +225,71 @@ def probe(a: sp.Expr, b: sp.Expr, rel_tol: float, ratio: bool = False) -> bool |
                 return False
         elif _differ(va, vb, tol) and _really_differ(a, b, pt, tol):
             return False
-        defined += 1
-    return True if defined >= MIN_DEFINED else None
+        defined.append(pt)
+    if len(defined) < MIN_DEFINED:
+        return None
+    return rel_tol is not None or _confirm_exact(a, b, defined, ratio)
+
+
+def _gap(lhs: sp.Expr, rhs: sp.Expr, pt: dict, base: dict | None = None) -> math_exact.Gap:
+    """``dps -> (|lhs - rhs|, scale)`` at ``pt``; with ``base``, of ``lhs(pt) rhs(base)`` and ``rhs(pt) lhs(base)``."""
+    def gap(dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        va, vb = value_at(lhs, pt, dps), value_at(rhs, pt, dps)
+        if va is None or vb is None:
+            return None
+        with mpmath.workdps(dps):  # arithmetic outside it would round to 15 digits
+            if base is not None:
+                ka, kb = value_at(lhs, base, dps), value_at(rhs, base, dps)
+                if ka is None or kb is None:
+                    return None
+                va, vb = va * kb, vb * ka  # a/b constant: a(pt) b(base) = b(pt) a(base), no division
+            return abs(va - vb), max(abs(va), abs(vb))
+    return gap
+
+
+def _confirm_exact(a: sp.Expr, b: sp.Expr, defined: list[dict], ratio: bool) -> bool:
+    """Agreement seen at 30 digits, confirmed at every defined point to the digits that decide it."""
+    digits = math_exact.exact_digits(a, b)
+    if digits is None:
+        return False
+    base = None
+    if ratio:
+        base = next((pt for pt in defined if abs(value_at(b, pt)) >= 1e-9), None)
+        if base is None:
+            return False
+    return all(math_exact.agree(_gap(a, b, pt, base), digits) for pt in defined)
+
+
+def numbers_equal(x: sp.Expr, y: sp.Expr, rel_tol: float | None) -> bool:
+    """Whether two constants are equal: exactly with ``rel_tol=None``, else within ``rel_tol``.
+
+    Exact: a rational difference decides (``42 + 10^{-20}`` is not ``42``); otherwise the two
+    are compared at the digits :mod:`bootcamp.verifiers.math_exact` derives from them.
+    """
+    if x.is_Integer and y.is_Integer:
+        return bool(x == y)
+    if x.is_infinite or y.is_infinite:
+        return bool(x == y)
+    if rel_tol is None:
+        if x == y:
+            return True
+        d = x - y
+        if d.is_Rational:
+            return bool(d == 0)
+        digits = math_exact.exact_digits(x, y)
+        return digits is not None and math_exact.agree(_gap(x, y, {}), digits)
+    try:
+        dx, dy = sp.N(x, 30), sp.N(y, 30)
+        diff = abs(sp.N(dx - dy, 30))
+        scale = max(abs(dx), abs(dy))
+    except (TypeError, ValueError, ArithmeticError):
+        return False
+    if not (diff.is_number and scale.is_number) or diff.has(sp.nan) or scale.has(sp.nan, sp.zoo):
+        return False
+    try:
+        return bool(diff <= rel_tol * scale or diff <= 1e-12 * rel_tol)
+    except TypeError:
+        return False
 
 
 def small(*exprs: sp.Expr) -> bool:
@@ -220,8 +302,11 @@ def small(*exprs: sp.Expr) -> bool:
     return sum(sp.count_ops(e) for e in exprs) <= SYMBOLIC_MAX_OPS
 
 
-def real_equivalent(a: sp.Expr, b: sp.Expr, rel_tol: float) -> bool:
-    """Whether ``a`` equals ``b`` for all real values of their symbols (see the module docstring)."""
+def real_equivalent(a: sp.Expr, b: sp.Expr, rel_tol: float | None) -> bool:
+    """Whether ``a`` equals ``b`` for all real values of their symbols (see the module docstring).
+
+    ``rel_tol=None`` compares exactly; a number is a tolerance the caller declared.
+    """
     decided = probe(a, b, rel_tol)
     if decided is not None:
         return decided

@@ -11,6 +11,15 @@ compared by endpoints and openness in every written form (``(0, 1]``,
 bare unlabelled ``a, b`` is neither),
 matrices elementwise, equations up to a constant factor.
 
+Exact or tolerant (:func:`check_math`): a reference written exactly (an integer, a fraction, a
+radical, any expression without a decimal point) is compared exactly: ``42 + 10^{-20}`` and
+``41.99999999`` are not ``42``, while ``42.0``, ``84/2`` and ``\frac{84}{2}`` are (a decimal
+answer is read as the exact number it writes). An answer that marks itself approximate
+(``\approx``, ``\sim``, ``\simeq``, ``≈``, "about") is no answer to such a question. A tolerance
+applies only where the reference is a decimal as written (``3.14``: :data:`DECIMAL_REL_TOL`) or
+the caller declares one (``rel_tol``). :func:`equivalent` compares exactly unless given a
+``rel_tol``; :mod:`bootcamp.verifiers.math_domain` says how.
+
 Recall rules (each narrow; none lets one answer name two values for one):
 
 - the text forms of :mod:`bootcamp.verifiers.math_recall` (currency, percent words,
@@ -26,6 +35,7 @@ Recall rules (each narrow; none lets one answer name two values for one):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sympy as sp
@@ -33,12 +43,17 @@ import sympy as sp
 from bootcamp.types import Score, invalid
 from bootcamp.verifiers import math_domain
 from bootcamp.verifiers import math_recall as recall
-from bootcamp.verifiers.latex import BracketTuple, Chain, ParenTuple, ParseError
-from bootcamp.verifiers.math_domain import probe, real_equivalent, small
+from bootcamp.verifiers.latex import BracketTuple, Chain, ParenTuple, ParseError, states_approximation
+from bootcamp.verifiers.math_domain import numbers_equal, probe, real_equivalent, small
 from bootcamp.verifiers.mathparse import as_set, parse_text
 
-__all__ = ["parse_math", "equivalent", "check_math", "to_text", "is_scalar", "BracketTuple", "ParenTuple",
-           "Ratio"]
+__all__ = ["parse_math", "equivalent", "check_math", "to_text", "is_scalar", "is_decimal", "BracketTuple",
+           "ParenTuple", "Ratio", "DECIMAL_REL_TOL"]
+
+#: Relative tolerance for a decimal reference (``3.14``) when the caller declares none.
+DECIMAL_REL_TOL = 1e-9
+#: A decimal point between digits (or before one), or scientific notation: ``3.14``, ``.5``, ``6.02e23``.
+_DECIMAL = re.compile(r"\d\.\d|(?<![\w.])\.\d|\d[eE][-+]?\d")
 
 
 class Ratio(sp.Tuple):
@@ -84,37 +99,17 @@ def is_scalar(value: object) -> bool:
 
 
 # -- numbers and expressions ---------------------------------------------------------------
-def _close(x: sp.Expr, y: sp.Expr, rel_tol: float) -> bool:
-    """Numeric closeness of two constant expressions; exact for two integers."""
-    if x.is_Integer and y.is_Integer:
-        return bool(x == y)
-    if x.is_infinite or y.is_infinite:
-        return bool(x == y)
-    try:
-        dx, dy = sp.N(x, 30), sp.N(y, 30)
-        diff = abs(sp.N(dx - dy, 30))
-        scale = max(abs(dx), abs(dy))
-    except (TypeError, ValueError, ArithmeticError):
-        return False
-    if not (diff.is_number and scale.is_number) or diff.has(sp.nan) or scale.has(sp.nan, sp.zoo):
-        return False
-    try:
-        return bool(diff <= rel_tol * scale or diff <= 1e-12 * rel_tol)
-    except TypeError:
-        return False
-
-
-def _expr_equiv(a: sp.Expr, b: sp.Expr, rel_tol: float) -> bool:
+def _expr_equiv(a: sp.Expr, b: sp.Expr, rel_tol: float | None) -> bool:
     if a == b:
         return True
     if a.has(sp.oo, -sp.oo, sp.zoo) or b.has(sp.oo, -sp.oo, sp.zoo):
         return False
     if not a.free_symbols and not b.free_symbols:
-        return _close(a, b, rel_tol)
+        return numbers_equal(a, b, rel_tol)
     return real_equivalent(a, b, rel_tol)
 
 
-def _eq_equiv(a: sp.Eq, b: sp.Eq, rel_tol: float) -> bool:
+def _eq_equiv(a: sp.Eq, b: sp.Eq, rel_tol: float | None) -> bool:
     da, db = a.lhs - a.rhs, b.lhs - b.rhs
     if db == 0 or da == 0:
         return bool(da == db)
@@ -152,7 +147,7 @@ def _is_solution_list(t: object) -> bool:
         isinstance(p, ParenTuple) and len(p) == len(t[0]) and len(p) >= 2 for p in t)
 
 
-def _ratio_equiv(a: object, b: object, rel_tol: float) -> bool:
+def _ratio_equiv(a: object, b: object, rel_tol: float | None) -> bool:
     if isinstance(a, Ratio) and isinstance(b, Ratio):
         if len(a) != len(b) or any(x == 0 for x in b) or any(x == 0 for x in a):
             return False
@@ -166,7 +161,7 @@ def _ratio_equiv(a: object, b: object, rel_tol: float) -> bool:
 
 
 # -- collections ---------------------------------------------------------------------------
-def _match_all(xs: list[object], ys: list[object], rel_tol: float) -> bool:
+def _match_all(xs: list[object], ys: list[object], rel_tol: float | None) -> bool:
     """Every x pairs with a distinct equivalent y (greedy is enough for equivalence classes)."""
     if len(xs) != len(ys):
         return False
@@ -197,15 +192,18 @@ def _as_vector(m: object) -> list[object] | None:
     return None
 
 
-def equivalent(a: object, b: object, rel_tol: float = 1e-9) -> bool:
-    """Whether two parsed answers denote the same value (see the module docstring)."""
+def equivalent(a: object, b: object, rel_tol: float | None = None) -> bool:
+    """Whether two parsed answers denote the same value (see the module docstring).
+
+    Exact unless ``rel_tol`` is given: then numbers within that relative tolerance are equal.
+    """
     try:
         return _equivalent(a, b, rel_tol)
     except Exception:  # noqa: BLE001 - an undecidable comparison is not shown equivalent
         return False
 
 
-def _equivalent(a: object, b: object, rel_tol: float) -> bool:
+def _equivalent(a: object, b: object, rel_tol: float | None) -> bool:
     if a is None or b is None:
         return False
     a = sp.Tuple(*a) if isinstance(a, (tuple, list)) else a
@@ -250,7 +248,7 @@ def _equivalent(a: object, b: object, rel_tol: float) -> bool:
     return False
 
 
-def _set_equiv(a: object, b: object, rel_tol: float) -> bool:
+def _set_equiv(a: object, b: object, rel_tol: float | None) -> bool:
     # A finite set also accepts a bare list of its elements (or its single element).
     for x, y in ((a, b), (b, a)):
         if isinstance(x, sp.FiniteSet) and not isinstance(y, sp.Set):
@@ -276,7 +274,7 @@ def _set_equiv(a: object, b: object, rel_tol: float) -> bool:
     return _match_all(pa, pb, rel_tol)
 
 
-def _dedupe(items: Iterable[object], rel_tol: float) -> list[object]:
+def _dedupe(items: Iterable[object], rel_tol: float | None) -> list[object]:
     out: list[object] = []
     for x in items:
         if not any(equivalent(x, y, rel_tol) for y in out):
@@ -284,8 +282,17 @@ def _dedupe(items: Iterable[object], rel_tol: float) -> list[object]:
     return out
 
 
-def check_math(answer: str, truth: str, rel_tol: float = 1e-9, domain: str = "real") -> float:
+def is_decimal(truth: str) -> bool:
+    """Whether a reference is written as a decimal (``3.14``, ``.5``, ``6.02e23``): then a tolerance applies."""
+    return bool(_DECIMAL.search(truth))
+
+
+def check_math(answer: str, truth: str, rel_tol: float | None = None, domain: str = "real") -> float:
     """1.0 when ``answer`` is equivalent to ``truth``; invalid when it does not parse; else 0.
+
+    Exact comparison unless ``truth`` is a decimal as written (then :data:`DECIMAL_REL_TOL`) or
+    ``rel_tol`` is given (a tolerance the task declares; it applies to any reference). An
+    answer marked approximate (``\\approx 42``) to an exact reference is invalid.
 
     Besides :func:`equivalent`: a word reference (``\\text{Evelyn}``) wants the same words; a
     reference in a base (``204_5``) wants the answer in that base; a plain-number reference
@@ -295,11 +302,13 @@ def check_math(answer: str, truth: str, rel_tol: float = 1e-9, domain: str = "re
     """
     if not isinstance(answer, str) or not isinstance(truth, str):
         return invalid("not a math expression")
+    if rel_tol is None and is_decimal(truth):
+        rel_tol = DECIMAL_REL_TOL
     with math_domain.domain(domain):
         return _check(answer, truth, rel_tol)
 
 
-def _check(answer: str, truth: str, rel_tol: float) -> float:
+def _check(answer: str, truth: str, rel_tol: float | None) -> float:
     b = parse_math(truth)
     words = recall.text_answer(truth) if b is None or recall.is_wrapped_text(truth) else None
     if words is not None:
@@ -309,6 +318,8 @@ def _check(answer: str, truth: str, rel_tol: float) -> float:
         return 1.0 if got == words else Score(0.0, "wrong")
     if b is None:
         return Score(0.0, "verifier_error", f"reference does not parse: {truth[:80]}")
+    if rel_tol is None and states_approximation(answer):
+        return invalid("an approximate value does not answer an exact question")
     a = parse_math(answer)
     plain_number = is_scalar(b) and not b.free_symbols
     if (a is None or getattr(a, "free_symbols", None)) and plain_number and len(answer) <= 200:

@@ -2,14 +2,16 @@
 
 Values: expressions, ``Eq`` (equations), ``Interval``/``Union``/``FiniteSet``,
 tuples (:class:`ParenTuple`, :class:`BracketTuple`, plain ``Tuple`` for a bare
-comma list) and ``ImmutableMatrix``. Powers and factorials go through the
-guards of :mod:`bootcamp.verifiers.latex`.
+comma list) and ``ImmutableMatrix``. Every power, root, factorial, binomial, log and
+product is checked by :mod:`bootcamp.verifiers.math_limits` before sympy builds it;
+the finished value is walked by :func:`~bootcamp.verifiers.math_limits.check_tree`.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
+from bootcamp.verifiers import math_limits as lim
 from bootcamp.verifiers.latex import (
     _CONSTS,
     _FUNCS,
@@ -20,8 +22,6 @@ from bootcamp.verifiers.latex import (
     ParenTuple,
     ParseError,
     clean,
-    guarded_factorial,
-    guarded_pow,
     tokenize,
 )
 
@@ -184,21 +184,22 @@ class Parser:
         while self.is_op("+", "-"):
             op = self.next()[1]
             r = _expr(self.term())
-            v = _expr(v) + r if op == "+" else _expr(v) - r
+            v = lim.check_number(_expr(v) + r if op == "+" else _expr(v) - r)
         self.depth -= 1
         return v
 
     def term(self) -> object:
         v = self.unary()
         while True:
+            # guarded: 10^{999} 10^{999} ... grows past any power guard, and sympy merges roots
             if self.is_op("*"):
                 self.pos += 1
-                v = _expr(v) * _expr(self.unary())
+                v = lim.guarded_mul(_expr(v), _expr(self.unary()))
             elif self.is_op("/"):
                 self.pos += 1
-                v = _expr(v) / _expr(self.unary())
+                v = lim.guarded_mul(_expr(v), _expr(self.unary()), divide=True)
             elif self.starts_atom():
-                v = _expr(v) * _expr(self.power())
+                v = lim.guarded_mul(_expr(v), _expr(self.power()))
             else:
                 return v
 
@@ -215,7 +216,7 @@ class Parser:
         base = self.postfix()
         if self.is_op("^"):
             self.pos += 1
-            base = guarded_pow(_expr(base), _expr(self.exponent()))
+            base = lim.guarded_pow(_expr(base), _expr(self.exponent()))
         return base
 
     def exponent(self) -> object:
@@ -227,7 +228,7 @@ class Parser:
         v = self.atom()
         while self.is_op("!", "%"):
             op = self.next()[1]
-            v = guarded_factorial(_expr(v)) if op == "!" else _expr(v) / 100
+            v = lim.guarded_factorial(_expr(v)) if op == "!" else _expr(v) / 100
         return v
 
     def group(self) -> object:
@@ -263,16 +264,16 @@ class Parser:
             return sp.FiniteSet(*items)
         if val == "frac":
             num = _expr(self.group())
-            return num / _expr(self.group())
+            return lim.guarded_mul(num, _expr(self.group()), divide=True)
         if val == "sqrt":
             if self.is_op("["):
                 self.pos += 1
                 n = _expr(self.sum())
                 self.expect("]")
-                return guarded_pow(_expr(self.group()), 1 / n)
-            return sp.sqrt(_expr(self.group()))
+                return lim.guarded_root(_expr(self.group()), n)
+            return lim.guarded_root(_expr(self.group()))
         if val == "binom":
-            return _binomial(self.group(), self.group())
+            return lim.guarded_binomial(_expr(self.group()), _expr(self.group()))
         if val == "|" and self.abs_depth == 0:
             self.abs_depth += 1
             v = _expr(self.sum())
@@ -357,38 +358,35 @@ class Parser:
                 raise ParseError("bad Matrix()")
             return m
         if name == "factorial" and len(args) == 1:
-            value = guarded_factorial(_expr(args[0]))
+            value = lim.guarded_factorial(_expr(args[0]))
         elif name == "binomial" and len(args) == 2:
-            value = _binomial(*args)
+            value = lim.guarded_binomial(_expr(args[0]), _expr(args[1]))
         elif name == "log" and len(args) == 2:
-            value = sp.log(_expr(args[0]), _expr(args[1]))
+            value = lim.guarded_log(_expr(args[0]), _expr(args[1]))
         elif len(args) == 1 and _FUNCS.get(name) is not None:
             arg = _expr(args[0])
             if power == -1 and name in _INVERSE:
                 return _INVERSE[name](arg)
             if name == "exp":
-                value = guarded_pow(sp.E, arg)  # exp towers are power towers
+                value = lim.guarded_pow(sp.E, arg)  # exp towers are power towers
+            elif name == "sqrt":
+                value = lim.guarded_root(arg)
+            elif name in ("log", "ln") or base is not None:
+                value = lim.guarded_log(arg, base)
             else:
-                value = _FUNCS[name](arg) if base is None else sp.log(arg, base)
+                value = _FUNCS[name](arg)
         else:
             raise ParseError(f"bad call of {name}")
-        return guarded_pow(value, power) if power is not None else value
+        return lim.guarded_pow(value, power) if power is not None else value
 
     def implicit_arg(self) -> sp.Expr:
         """The argument of ``\\sin 2x``: factors up to the next operator or function."""
         v = _expr(self.unary())
         while self.starts_atom() and self.peek()[0] != "func":
-            v = v * _expr(self.power())
+            v = lim.guarded_mul(v, _expr(self.power()))
         return v
-
-
-def _binomial(n: object, k: object) -> sp.Expr:
-    n, k = _expr(n), _expr(k)
-    if n.is_Number and abs(n) > 100_000:
-        raise ParseError("binomial too large")
-    return sp.binomial(n, k)
 
 
 def parse_text(text: str) -> object:
     """Parse an answer into a sympy object; raises :class:`ParseError`."""
-    return Parser(tokenize(clean(text))).parse()
+    return lim.check_tree(Parser(tokenize(clean(text))).parse())

@@ -1,6 +1,8 @@
 """Numbers with tolerance: plain, scientific notation, LaTeX ``\\times 10^{n}``, fractions, units.
 
-Parsing never evaluates an expression: ``9**9**9`` is not a number here.
+Parsing never evaluates an expression: ``9**9**9`` is not a number here. An exact question
+(:func:`check_integer`) reads the number as written, exactly (``42.0000000000000001`` is not
+42, though it is as a float), and takes no answer marked approximate (:func:`states_approximation`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ _FRAC_LATEX = re.compile(r"^([-+−]?)\\[dt]?frac\s*\{\s*([-+−]?\d{1,30})\s*\}
 _FRAC = re.compile(r"^([-+−]?\d{1,30})\s*/\s*([-+−]?\d{1,30})$")
 _PLAIN = re.compile(rf"^{_NUM}$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+#: Signs and words that state a value only approximately (``\\approx 42``, ``\\sim 42``, ``≈ 42``,
+#: ``42 roughly``): an exact question gets no answer from them.
+_APPROXIMATE = re.compile(
+    r"\\(?:approx|thickapprox|approxeq|sim|simeq|thicksim|backsim|backsimeq|eqsim|doteq|doteqdot)(?![a-zA-Z])"
+    r"|[≈≃∼≅≊≒≓⋍~]|(?<![a-zA-Z])(?:approx|approximately|roughly|about|around|nearly|almost|circa)(?![a-zA-Z])",
+    re.IGNORECASE)
 # A number followed by a unit word: keep the number.
 # The unit must start like a unit (a letter, %, °, or \text/\mathrm), so "2^5" or "2 \cdot 3" is not "2".
 _LEADING = re.compile(
@@ -40,6 +48,11 @@ def _clean(text: str) -> str:
     if "=" in text:  # "x = 3.2": take the right-hand side
         text = text.rsplit("=", 1)[1].strip()
     return text.rstrip(".").strip()
+
+
+def states_approximation(text: str) -> bool:
+    """Whether ``text`` marks its value as approximate (``\\approx``, ``\\sim``, ``\\simeq``, ``≈``, "about", ...)."""
+    return bool(_APPROXIMATE.search(text))
 
 
 def parse_number(text: object, allow_units: bool = True) -> float | None:
@@ -116,18 +129,48 @@ def check_number(answer: str, expected: float, rel_tol: float = 1e-2, abs_tol: f
     return Score(0.0, "wrong")
 
 
+def exact_number(text: object) -> Fraction | None:
+    """The number a short answer writes, exactly (decimals, ``e`` and ``\\times 10^{n}`` notation,
+    fractions; no units), or None. ``0.1`` is one tenth, not the nearest float."""
+    if not isinstance(text, str) or not text or len(text) > MAX_NUMBER_CHARS:
+        return None
+    t = _clean(text)
+    try:
+        if _PLAIN.match(t) or _SCI_E.match(t):
+            return Fraction(t)
+        if _THOUSANDS.match(t):
+            return Fraction(t.replace(",", ""))
+        m = _SCI_LATEX.match(t)
+        if m:
+            return Fraction(m.group(1).replace("−", "-")) * Fraction(10) ** int(m.group(2).replace("−", "-"))
+        m = _FRAC_LATEX.match(t)
+        if m:
+            sign = -1 if m.group(1) in ("-", "−") else 1
+            return sign * Fraction(int(m.group(2).replace("−", "-")), int(m.group(3).replace("−", "-")))
+        m = _FRAC.match(t)
+        if m:
+            return Fraction(int(m.group(1).replace("−", "-")), int(m.group(2).replace("−", "-")))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return None
+
+
 def check_integer(answer: str, expected: int) -> float:
-    """1.0 when ``answer`` is exactly the integer ``expected``."""
-    if isinstance(answer, str) and len(answer) <= MAX_NUMBER_CHARS:
-        t = _clean(answer).replace(",", "")
-        if re.fullmatch(r"[-+]?\d{1,80}", t):
-            return 1.0 if int(t) == int(expected) else Score(0.0, "wrong")
-    value = parse_number(answer)
+    """1.0 when ``answer`` is exactly the integer ``expected``: compared as written, without rounding.
+
+    An answer marked approximate (``\\approx 42``) is invalid; ``42.0`` is 42, ``42.0000000000000001`` is not.
+    """
+    if not isinstance(answer, str) or len(answer) > MAX_NUMBER_CHARS:
+        return invalid("not a number")
+    if states_approximation(answer):
+        return invalid("an approximate value is not an exact integer")
+    t = _clean(answer).replace(",", "")
+    if re.fullmatch(r"[-+]?\d{1,80}", t):
+        return 1.0 if int(t) == int(expected) else Score(0.0, "wrong")
+    value = exact_number(answer)
     if value is None:
         return invalid("not a number")
-    if not math.isfinite(value) or value != int(expected) or abs(value) > 2**53:
-        return Score(0.0, "wrong")
-    return 1.0
+    return 1.0 if value == int(expected) else Score(0.0, "wrong")
 
 
 def tolerance_text(rel_tol: float = 0.0, abs_tol: float = 0.0) -> str:

@@ -40,10 +40,14 @@ class _Checker(AnswerTask):
 
 
 class _MathExpression(Expression):
-    """An expression compared with its symbols ranging over a stated domain (reals by default)."""
+    """An expression compared with its symbols ranging over a stated domain (reals by default).
 
-    def __init__(self, rel_tol: float, domain: str) -> None:
-        super().__init__(rel_tol)
+    ``rel_tol=None`` (no tolerance declared) compares an exact reference exactly and a decimal
+    reference within :data:`bootcamp.verifiers.math_equiv.DECIMAL_REL_TOL`.
+    """
+
+    def __init__(self, rel_tol: float | None, domain: str) -> None:
+        super().__init__(rel_tol)  # type: ignore[arg-type]
         self.domain = domain
 
     def compare(self, text: str, expected: Any) -> float:
@@ -52,12 +56,33 @@ class _MathExpression(Expression):
         return check_math(text, str(expected), self.rel_tol, self.domain)
 
 
+def _declared_tolerance(value: Any) -> float | None:
+    """An identity's ``rel_tol``: None when absent (exact comparison), else a number in [0, 1)."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        tol = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"rel_tol: not a number: {value!r}") from None
+    if not 0.0 <= tol < 1.0:
+        raise ValueError(f"rel_tol: must be in [0, 1), got {value!r}")
+    return tol
+
+
 class MathAnswer(_Checker):
     """Identity: ``answer``, optional ``rel_tol`` and ``domain`` ("real", the default, or
-    "positive" when the question says its variables are positive)."""
+    "positive" when the question says its variables are positive).
+
+    Without ``rel_tol`` an exact reference (integer, fraction, expression) is compared exactly
+    and an approximate answer (``\\approx 42``) is invalid; a decimal reference (``3.14``) is
+    compared within 1e-9 relative. A ``rel_tol`` in the identity applies to any reference.
+    """
 
     #: 2: equivalence over the reals unless the identity says "domain": "positive"; more answer forms.
-    version = 2
+    #: 3: exact references compared exactly (no default 1e-9 tolerance), approximations refused.
+    version = 3
 
     id = "generic/math"
     description = "Any math answer checked for symbolic equivalence with a given ground truth."
@@ -72,7 +97,7 @@ class MathAnswer(_Checker):
         domain = str(identity.get("domain", "real"))
         if domain not in DOMAINS:
             raise ValueError(f"domain: unknown {domain!r}; valid: {sorted(DOMAINS)}")
-        return _MathExpression(float(identity.get("rel_tol", 1e-9)), domain)
+        return _MathExpression(_declared_tolerance(identity.get("rel_tol")), domain)
 
 
 class NumberAnswer(_Checker):

@@ -95,13 +95,13 @@ class SymTask(ExpressionTask):
     """A task whose identity holds a question and a reference answer in plain text."""
 
     #: 2: equivalence over the reals (not positive symbols), interval endpoints honoured, more answer forms.
-    version = 2
+    #: 3: exact answers compared exactly (no 1e-9 tolerance; an approximation is not an answer).
+    version = 3
     description = "Math question with an exact symbolic answer."
     default_params: ClassVar[dict[str, Any]] = {"kind": "", "level": 1}
     #: Generators of the family, by ``kind``.
     kinds: ClassVar[dict[str, Generator]] = {}
     answer_format: ClassVar[str] = EXACT
-    rel_tol: ClassVar[float] = 1e-9
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         for _ in range(50):

@@ -6,12 +6,16 @@ scores 1.0 on many seeds, that wrong, perturbed and hostile answers score
 below 1.0 without raising, that every check stays inside the task's time
 budget, that ``prompt(identity)`` depends on the identity alone, and that a
 fresh process with another ``PYTHONHASHSEED`` generates the same problems
-(:mod:`bootcamp.checker_process`).
+(:mod:`bootcamp.checker_process`, levels included). The quality checks
+(:mod:`bootcamp.checker_quality`: problem space, constant guess, real levels)
+sample many more seeds; their findings fail a task that declares levels or a
+``space_size`` (or any task with ``strict_quality``) and are warnings otherwise.
 
-Hostile answers and responses run in one forked child process per task (a new
-session, its working directory and ``TMPDIR`` an empty watched folder), with a
-deadline: a verifier that hangs past it, dies, leaves files in the watched
-folder or leaves processes behind in the child's session fails the check.
+Hostile answers and responses run in one forked child process per task
+(:mod:`bootcamp.checker_hostile`: a new session, its working directory and
+``TMPDIR`` an empty watched folder), with a deadline: a verifier that hangs
+past it, dies, leaves files in the watched folder or leaves processes behind in
+the child's session fails the check.
 """
 
 from __future__ import annotations
@@ -19,10 +23,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import select
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,16 +31,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from bootcamp.checker_hostile import hostile_in_child
 from bootcamp.checker_process import (
+    Spec,
     check_cross_process,
     first_difference,
     fresh_timeout,
+    generate_levels,
     instance_spec,
     record_fresh,
     registry_spec,
     shared_worker,
 )
-from bootcamp.hostile import hostile_answers, hostile_responses
+from bootcamp.checker_quality import (
+    QUALITY_SEEDS,
+    QualityReport,
+    check_quality,
+    quality_enforced,
+    record_quality,
+)
 from bootcamp.registry import REGISTRY, Registry
 from bootcamp.task import Task
 from bootcamp.types import Problem
@@ -71,6 +81,8 @@ class CheckReport:
     seconds: float = 0.0
     checks: int = 0
     slowest_check_s: float = 0.0
+    #: What the quality checks found (None when they did not run).
+    quality: QualityReport | None = None
 
     @property
     def passed(self) -> bool:
@@ -89,6 +101,7 @@ class CheckReport:
             "seconds": round(self.seconds, 4),
             "checks": self.checks,
             "slowest_check_s": round(self.slowest_check_s, 4),
+            "quality": self.quality.to_dict() if self.quality is not None else None,
         }
 
 
@@ -176,13 +189,29 @@ def check_task(
     hostile: bool = True,
     registry: Registry | None = None,
     cross_process: bool = True,
+    *,
+    quality_seeds: int = QUALITY_SEEDS,
+    strict_quality: bool = False,
+    quality_time_limit_s: float | None = None,
+    fresh_spec: Spec | None = None,
 ) -> CheckReport:
     """Run the conformance checks on one task (an id or an instance).
 
-    With ``cross_process`` the seeds are generated again in a fresh process with
-    another ``PYTHONHASHSEED`` and must give the same identities and prompts (an
-    instance whose class cannot be imported by reference is skipped, with a
-    warning). :func:`check_cross_process` does this for many tasks in one process.
+    With ``cross_process`` the seeds (at every level) are generated again in a fresh
+    process with another ``PYTHONHASHSEED`` and must give the same identities and
+    prompts. The fresh process rebuilds the task from ``fresh_spec`` when given (e.g.
+    ``{"factory": "module:function", "kwargs": {...}}`` for a class generated at run
+    time; see :mod:`bootcamp.checker_process`), else from its registry id or class
+    reference; an instance whose class cannot be imported by reference is skipped, with
+    a warning. :func:`check_cross_process` does this for many tasks in one process.
+
+    Args:
+        quality_seeds: seeds per level the quality checks sample (0 skips them).
+        strict_quality: fail the task on any quality finding; when False, findings fail
+            only a task that declares levels or a ``space_size`` and are warnings otherwise.
+        quality_time_limit_s: seconds the quality checks of one level may take (default
+            ``checker_quality.QUALITY_TIME_LIMIT_S`` times ``BOOTCAMP_CHECK_TIME_FACTOR``); past
+            it they judge the seeds done so far, with a warning.
     """
     by_id = isinstance(task, str) and (registry is None or registry is REGISTRY)
     if isinstance(task, str):
@@ -191,14 +220,23 @@ def check_task(
     start = time.perf_counter()
     fresh = None
     if cross_process:
-        spec, why = (registry_spec(task), "") if by_id else instance_spec(task)
+        if fresh_spec is not None:
+            spec, why = fresh_spec, ""
+        else:
+            spec, why = (registry_spec(task), "") if by_id else instance_spec(task)
         if spec is None:
             report.warnings.append(f"cross-process check skipped: {why}")
         else:  # one fresh process serves every check_task call; it works while this one checks
             fresh = shared_worker()
-            fresh.submit([("task", spec)], range(seeds))
+            fresh.submit([("task", spec)], range(seeds), levels=True)
     try:
         mine = _check_in_process(task, report, seeds, hostile)
+        if fresh is not None:
+            limit = max(task.time_budget, 5.0) * time_factor() * HARD_LIMIT_FACTOR
+            mine += generate_levels(task, range(seeds), lambda: _hard_limit(limit))
+        if quality_seeds > 0:
+            quality = check_quality(task, quality_seeds, level_seeds=seeds, time_limit_s=quality_time_limit_s)
+            record_quality(report, quality, quality_enforced(task, strict_quality))
     except BaseException:
         if fresh is not None:
             fresh.close()  # it may still be answering: a later call starts another
@@ -302,119 +340,5 @@ def _check_in_process(task: Task, report: CheckReport, seeds: int, hostile: bool
         if v.reason == "verifier_error":
             report.fail(f"wrong answer {wrong!r} crashed the verifier: {v.detail}")
     if hostile:
-        _hostile_in_child(run, identity, answer)
+        hostile_in_child(run, identity, answer)
     return generated
-
-
-def _session_members(sid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    fields = fh.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":
-                out.append(int(entry))
-    return out
-
-
-def _hostile_checks(run: _Run, identity: dict[str, Any], answer: str) -> None:
-    task, report = run.task, run.report
-    for h in hostile_answers():
-        if h.strip() == answer.strip():
-            continue
-        s = run.score(f"hostile answer {_short(h)}", h, identity)
-        if s is not None and s >= 1.0:
-            report.fail(f"hostile answer {_short(h)} scored 1.0")
-    for r in hostile_responses():
-        ok, v = run.timed(f"hostile response {_short(r)}", lambda r=r: task.verify(r, identity))
-        if ok and v.reason == "verifier_error":
-            report.fail(f"hostile response {_short(r)} crashed the verifier: {v.detail}")
-        if ok and v.score >= 1.0 and answer.strip() not in r:
-            report.fail(f"hostile response {_short(r)} scored 1.0")
-
-
-def _hostile_in_child(run: _Run, identity: dict[str, Any], answer: str) -> None:
-    """Run the hostile checks in a forked child with a deadline; report its side effects as failures."""
-    report = run.report
-    if not hasattr(os, "fork"):
-        _hostile_checks(run, identity, answer)
-        return
-    watched = tempfile.mkdtemp(prefix="bootcamp-check-")
-    n = len(hostile_answers()) + len(hostile_responses())
-    deadline = time.monotonic() + n * run.budget * HARD_LIMIT_FACTOR + 10.0
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report what it found as one JSON document, then leave at once
-        code = 0
-        try:
-            os.close(rfd)
-            os.setsid()
-            os.chdir(watched)
-            os.environ["TMPDIR"] = watched
-            tempfile.tempdir = watched
-            sub = CheckReport(report.task_id)
-            child_run = _Run(run.task, sub)
-            _hostile_checks(child_run, identity, answer)
-            data = json.dumps({"failures": sub.failures, "checks": sub.checks,
-                               "slowest": sub.slowest_check_s}).encode()
-            while data:
-                data = data[os.write(wfd, data):]
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(wfd)
-    chunks, status, hung, done = [], None, False, False
-    left_behind: list[int] = []
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                report.fail(f"hostile answers: the checking process hung (killed after {n} checks' budget)")
-                hung = True
-                break
-            ready, _, _ = select.select([rfd], [], [], left)
-            if ready:
-                chunk = os.read(rfd, 1 << 16)
-                if not chunk:
-                    done = True
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(rfd)
-        if done:  # the child exits right after its report: look for what it left before killing anything
-            _, status = os.waitpid(pid, 0)
-            left_behind = _session_members(pid)
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if not done:
-            _, status = os.waitpid(pid, 0)
-    left_behind = left_behind or _session_members(pid)
-    for p in left_behind:
-        try:
-            os.kill(p, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    if left_behind:
-        report.fail(f"hostile answers left {len(left_behind)} process(es) running")
-    try:
-        created = sorted(os.listdir(watched))
-    finally:
-        shutil.rmtree(watched, ignore_errors=True)
-    if created:
-        report.fail(f"hostile answers created files in the working directory: {created[:5]}")
-    try:
-        result = json.loads(b"".join(chunks))
-    except ValueError:
-        if not hung:
-            report.fail(f"hostile answers: the checking process died (wait status {status})")
-        return
-    for f in result.get("failures", []):
-        report.fail(f)
-    report.checks += int(result.get("checks", 0))
-    report.slowest_check_s = max(report.slowest_check_s, float(result.get("slowest", 0.0)))

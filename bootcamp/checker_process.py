@@ -7,8 +7,8 @@ built (draws depend on what was generated before), unseeded ``random`` in
 ``PYTHONHASHSEED``), a module-level cache. Training, the reward service and
 exporters all regenerate problems in other processes, so the conformance checker
 generates the seeds again in a fresh ``python`` started with another
-``PYTHONHASHSEED`` (in reverse seed order) and compares identities (after a JSON
-round trip) and prompts with the parent's.
+``PYTHONHASHSEED`` (in reverse seed order, at every difficulty level) and compares
+identities (after a JSON round trip) and prompts with the parent's.
 
 One fresh process serves a whole batch of tasks (:func:`check_cross_process`,
 used by the conformance test over the registry), and ``check_task`` reuses one
@@ -18,7 +18,10 @@ exists; ``{"id": ..., "registry": true}`` with a class fallback for ids
 registered at run time), a ``module:Class`` string (the class built with its
 defaults) or a dict ``{"cls": "module:Qualname", "id": ..., "params": {...}}``
 (an instance rebuilt by class reference; one defined in a function cannot be,
-and is skipped with a warning). The child writes one JSON line per task on its
+and is skipped with a warning), or a dict ``{"factory": "module:qualname",
+"kwargs": {...}}`` for a class generated at run time (an InternBootCamp wrap): the
+child calls the importable factory with the JSON ``kwargs``; it returns the task, or
+a task class that is built with the spec's ``id`` and ``params``. The child writes one JSON line per task on its
 own copy of stdout (anything the tasks print goes to stderr), so a child that
 hangs still reports the tasks it finished.
 """
@@ -36,7 +39,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -104,6 +108,28 @@ def load_task(spec: Spec) -> Any:
     return REGISTRY.get(spec)
 
 
+def generate_levels(task: Any, seeds: Sequence[int], guard: Callable[[], Any] | None = None) -> list[dict[str, Any]]:
+    """:func:`generate` at every level but the default (what ``problem(seed)`` gives); each item has ``level``.
+
+    ``guard`` returns a context manager each call runs in (e.g. a hard time limit).
+    """
+    from bootcamp.checker_quality import problem_at, task_levels
+
+    out = []
+    for level in task_levels(task):
+        if level is None or level == getattr(task, "default_level", None):
+            continue
+        for seed in seeds:
+            try:
+                with guard() if guard is not None else nullcontext():
+                    p = problem_at(task, seed, level)
+                out.append({"seed": seed, "level": level, "identity": json.loads(json.dumps(p.identity)),
+                            "prompt": p.prompt})
+            except Exception as exc:  # noqa: BLE001 - reported per seed
+                out.append({"seed": seed, "level": level, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+    return out
+
+
 def generate(task: Any, seeds: Sequence[int]) -> list[dict[str, Any]]:
     """``{"seed", "identity", "prompt"}`` per seed (``{"seed", "error"}`` where generation raised)."""
     out = []
@@ -127,6 +153,16 @@ def registry_spec(task: Any) -> dict[str, Any]:
 def _child_task(spec: Spec) -> tuple[Any, dict[str, str]]:
     """The task a spec names, or None and ``{"import_error"|"load_error": why}``."""
     cls = None
+    if isinstance(spec, dict) and "factory" in spec:
+        try:
+            factory = _import_class(spec["factory"])
+        except Exception as exc:  # noqa: BLE001 - the parent skips this task with a note
+            return None, {"import_error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+        try:
+            built = factory(**spec.get("kwargs", {}))
+            return (built(spec.get("id"), **spec.get("params", {})) if isinstance(built, type) else built), {}
+        except Exception as exc:  # noqa: BLE001 - reported for this task only
+            return None, {"load_error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     try:
         if isinstance(spec, dict) and spec.get("registry"):
             from bootcamp.registry import REGISTRY
@@ -160,7 +196,8 @@ def main() -> None:
         for key, spec in request["tasks"]:
             task, line = _child_task(spec)
             if task is not None:
-                line = {"problems": generate(task, seeds)}
+                line = {"problems": generate(task, seeds)
+                        + (generate_levels(task, seeds) if request.get("levels") else [])}
             out.write(json.dumps({"key": key, **line}) + "\n")
             out.flush()
         out.write(json.dumps({"done": True}) + "\n")
@@ -192,9 +229,10 @@ class FreshWorker:
     def alive(self) -> bool:
         return self._owner == os.getpid() and self.proc.poll() is None
 
-    def submit(self, tasks: Sequence[tuple[str, Spec]], seeds: Sequence[int]) -> None:
+    def submit(self, tasks: Sequence[tuple[str, Spec]], seeds: Sequence[int], levels: bool = False) -> None:
+        """Send a batch: ``seeds`` of every task (with ``levels``, at each of its levels too)."""
         self.busy = True
-        request = json.dumps({"tasks": [list(t) for t in tasks], "seeds": list(seeds)}) + "\n"
+        request = json.dumps({"tasks": [list(t) for t in tasks], "seeds": list(seeds), "levels": levels}) + "\n"
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(request.encode())
@@ -315,10 +353,11 @@ def compare(mine: Sequence[dict[str, Any]], theirs: dict[str, Any]) -> list[str]
     where = f"a fresh process (PYTHONHASHSEED={child_hash_seed()})"
     if "load_error" in theirs:
         return [f"{where} could not build the task: {theirs['load_error']}"]
-    by_seed = {p.get("seed"): p for p in theirs.get("problems", [])}
+    by_seed = {(p.get("level"), p.get("seed")): p for p in theirs.get("problems", [])}
     failures = []
     for p in mine:
-        seed, other = p["seed"], by_seed.get(p["seed"])
+        other = by_seed.get((p.get("level"), p["seed"]))
+        seed = p["seed"] if p.get("level") is None else f"{p['seed']} (level {p['level']})"
         if "error" in p:
             continue  # this process could not generate it either; the in-process checks report that
         if other is None:
@@ -346,7 +385,8 @@ def record_fresh(report: CheckReport, mine: list[dict[str, Any]], theirs: dict[s
     """Add what the fresh process found for one task to its report."""
     for p in mine:
         if "error" in p:
-            report.warnings.append(f"seed {p['seed']}: not compared across processes (generation raised "
+            where = "" if p.get("level") is None else f" (level {p['level']})"
+            report.warnings.append(f"seed {p['seed']}{where}: not compared across processes (generation raised "
                                    f"here: {p['error']})")
     if theirs is None:
         where = "while generating this task" if first_missing else "before reaching this task"
@@ -400,7 +440,7 @@ def check_cross_process(
     if not jobs:
         return reports
     fresh = FreshWorker(shared=False)
-    fresh.submit([(key, spec) for key, _, spec in jobs], seeds)
+    fresh.submit([(key, spec) for key, _, spec in jobs], seeds, levels=True)
     mine: dict[str, list[dict[str, Any]]] = {}
     try:  # this process's side, while the fresh one works
         for key, task, _ in jobs:
@@ -416,6 +456,7 @@ def check_cross_process(
                     reports[key].fail(f"seed {seed}: generation hung here (aborted after {limit:.0f}s)")
                 except Exception as exc:  # noqa: BLE001 - noted; the in-process checks report it
                     problems.append({"seed": seed, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+            problems += generate_levels(task, seeds, lambda limit=limit: _hard_limit(limit))
     except BaseException:
         fresh.close()
         raise

@@ -25,7 +25,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True)  # one line, whatever the terminal width
     raise typer.Exit(code)
 
 
@@ -35,6 +35,23 @@ def _resolve(ids: list[str]) -> list[str]:
     except UnknownTaskError as exc:
         _fail(str(exc))
     return []
+
+
+def _check_level(task_ids: list[str], level: int | None) -> None:
+    """Exit 2 with a one-line error unless every task has ``level`` (None always passes)."""
+    for task_id in task_ids:
+        try:
+            REGISTRY.get(task_id).at_level(level)
+        except ValueError as exc:
+            _fail(f"--level: {exc}")
+
+
+def _level_overrides(task: object) -> list[dict[str, object]]:
+    """Each level's parameter overrides, as JSON."""
+    return json.loads(json.dumps(list(getattr(task, "levels", ())), default=str))
+
+
+_LEVEL_HELP = "Difficulty level (1 = easiest); default: the task's default level."
 
 
 def _print_json(obj: object) -> None:
@@ -70,12 +87,17 @@ def tasks_list(
 
 
 @tasks_app.command("show")
-def tasks_show(task_id: str) -> None:
-    """Show one task and an example problem."""
+def tasks_show(
+    task_id: str,
+    level: Annotated[int | None, typer.Option(help="Level of the example problem.")] = None,
+) -> None:
+    """Show one task, its difficulty levels and an example problem."""
     ids = _resolve([task_id])
+    _check_level(ids, level)
     task = REGISTRY.get(ids[0])
     info = task.info()
-    p = task.problem(0, with_answer=True)
+    info["level_overrides"] = _level_overrides(task)
+    p = task.problem(0, with_answer=True, level=level)
     info["example"] = p.model_dump()
     info["class"] = f"{type(task).__module__}.{type(task).__qualname__}"
     _print_json(info)
@@ -88,16 +110,18 @@ def tasks_sample(
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
     with_answer: Annotated[bool, typer.Option("--with-answer", help="Include the reference answer.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    level: Annotated[int | None, typer.Option(help=_LEVEL_HELP)] = None,
 ) -> None:
     """Generate problems of one task."""
     ids = _resolve([task_id])
+    _check_level(ids, level)
     task = REGISTRY.get(ids[0])
-    problems = [task.problem(s, with_answer=with_answer) for s in range(seed, seed + n)]
+    problems = [task.problem(s, with_answer=with_answer, level=level) for s in range(seed, seed + n)]
     if as_json:
         _print_json([p.model_dump(exclude_none=not with_answer) for p in problems])
         return
     for p in problems:
-        console.rule(f"{p.task} seed={p.seed}")
+        console.rule(f"{p.task} seed={p.seed}" + (f" level={p.level}" if p.level is not None else ""))
         console.print(p.prompt, markup=False)
         if with_answer:
             console.print(f"[green]answer:[/green] {p.answer}", highlight=False)
@@ -109,9 +133,16 @@ def tasks_check(
     all_tasks: Annotated[bool, typer.Option("--all", help="Check every registered task.")] = False,
     seeds: Annotated[int, typer.Option(help="Seeds per task.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Quality checks on 1,000 seeds per level (else 200).")] = False,
+    quality_seeds: Annotated[int | None, typer.Option(
+        min=0, help="Seeds per level of the quality checks (overrides --full; 0 skips them).")] = None,
+    strict_quality: Annotated[bool, typer.Option(
+        "--strict-quality", help="Fail any task on its quality findings (else only tasks with levels or "
+                                 "space_size; the rest are warnings).")] = False,
 ) -> None:
     """Run the conformance checker; exits 1 when any task fails."""
     from bootcamp.checker import check_task
+    from bootcamp.checker_quality import FULL_SEEDS, QUALITY_SEEDS
 
     if all_tasks:
         targets = REGISTRY.ids()
@@ -125,7 +156,8 @@ def tasks_check(
         bar = progress.add_task("checking", total=len(targets))
         for task_id in targets:
             progress.update(bar, description=f"checking {task_id}")
-            reports.append(check_task(task_id, seeds=seeds))
+            n = quality_seeds if quality_seeds is not None else FULL_SEEDS if full else QUALITY_SEEDS
+            reports.append(check_task(task_id, seeds=seeds, quality_seeds=n, strict_quality=strict_quality))
             progress.advance(bar)
     elapsed = time.perf_counter() - start
     failed = [r for r in reports if not r.passed]
@@ -137,6 +169,13 @@ def tasks_check(
             console.print(f"[red]FAIL[/red] {r.task_id}")
             for f in r.failures:
                 console.print(f"    {f}", markup=False, highlight=False)
+        warned = [r for r in reports if r.passed and r.quality is not None and r.quality.issues]
+        for r in warned if not all_tasks else []:
+            console.print(f"[yellow]WARN[/yellow] {r.task_id}")
+            for w in r.quality.messages():
+                console.print(f"    {w}", markup=False, highlight=False)
+        if warned:
+            console.print(f"{len(warned)} passing task(s) have quality warnings (--strict-quality fails them)")
         console.print(f"{len(reports) - len(failed)} passed, {len(failed)} failed "
                       f"({elapsed:.1f}s, {sum(r.checks for r in reports)} checks)")
     if failed:
@@ -150,6 +189,7 @@ def tasks_export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl | verl | openrlhf")] = "jsonl",
     out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("problems.jsonl"),
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
+    level: Annotated[int | None, typer.Option(help=_LEVEL_HELP + " Every task exported must have it.")] = None,
 ) -> None:
     """Export problems for other RL stacks (verl parquet, OpenRLHF JSONL) or as plain JSONL."""
     from bootcamp.export import FORMATS, export, iter_problems
@@ -157,9 +197,10 @@ def tasks_export(
     if fmt not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}")
     targets = _resolve(ids)
+    _check_level(targets, level)
     with _progress() as progress:
         bar = progress.add_task("exporting", total=len(targets) * n)
-        problems = iter_problems(targets, n, seed=seed, on_problem=lambda: progress.advance(bar))
+        problems = iter_problems(targets, n, seed=seed, on_problem=lambda: progress.advance(bar), level=level)
         count = export(problems, fmt, out)
     err.print(f"wrote {count} problems to {out}")
 

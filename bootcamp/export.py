@@ -1,4 +1,8 @@
-"""Exporters: problems to JSONL, verl-style parquet and OpenRLHF-style JSONL."""
+"""Exporters: problems to JSONL, verl-style parquet and OpenRLHF-style JSONL.
+
+Every row carries the problem's difficulty level (None for a task without levels):
+``level`` in JSONL, ``extra_info.level`` in verl, and the identity in the label.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,20 @@ def iter_problems(
     with_answer: bool = True,
     registry: Registry | None = None,
     on_problem: Callable[[], None] | None = None,
+    level: int | None = None,
 ) -> Iterator[Problem]:
-    """``n`` problems of each task, seeds ``seed .. seed + n - 1``."""
+    """``n`` problems of each task, seeds ``seed .. seed + n - 1``, at difficulty ``level``.
+
+    ``level`` None draws each task's default level. A level some task does not have
+    raises ``ValueError`` (naming the task and its range) before any problem is drawn.
+    """
     reg = registry if registry is not None else REGISTRY
-    for task_id in task_ids:
-        task = reg.get(task_id)
+    tasks = [reg.get(task_id) for task_id in task_ids]
+    for task in tasks:
+        task.at_level(level)
+    for task in tasks:
         for s in range(seed, seed + n):
-            yield task.problem(s, with_answer=with_answer)
+            yield task.problem(s, with_answer=with_answer, level=level)
             if on_problem:
                 on_problem()
 
@@ -61,6 +72,7 @@ def to_verl_row(p: Problem, split: str = "train", index: int = 0) -> dict[str, A
             "version": p.version,
             "answer": p.answer or "",
             "identity": json.dumps(p.identity, sort_keys=True),
+            "level": p.level,
         },
     }
 

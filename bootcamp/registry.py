@@ -75,6 +75,45 @@ def validate_task_id(task_id: str) -> None:
         raise RegistrationError(f"bad task id {task_id!r}: {exc}") from None
 
 
+def check_levels(task: Task) -> None:
+    """Raise :class:`RegistrationError` (naming the task and the key) unless ``task``'s levels are sound.
+
+    Each level overrides only keys of ``default_params``; ``default_level`` is a level
+    (None without levels) whose overrides equal the task's registered parameters, so
+    its problems are the task's problems as they were before it had levels.
+    """
+    cls, tid = type(task), task.task_id
+    levels, default = cls.levels, cls.default_level
+    if not isinstance(levels, (tuple, list)) or not all(isinstance(lv, dict) for lv in levels):
+        raise RegistrationError(f"{tid}: levels must be a tuple of dicts of parameter overrides, got {levels!r}")
+    if cls.space_size is not None and (isinstance(cls.space_size, bool) or not isinstance(cls.space_size, int)
+                                       or cls.space_size < 1):
+        raise RegistrationError(f"{tid}: space_size must be a positive integer or None, got {cls.space_size!r}")
+    if not isinstance(cls.tool_task, bool):
+        raise RegistrationError(f"{tid}: tool_task must be True or False, got {cls.tool_task!r}")
+    if not levels:
+        if default is not None:
+            raise RegistrationError(f"{tid}: default_level is {default!r} but the task declares no levels")
+        return
+    for n, overrides in enumerate(levels, 1):
+        unknown = sorted(set(overrides) - set(cls.default_params))
+        if unknown:
+            raise RegistrationError(f"{tid}: level {n} overrides {unknown[0]!r}, which is not a parameter; "
+                                    f"parameters: {sorted(cls.default_params)}")
+    if isinstance(default, bool) or not isinstance(default, int) or not 1 <= default <= len(levels):
+        raise RegistrationError(f"{tid}: default_level must be a level in 1..{len(levels)}, got {default!r}")
+    for key, value in levels[default - 1].items():
+        if task.params[key] != value:
+            raise RegistrationError(
+                f"{tid}: default level {default} sets {key}={value!r} but the task's {key} is "
+                f"{task.params[key]!r}; the default level must reproduce the task's parameters")
+    for n in range(1, len(levels) + 1):
+        try:
+            task.at_level(n)
+        except Exception as exc:
+            raise RegistrationError(f"{tid}: cannot build level {n} ({levels[n - 1]}): {exc}") from exc
+
+
 class Registry:
     """Maps task ids to task classes and parameters; builds task instances on demand."""
 
@@ -105,9 +144,10 @@ class Registry:
             raise RegistrationError(f"{task_id}: {cls.__name__} does not implement {', '.join(missing)}")
         params = dict(params or {})
         try:
-            cls(task_id, **params)
+            task = cls(task_id, **params)
         except Exception as exc:
             raise RegistrationError(f"{task_id}: cannot build {cls.__name__}({params}): {exc}") from exc
+        check_levels(task)
         desc = description or cls.description or (inspect.getdoc(cls) or "").split("\n")[0]
         if not desc:
             raise RegistrationError(f"{task_id}: a task needs a description")

@@ -26,6 +26,13 @@ class Task:
     ``check(answer, identity)`` is pure and never raises on model output: a bad
     answer is a score (return ``bootcamp.invalid()`` for one that does not
     parse). ``verify`` wraps extraction and checking into a :class:`Verdict`.
+
+    Difficulty levels: ``levels`` holds one dict of parameter overrides per
+    level (level 1 the easiest), ``default_level`` the level whose overrides
+    equal today's parameters, and ``complexity(identity)`` the measure that
+    rises from level to level. ``at_level(L)`` is the task with level L's
+    parameters; ``problem(seed, level=L)`` draws a problem of level L and puts
+    ``"level": L`` in its identity, which ``verify`` follows.
     """
 
     id: ClassVar[str] = ""
@@ -41,6 +48,14 @@ class Task:
     reward: ClassVar[RewardSpec] = RULE
     #: Warm sandbox kinds the verifier runs in ("code", "rg"); the reward service starts them ahead.
     sandbox_kinds: ClassVar[tuple[str, ...]] = ()
+    #: One dict of parameter overrides per difficulty level, easiest first (levels are 1..len(levels)).
+    levels: ClassVar[tuple[dict[str, Any], ...]] = ()
+    #: The level that reproduces the task's parameters as registered (None for a task without levels).
+    default_level: ClassVar[int | None] = None
+    #: The number of distinct problems, for a task whose problem space is finite by nature (else None).
+    space_size: ClassVar[int | None] = None
+    #: A single-turn task that needs software a scientist would use (e.g. RDKit descriptors), not reasoning.
+    tool_task: ClassVar[bool] = False
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         unknown = set(params) - set(self.default_params)
@@ -51,6 +66,10 @@ class Task:
             )
         self.task_id = task_id or self.id
         self.params: dict[str, Any] = {**self.default_params, **params}
+        # the level these params are at, and the task at the default level (``at_level`` builds others)
+        self._level: int | None = self.default_level if self.levels else None
+        self._base: Task = self
+        self._at_levels: dict[int, Task] = {}
 
     # -- identity of the task ----------------------------------------------------------
     @property
@@ -62,7 +81,53 @@ class Task:
         return self.task_id.split("/", 1)[1]
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.task_id} v{self.version}>"
+        level = f" L{self._own_level()}" if self.levels else ""
+        return f"<{type(self).__name__} {self.task_id} v{self.version}{level}>"
+
+    # -- difficulty levels ---------------------------------------------------------------
+    @property
+    def n_levels(self) -> int:
+        """How many levels the task has (1 for a task without levels)."""
+        return len(self.levels) or 1
+
+    def at_level(self, level: int | None) -> Task:
+        """This task with level ``level``'s parameters (cached); ``None`` and ``default_level`` give ``self``.
+
+        A task without levels has the one level 1, which is itself.
+
+        Raises:
+            ValueError: ``level`` is not an integer in ``1..n_levels`` (the message names the range).
+        """
+        if level is None:
+            return self
+        base = self.__dict__.get("_base", self)
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= self.n_levels:
+            if not self.levels:
+                raise ValueError(f"{self.task_id}: has no difficulty levels (valid: 1, the task as it is), "
+                                 f"got level {level!r}")
+            raise ValueError(f"{self.task_id}: level must be an integer in 1..{len(self.levels)}, got {level!r}")
+        if not self.levels or level == self.default_level:
+            return base
+        cache = base.__dict__.setdefault("_at_levels", {})
+        task = cache.get(level)
+        if task is None:
+            task = type(base)(base.task_id, **{**base.params, **self.levels[level - 1]})
+            if "description" in base.__dict__:  # the registry's description of a class without one
+                task.description = base.description  # type: ignore[misc]
+            task._level, task._base = level, base
+            task = cache.setdefault(level, task)
+        return task
+
+    def _own_level(self) -> int | None:
+        """The level this instance's parameters are at (None for a task without levels)."""
+        return self.__dict__.get("_level", self.default_level) if self.levels else None
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The family's complexity measure of one problem (solution steps, digits, cells, atoms...).
+
+        Its mean over seeds rises strictly from level to level; a task with levels must define it.
+        """
+        raise NotImplementedError(f"{self.task_id}: {type(self).__name__} defines no complexity measure")
 
     # -- the contract ------------------------------------------------------------------
     def generate(self, rng: random.Random) -> dict[str, Any]:
@@ -101,17 +166,38 @@ class Task:
         """A response that carries ``answer`` in the format the prompt asks for."""
         return wrap_answer(answer)
 
-    def problem(self, seed: int, with_answer: bool = False) -> Problem:
-        """Generate the problem of one seed."""
-        identity = self.generate(random.Random(f"{self.task_id}:{seed}"))
+    def problem(self, seed: int, with_answer: bool = False, level: int | None = None) -> Problem:
+        """Generate the problem of one seed, at ``level`` (None: this task's own level, the default one).
+
+        The default level draws from the seed exactly as a task without levels does, so
+        its problems do not change when a family gains levels; other levels draw from
+        their own streams. A task with levels records the level in the identity.
+        """
+        task = self.at_level(level)
+        level = task._own_level()
+        stream = f"{self.task_id}:{seed}" if level == self.default_level else f"{self.task_id}:L{level}:{seed}"
+        identity = task.generate(random.Random(stream))
+        if level is not None:
+            identity = {**identity, "level": level}
         return Problem(
             task=self.task_id,
             version=self.version,
             seed=seed,
-            prompt=self.prompt(identity),
+            prompt=task.prompt(identity),
             identity=identity,
-            answer=self.solve(identity) if with_answer else None,
+            answer=task.solve(identity) if with_answer else None,
+            level=level,
         )
+
+    def for_identity(self, identity: dict[str, Any]) -> Task:
+        """The task at the level ``identity`` names (``self`` for a task without levels).
+
+        Raises:
+            ValueError: the identity names a level the task does not have.
+        """
+        if not self.levels or not isinstance(identity, dict):
+            return self
+        return self.at_level(identity.get("level"))
 
     @staticmethod
     def refuse(response: object) -> Verdict | None:
@@ -129,14 +215,15 @@ class Task:
             return refused
         start = time.perf_counter()
         try:
-            if type(self).extract is Task.extract:
+            task = self.for_identity(identity)  # a level's parameters (tolerances, sizes) apply
+            if type(task).extract is Task.extract:
                 found = find_answer(response)
                 answer, missing_reason = found.answer, found.reason
             else:
-                answer, missing_reason = self.extract(response), "no_answer"
+                answer, missing_reason = task.extract(response), "no_answer"
             if answer is None:
                 return Verdict.failed(missing_reason)
-            raw = self.check(answer, identity)
+            raw = task.check(answer, identity)
         except Exception as exc:  # noqa: BLE001 - a crashing verifier costs one verdict
             return Verdict.failed("verifier_error", f"{type(exc).__name__}: {exc}"[:500])
         return self.to_verdict(raw, answer, (time.perf_counter() - start) * 1000)
@@ -172,4 +259,8 @@ class Task:
             "description": self.description,
             "params": json.loads(json.dumps(self.params, default=str)),
             "reward": self.reward.describe(),
+            "levels": len(self.levels),
+            "default_level": self.default_level,
+            "tool_task": self.tool_task,
+            "space_size": self.space_size,
         }

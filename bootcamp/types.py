@@ -31,6 +31,7 @@ class Problem(BaseModel):
     prompt: str = Field(description="What the policy sees.")
     identity: dict[str, Any] = Field(description="Plain JSON; all the verifier needs.")
     answer: str | None = Field(default=None, description="Reference answer, when asked for.")
+    level: int | None = Field(default=None, description="Difficulty level (None for a task without levels).")
 
 
 class Part(BaseModel):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from learner.algorithms.advantages import ADVANTAGES, AdvantageEstimator
 from learner.algorithms.loss_agg import LOSS_AGGS, LossAggregation
+from learner.curriculum_config import CurriculumConfig
 from learner.placement import PlacementConfig
 from rollout.engines import COMMON_OPTIONS, ENGINES, EngineOptions, engine_options
 
@@ -52,8 +53,31 @@ class ModelConfig(_Model):
 
 
 class TaskWeight(_Model):
-    id: str = Field(description="A task id or a glob (`math/*`).")
+    """One entry of ``tasks:``: a task id or glob, its weight, and optionally a difficulty level."""
+
+    task: str = Field(alias="id", description="A task id or a glob (`math/*`).")
     weight: float = Field(1.0, gt=0)
+    level: int | None = Field(None, description=(
+        "Draw this entry's problems at this difficulty level (1 = easiest; every task the entry names must "
+        "have it); null: each task's default level."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _level(cls, data: Any) -> Any:
+        level = data.get("level") if isinstance(data, dict) else None
+        if level is not None and (isinstance(level, bool) or not isinstance(level, int) or level < 1):
+            raise ValueError(f"{{id: {data.get('id')}, level: {level!r}}}: a level is an integer from 1")
+        return data
+
+    @property
+    def id(self) -> str:
+        """The entry's key in the task mix: the id, with ``@level`` when the entry sets a level.
+
+        Whoever builds the mix from ``(t.id, t.weight)`` so keeps the level (``bootcamp.mix.split_key``).
+        """
+        from bootcamp.mix import mix_key
+
+        return mix_key(self.task, self.level)
 
 
 class EpisodesConfig(_Model):
@@ -482,6 +506,7 @@ class JobConfig(_Model):
     placement: PlacementConfig = Field(default_factory=PlacementConfig)
     eval: EvalConfig = Field(default_factory=EvalConfig)
     warmup: WarmupConfig = Field(default_factory=WarmupConfig)
+    curriculum: CurriculumConfig = Field(default_factory=CurriculumConfig)
 
     @field_validator("tasks", mode="before")
     @classmethod
@@ -579,4 +604,4 @@ def dump_config(cfg: JobConfig) -> str:
     """The config as YAML (what a run folder records)."""
     import yaml
 
-    return yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)
+    return yaml.safe_dump(cfg.model_dump(mode="json", by_alias=True), sort_keys=False)

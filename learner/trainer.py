@@ -9,6 +9,8 @@ batches are requested before the learners update, so the engines generate (and t
 while the learners train; a batch may then come from a policy up to k versions old, and the learners
 correct for it (``learner.off_policy``). With ``rollout.dynamic_sampling`` groups whose rewards are all
 equal are dropped and replaced. Every trajectory carries the version of the weights that sampled it.
+With ``curriculum.enabled`` problems are drawn at each task's current level and weight, and every scored
+group updates them (:mod:`learner.curriculum`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bootcamp.registry import REGISTRY, Registry
 from learner import checkpoint as ckpt_mod
 from learner.batch import TrainBatch, TrainItem
 from learner.config import JobConfig, dump_config
+from learner.curriculum import checkpoint_state, job_curriculum, observe_groups, restore
 from learner.evaluation import make_job_scorer, run_eval
 from learner.evaluation import score as score_trajectories
 from learner.group import ActorGroup
@@ -65,6 +68,7 @@ class Trainer(Recovery):
         self.rollout_restarts = 0
         self.learner_restarts = 0
         self.placement: Any = None  # learner.placement.Placement: the job's placement groups
+        self.curriculum: Any = None  # learner.curriculum.Curriculum when curriculum.enabled
 
     # -- setup ----------------------------------------------------------------------------------
     def _make_scorer(self) -> Any:
@@ -111,6 +115,7 @@ class Trainer(Recovery):
         self.sampler = TaskSampler(self.mix, seed=cfg.seed, seed_limit=cfg.eval.seed_offset, registry=self.problems)
         self.warmup_sampler = TaskSampler(self.mix, seed=cfg.seed + 7919, seed_limit=cfg.eval.seed_offset,
                                           registry=self.problems)
+        self.curriculum, self.sampler = job_curriculum(cfg.curriculum, self.mix, self.problems, self.sampler)
         self.start_step, self.version, self.warmup_done, self.eval_result = 0, 0, False, {}
         self.stream_committed = []
         last = ckpt_mod.latest(self.run_dir) if resume else None
@@ -119,6 +124,7 @@ class Trainer(Recovery):
             state = ckpt_mod.read_state(last)
             model_path = str(last / "policy")
             self.sampler.load_state_dict(state["sampler"])
+            restore(self.curriculum, state)
             self.start_step, self.version = state["step"], state["version"]
             self.warmup_done = state.get("warmup_done", True)
             self.eval_result = state.get("eval", {})
@@ -187,6 +193,8 @@ class Trainer(Recovery):
                     self.stream.request(min(need, budget - len(seen)))
                 g = self.stream.next_group()
                 seen.append(g)
+                if self.curriculum is not None:  # every scored group, kept or dropped, moves the curriculum
+                    observe_groups(self.curriculum, [g])
                 if self.version - g.version > r.max_staleness:
                     stale += 1
                 elif r.dynamic_sampling and not g.informative():
@@ -392,6 +400,8 @@ class Trainer(Recovery):
         metrics = {"phase": "rl", **reward_metrics(trajs), **gen, **adv, **upd, "policy_version": self.version,
                    "effective_batch": float(len(trajs))}
         metrics.update({f"time/{k}": v for k, v in self.timers.items()})
+        if self.curriculum is not None:
+            metrics.update(self.curriculum.metrics())
         if "train_tokens" in upd:  # response tokens the learners trained on, per second of update
             metrics["learner_tokens_per_s"] = upd["train_tokens"] / max(self.timers.get("update", 0.0), 1e-9)
         metrics["time/step"] = time.perf_counter() - t0
@@ -405,7 +415,8 @@ class Trainer(Recovery):
         durable = hasattr(self.stream, "commit")
         ckpt_mod.write_state(out, {"step": step, "version": self.version, "sampler": self.sampler.state_dict(),
                                    "warmup_done": self.warmup_done, "eval": self.eval_result,
-                                   "stream_uncommitted": self.stream.uncommitted() if durable else []})
+                                   "stream_uncommitted": self.stream.uncommitted() if durable else [],
+                                   **checkpoint_state(self.curriculum)})
         if durable:  # acknowledged only now that a checkpoint holds the steps that trained on them
             self.stream.commit()
         ckpt_mod.prune(self.run_dir, self.cfg.checkpoint.keep)

@@ -9,8 +9,8 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "extending.md"
-EXPECTED = ["A new task family", "A new verifier primitive", "A new reward kind", "A new reward backend",
-            "A new RL algorithm", "A new rollout engine", "A new multi-turn environment"]
+EXPECTED = ["A new task family", "Difficulty levels", "A new verifier primitive", "A new reward kind",
+            "A new reward backend", "A new RL algorithm", "A new rollout engine", "A new multi-turn environment"]
 
 
 def _blocks() -> list[tuple[str, str]]:

@@ -366,7 +366,8 @@ def wrap_internbootcamp(
         from bootcamp.compat.rg_validation import no_cross_process
 
         # a generated class cannot be imported by reference, so a fresh process cannot rebuild it
-        report = check_task(cls(task_id), seeds=CHECK_SEEDS, hostile=False, **no_cross_process(check_task))
+        report = check_task(cls(task_id), seeds=CHECK_SEEDS, hostile=False, quality_seeds=0,
+                            **no_cross_process(check_task))
         if not report.passed:
             raise RefusedError(task_id, FAILS_CHECK, "; ".join(report.failures[:2])[:300])
     reg = registry if registry is not None else REGISTRY

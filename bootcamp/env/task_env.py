@@ -53,10 +53,10 @@ class TaskEnvironment(Environment):
         return self.task.verify(response, identity)
 
     def check(self, answer: str, identity: dict[str, Any], memory: dict[str, Any]) -> float:
-        return self.task.check(answer, identity)
+        return self.task.for_identity(identity).check(answer, identity)
 
     def solve(self, identity: dict[str, Any], memory: dict[str, Any]) -> str:
-        return self.task.solve(identity)
+        return self.task.for_identity(identity).solve(identity)
 
     def format_answer(self, answer: str) -> str:
         return self.task.format_answer(answer)

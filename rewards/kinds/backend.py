@@ -86,7 +86,7 @@ def reference(task: Task, identity: dict[str, Any]) -> str:
     if isinstance(ref, str):
         return ref
     try:
-        return str(task.solve(identity))
+        return str(task.for_identity(identity).solve(identity))
     except Exception:  # noqa: BLE001 - a task without a solver still gets judged on the question
         return ""
 

@@ -47,6 +47,12 @@ class ReverseComplement(Task):
     id = "biology/reverse_complement"
     description = "Reverse complement of a DNA sequence."
     default_params = {"length": 24}
+    levels = ({"length": 8}, {"length": 16}, {"length": 24}, {"length": 48}, {"length": 96})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to complement."""
+        return float(len(identity["sequence"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"sequence": random_dna(rng, self.params["length"])}

@@ -305,6 +305,14 @@ class LightsOut(Task):
 
     description = "Solve a lights-out board."
     default_params: dict[str, Any] = {"size": 5, "presses": 6}
+    # Level 1 spreads fewer presses over a 6x6 board: 5 of 36 cells pose enough distinct boards (5x5 would not).
+    levels = ({"size": 6, "presses": 5}, {"size": 5, "presses": 6}, {"size": 6, "presses": 9},
+              {"size": 7, "presses": 13})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Presses in the reference solution (each one a cross of toggles to untangle)."""
+        return float(sum(map(sum, identity["press"])))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["size"]

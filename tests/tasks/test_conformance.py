@@ -8,6 +8,14 @@ from bootcamp import REGISTRY, check_task
 from bootcamp.checker import check_cross_process
 
 SEEDS = int(os.environ.get("BOOTCAMP_CHECK_SEEDS", "5"))
+#: Seeds per level of the quality checks (problem space, constant guess, levels); 0 skips them.
+QUALITY_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_SEEDS", "200"))
+#: Seconds of quality checks per task and level: a slow verifier (sandboxed code) is judged on the
+#: seeds done by then (at least 10), so the registry stays inside its CI time. Not scaled by
+#: BOOTCAMP_CHECK_TIME_FACTOR: it bounds the time, it is no budget a task can fail.
+QUALITY_TIME_S = float(os.environ.get("BOOTCAMP_CHECK_QUALITY_TIME_S", "1"))
+#: Fail every task on its quality findings (by default only tasks with levels or a space_size).
+STRICT_QUALITY = os.environ.get("BOOTCAMP_CHECK_STRICT_QUALITY", "") == "1"
 #: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).
 CROSS_SEEDS = tuple(range(int(os.environ.get("BOOTCAMP_CHECK_CROSS_SEEDS", "2"))))
 
@@ -15,7 +23,8 @@ CROSS_SEEDS = tuple(range(int(os.environ.get("BOOTCAMP_CHECK_CROSS_SEEDS", "2"))
 @pytest.mark.parametrize("task_id", REGISTRY.ids())
 def test_task_conforms(task_id):
     # The cross-process part runs once for all tasks below, not one fresh process per task.
-    report = check_task(task_id, seeds=SEEDS, cross_process=False)
+    report = check_task(task_id, seeds=SEEDS, cross_process=False, quality_seeds=QUALITY_SEEDS,
+                        strict_quality=STRICT_QUALITY, quality_time_limit_s=QUALITY_TIME_S)
     assert report.passed, "\n".join(report.failures)
 
 

@@ -8,6 +8,13 @@ killed and replaced, the verdict gets ``reason="timeout"`` or
 uses ``signal.alarm``: the deadline is kept by the parent, which kills the
 worker with SIGKILL.
 
+Items travel in chunks: one message to a worker carries many jobs and one reply
+carries their verdicts (:mod:`rewards.pool_worker`), so a batch costs a few round
+trips per worker, not one per item. The worker stamps the time it starts each
+item in an array it shares with the parent, so every item keeps its own deadline;
+when one overruns or its worker dies, only that item fails and the rest of its
+chunk is sent again.
+
 Work items are ``(task_id, identity, response)``. The parent looks each task
 up in the registry the caller scores with (the pool's ``registry``, or the one
 passed to :meth:`SandboxPool.verify_many`, e.g. by the router) and sends the
@@ -35,7 +42,7 @@ from typing import Any
 from bootcamp.registry import REGISTRY, Registry
 from bootcamp.types import Verdict
 from rewards.pool_registry import encode_jobs
-from rewards.pool_worker import worker_main
+from rewards.pool_worker import Held, accept, worker_main
 
 #: Environment every worker starts with: one thread, no tokenizer pools.
 WORKER_ENV = {
@@ -47,6 +54,8 @@ WORKER_ENV = {
 _ENV_LOCK = threading.Lock()
 
 Item = tuple[str, dict[str, Any], str]
+#: A caller splits its queue into about this many chunks per worker (then smaller ones as it drains).
+CHUNKS_PER_WORKER = 2
 
 
 @contextlib.contextmanager
@@ -65,25 +74,12 @@ def _worker_env() -> Iterator[None]:
                     os.environ[k] = v
 
 
-class _Run:
-    """The items one worker is working through, first one current."""
-
-    def __init__(self, worker: _Worker, items: deque[int], now: float, limit: float) -> None:
-        self.worker = worker
-        self.items = items
-        self.limit = limit
-        self.recycle = False
-        self.restart(now)
-
-    def restart(self, now: float) -> None:
-        self.started = now
-        self.deadline = now + self.limit
-
-
 class _Worker:
-    def __init__(self, proc: mp.process.BaseProcess, conn: Connection) -> None:
+    def __init__(self, proc: mp.process.BaseProcess, conn: Connection, progress: Any) -> None:
         self.proc = proc
         self.conn = conn
+        self.progress = progress  # shared with the process: when it started each of its items
+        self.seq = 0  # the number of the next item it is sent
         self.jobs = 0
 
     def kill(self) -> None:
@@ -104,9 +100,10 @@ class SandboxPool:
         start_method: ``forkserver`` (default where available: fast restarts) or ``spawn``.
         preload: load the task plugins in each worker before it takes work.
         max_jobs_per_worker: recycle a worker after this many verdicts (bounds leaks).
-        max_rss_mb: a worker whose resident memory grows past this is recycled after its verdict.
+        max_rss_mb: a worker whose resident memory grows past this is recycled after its chunk.
         start_timeout: seconds a new worker may take to become ready.
-        max_chunk: items sent to a worker at once (fewer round trips; each keeps its own deadline).
+        max_chunk: most items sent to a worker in one message (fewer round trips; each item keeps
+            its own deadline).
         registry: where task ids are looked up when a call does not pass one (default: the
             process-wide ``bootcamp.REGISTRY``; with ``registry_factory``, what it builds).
         registry_factory: a picklable zero-argument callable (a module-level function, or a
@@ -123,7 +120,7 @@ class SandboxPool:
         max_jobs_per_worker: int = 10_000,
         max_rss_mb: int = 1024,
         start_timeout: float = 120.0,
-        max_chunk: int = 8,
+        max_chunk: int = 64,
         registry: Registry | None = None,
         registry_factory: Callable[[], Registry] | None = None,
     ) -> None:
@@ -158,6 +155,8 @@ class SandboxPool:
         self.timeouts = 0
         self.crashes = 0
         self.recycled = 0
+        self.chunks = 0  # messages sent to workers (each a chunk of items)
+        self.replies = 0  # messages back (each the verdicts of one or more items)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -209,6 +208,8 @@ class SandboxPool:
             "timeouts": self.timeouts,
             "crashes": self.crashes,
             "recycled": self.recycled,
+            "chunks": self.chunks,
+            "replies": self.replies,
             "start_method": self.start_method,
         }
 
@@ -217,14 +218,15 @@ class SandboxPool:
         if self._closed:
             return
         parent, child = self._ctx.Pipe(duplex=True)
+        progress = self._ctx.RawArray("d", 2 * self.max_chunk)  # room for the two chunks it may hold
         proc = self._ctx.Process(
-            target=worker_main, args=(child, self.preload, self.max_rss_mb, self.registry_factory), daemon=True,
-            name="bootcamp-verifier",
+            target=worker_main, args=(child, self.preload, self.max_rss_mb, self.registry_factory, progress),
+            daemon=True, name="bootcamp-verifier",
         )
         with _worker_env():
             proc.start()
         child.close()
-        worker = _Worker(proc, parent)
+        worker = _Worker(proc, parent, progress)
         with self._lock:
             self._all.add(worker)
         threading.Thread(target=self._await_ready, args=(worker,), daemon=True).start()
@@ -275,15 +277,15 @@ class SandboxPool:
         self.start()
         limit = self.timeout if timeout is None else float(timeout)
         out: list[Verdict | None] = [None] * len(items)
-        latency: list[float] = [0.0] * len(items)
         registry = registry if registry is not None else self.registry
-        jobs = encode_jobs(items, registry, self._workers_hold(registry), out)
-        pending = [i for i in range(len(items)) if out[i] is None]
-        pending.reverse()
-        # A worker takes a short run of items; each item still has its own deadline, counted
-        # from when the item before it finished. On a timeout or crash the current item fails
-        # and the rest of that run goes back to the queue.
-        running: dict[Connection, _Run] = {}
+        jobs, entries = encode_jobs(items, registry, self._workers_hold(registry), out)
+        pending = deque(i for i in range(len(items)) if out[i] is None)
+        # A worker takes a chunk of items in one message and replies once per chunk (see
+        # rewards.pool_worker); its next chunk is sent while it works, so it never waits for this
+        # thread. Each item has its own deadline, from when the worker started it. On a timeout or
+        # crash the item running fails and the rest the worker held (finished but unsent, or not
+        # started) goes back to the queue.
+        running: dict[Connection, Held] = {}
         starved_since = time.monotonic()
         while pending or running:
             while pending:
@@ -300,65 +302,92 @@ class SandboxPool:
                 if not worker.proc.is_alive():
                     self._replace(worker)
                     continue
-                size = max(1, min(self.max_chunk, len(pending) // (2 * self.size)))
-                chunk = [pending.pop() for _ in range(min(size, len(pending)))]
-                try:
-                    worker.conn.send_bytes(pickle.dumps([jobs[i] for i in chunk], protocol=5))
-                except (OSError, ValueError):
-                    pending.extend(reversed(chunk))
+                run = Held(worker, limit)
+                if self._send(run, pending, jobs, entries):
+                    running[worker.conn] = run
+                else:
                     self._replace(worker)
-                    continue
-                running[worker.conn] = _Run(worker, deque(chunk), time.monotonic(), limit)
+            for conn, run in list(running.items()):
+                usable = not run.recycle and run.worker.jobs + run.left < self.max_jobs_per_worker
+                if pending and usable and run.chunks_left() < 2:  # its next chunk, before it runs dry
+                    if not self._send(run, pending, jobs, entries):
+                        del running[conn]
+                        self._crashed(run, OSError("its pipe is closed"), out, pending)
+                elif not run.left:
+                    del running[conn]
+                    self._release(run.worker, run.recycle)
             if not running:
                 if self._closed:
                     raise RuntimeError("the sandbox pool is closed")
                 continue
-            now = time.monotonic()
-            wake = min(r.deadline for r in running.values()) - now
-            if pending:
-                wake = min(wake, 0.005)
+            busy = [run for run in running.values() if run.left]
+            wake = min((run.running()[1] for run in busy), default=time.monotonic()) - time.monotonic()
+            if pending and len(running) < self.size:
+                wake = min(wake, 0.005)  # another caller may hand a worker back
             for conn in wait(list(running), timeout=max(0.0, wake)):
                 run = running[conn]  # type: ignore[index]
                 try:
-                    while run.items and conn.poll():
-                        payload, recycle = conn.recv()
-                        i = run.items.popleft()
-                        now = time.monotonic()
-                        latency[i] = (now - run.started) * 1000
-                        out[i] = Verdict.model_validate(payload)
-                        run.worker.jobs += 1
-                        run.recycle |= recycle
-                        run.restart(now)
+                    while run.left and conn.poll():
+                        accept(run, pickle.loads(conn.recv_bytes()), out)
+                        with self._lock:
+                            self.replies += 1
                 except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError) as exc:
                     del running[conn]  # type: ignore[arg-type]
-                    with self._lock:
-                        self.crashes += 1
-                    run.worker.proc.join(timeout=0.5)  # reap it, so the exit code says why
-                    code = run.worker.proc.exitcode
-                    i = run.items.popleft()
-                    latency[i] = (time.monotonic() - run.started) * 1000
-                    out[i] = Verdict.failed("verifier_error", f"verifier process died ({_exit_text(code, exc)})")
-                    pending.extend(reversed(run.items))
-                    self._replace(run.worker)
-                    continue
-                if not run.items:
-                    del running[conn]  # type: ignore[arg-type]
-                    self._release(run.worker, run.recycle)
+                    self._crashed(run, exc, out, pending)
             now = time.monotonic()
             for conn, run in list(running.items()):
-                if now >= run.deadline:
+                if not run.left:
+                    continue
+                j, deadline = run.running()
+                if now >= deadline and not conn.poll():  # a reply that is in is read first
                     del running[conn]
                     with self._lock:
                         self.timeouts += 1
-                    i = run.items.popleft()
-                    latency[i] = (now - run.started) * 1000
-                    out[i] = Verdict.failed("timeout", f"verifier ran past {limit:g}s and was killed")
-                    pending.extend(reversed(run.items))
-                    self._replace(run.worker)
-        for i, v in enumerate(out):
-            if v is not None and latency[i] and v.parts:
-                v.parts = [p.model_copy(update={"latency_ms": round(latency[i], 3)}) for p in v.parts]
+                    self._lose(run, j, out, pending,
+                               Verdict.failed("timeout", f"verifier ran past {limit:g}s and was killed"))
         return out  # type: ignore[return-value]
+
+    def _send(self, run: Held, pending: deque[int], jobs: list[tuple[str, bytes]],
+              entries: dict[str, bytes | None]) -> bool:
+        """Send ``run``'s worker the next chunk of ``pending`` (put back if it cannot be sent)."""
+        # Guided chunks: large while much is queued (few round trips), small at the end (the
+        # workers finish together).
+        size = min(self.max_chunk, -(-len(pending) // (CHUNKS_PER_WORKER * self.size)))
+        chunk = [pending.popleft() for _ in range(size)]
+        worker = run.worker
+        first = run.base + len(run.items)
+        ring = len(worker.progress)
+        for k in range(first, first + size):  # these slots last held items done long ago
+            worker.progress[k % ring] = 0.0
+        try:
+            shipped = {jobs[i][0]: entries[jobs[i][0]] for i in chunk}
+            worker.conn.send_bytes(pickle.dumps((first, shipped, [jobs[i][1] for i in chunk]), protocol=5))
+        except (OSError, ValueError):
+            pending.extendleft(reversed(chunk))
+            return False
+        run.add(chunk, time.monotonic())
+        worker.seq = first + size
+        with self._lock:
+            self.chunks += 1
+        return True
+
+    def _crashed(self, run: Held, exc: BaseException, out: list[Verdict | None], pending: deque[int]) -> None:
+        """``run``'s worker died (or cannot be read): the item it was on fails, the rest is queued again."""
+        run.worker.proc.join(timeout=0.5)  # reap it, so the exit code says why
+        text = _exit_text(run.worker.proc.exitcode, exc)
+        if run.left:
+            with self._lock:
+                self.crashes += 1
+            self._lose(run, run.running()[0], out, pending,
+                       Verdict.failed("verifier_error", f"verifier process died ({text})"))
+        else:
+            self._replace(run.worker)
+
+    def _lose(self, run: Held, j: int, out: list[Verdict | None], pending: deque[int], verdict: Verdict) -> None:
+        """Item ``j`` of ``run`` fails with ``verdict``; its worker is replaced, the rest is queued again."""
+        out[run.items[j]] = verdict
+        pending.extendleft(reversed(run.items[run.done:j] + run.items[j + 1:]))
+        self._replace(run.worker)
 
     def verify(self, task_id: str, identity: dict[str, Any], response: str, timeout: float | None = None,
                registry: Registry | None = None) -> Verdict:

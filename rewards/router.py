@@ -85,8 +85,15 @@ class Router:
     def cache_tag(self, spec: RewardSpec) -> str:
         """The spec and what its backends are (model ids, template versions, reply grammar), for
         verdict caches; a backend that has no tag is named by its class."""
-        tags = [_backend_tag(self.backends.get(backend_name(p))) for p in spec.parts]
-        return spec.model_dump_json() + ("|" + "|".join(tags) if any(tags) else "")
+        tags = tuple(_backend_tag(self.backends.get(backend_name(p))) for p in spec.parts)
+        memo = self.__dict__.setdefault("_cache_tags", {})
+        text = memo.get((id(spec), tags))
+        if text is None or text[0] is not spec:  # id() only while the same spec object is alive
+            text = (spec, spec.model_dump_json() + ("|" + "|".join(tags) if any(tags) else ""))
+            if len(memo) > 4096:
+                memo.clear()
+            memo[(id(spec), tags)] = text
+        return text[1]
 
     # -- public API ---------------------------------------------------------------------
     def score(self, items: Sequence[Any]) -> list[Verdict]:

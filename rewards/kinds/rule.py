@@ -31,8 +31,10 @@ class RuleKind(RewardKind):
 
     async def score(self, jobs: list[PartJob], ctx: KindContext) -> list[Any]:
         todo: list[ScoreItem] = []
+        seen: set[int] = set()
         for job in jobs:
-            if job.item.verdict is None and not any(it is job.item for it in todo):
+            if job.item.verdict is None and id(job.item) not in seen:
+                seen.add(id(job.item))
                 todo.append(job.item)
         if todo:
             if ctx.pool is not None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+import anyio
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 import bootcamp
 from bootcamp.export import parse_label
@@ -31,6 +34,8 @@ from rewards.service.schemas import (
     RewardRequest,
     RewardResponse,
     VerifyRequest,
+    batch_json,
+    plain_batch,
 )
 from rewards.service.security import BodySizeLimit
 from rewards.service.settings import Settings
@@ -139,15 +144,21 @@ def create_app(
         return info
 
     @app.post("/v1/problems", tags=["tasks"], response_model=ProblemsResponse)
-    async def problems(req: ProblemsRequest) -> Response:
-        """`n` problems of a task, seeds `seed .. seed + n - 1` (generated off the event loop)."""
+    async def problems(req: ProblemsRequest, level: int | None = Query(default=None, ge=1, le=1000)) -> Response:
+        """`n` problems of a task, seeds `seed .. seed + n - 1`, at `level` (body or `?level=`; default: the
+        task's default level), generated off the event loop."""
         check_id("task", req.task)
         if req.n > settings.max_problems:
             raise HTTPException(413, f"n={req.n} is over the cap of {settings.max_problems} problems a request")
         task = state.registry.get(req.task)
+        level = req.level if req.level is not None else level
+        try:
+            task.at_level(level)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)[:300]) from None
 
         def make() -> bytes:  # generation and serialisation both stay off the event loop
-            probs = [task.problem(req.seed + k, with_answer=req.with_answer) for k in range(req.n)]
+            probs = [task.problem(req.seed + k, with_answer=req.with_answer, level=level) for k in range(req.n)]
             return ProblemsResponse(problems=probs).model_dump_json().encode()
 
         try:
@@ -162,14 +173,25 @@ def create_app(
         check_id("task", req.task)
         return (await state.score([(req.task, req.identity, req.response)]))[0]
 
-    @app.post("/v1/verify/batch", tags=["rewards"], openapi_extra=_body_schema(BatchRequest))
-    async def verify_batch(request: Request) -> BatchResponse:
+    @app.post("/v1/verify/batch", tags=["rewards"], openapi_extra=_body_schema(BatchRequest),
+              response_model=BatchResponse)
+    async def verify_batch(request: Request) -> Response:
         """Score many responses; verdicts come back in order."""
-        req = await _parse_body(request, BatchRequest, settings, "items")
-        for i, it in enumerate(req.items):
-            check_id(f"items[{i}].task", it.task)
-        items = [(it.task, it.identity, it.response) for it in req.items]
-        return BatchResponse(verdicts=await state.score(items))
+
+        def items_of(obj: Any) -> list[tuple[str, dict[str, Any], str]]:
+            # Well-formed items go straight to tuples; anything else is validated by the model,
+            # which says what is wrong with it.
+            items = plain_batch(obj)
+            if items is None:
+                req = _validate(BatchRequest, obj)
+                items = [(it.task, it.identity, it.response) for it in req.items]
+            for i, (task_id, _, _) in enumerate(items):
+                check_id(f"items[{i}].task", task_id)
+            return items
+
+        items = await _parse_body(request, items_of, settings, "items")
+        # The verdicts are encoded once, here: no response model re-validates them.
+        return Response(batch_json(await state.score(items)), media_type="application/json")
 
     @app.post("/get_reward", tags=["rewards"], openapi_extra=_body_schema(RewardRequest))
     async def get_reward(request: Request) -> RewardResponse:
@@ -220,7 +242,68 @@ def create_app(
         state.metrics.request_latency.labels(endpoint).observe(time.perf_counter() - start)
         return response
 
+    app.add_middleware(ClientGone, on_gone=state.metrics.client_gone.inc)  # outermost: sees every layer's error
     return app
+
+
+#: The server's own log (uvicorn's), so these lines follow ``bootcamp serve --log-level``.
+log = logging.getLogger("uvicorn.error")
+#: What a closed client connection raises inside anyio streams (e.g. in ``BaseHTTPMiddleware``).
+_CLOSED = (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.EndOfStream)
+
+
+class ClientGone:
+    """ASGI middleware: a client that went away mid-request is one log line, not a traceback.
+
+    ``ClientDisconnect`` (the body stopped mid-upload) always means the client left. An anyio
+    closed-stream error means it only once the server has told the app the client disconnected;
+    before that it is a bug, and propagates as one.
+    """
+
+    def __init__(self, app: Any, on_gone: Callable[[], Any] | None = None) -> None:
+        self.app = app
+        self.on_gone = on_gone
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        disconnected = False
+
+        async def watch() -> dict:
+            nonlocal disconnected
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                disconnected = True
+            return message
+
+        try:
+            await self.app(scope, watch, send)
+        except BaseException as exc:
+            if not _client_left(exc, disconnected):
+                raise
+            client_gone(scope, exc)
+            if self.on_gone is not None:
+                self.on_gone()
+
+
+def client_gone(scope: Mapping[str, Any], exc: BaseException) -> None:
+    """Log the one line a request whose client went away is worth."""
+    # The path is the client's text: escaped and clipped, so it can neither forge log lines nor flood them.
+    log.info("client went away: %s %s (%s)", scope.get("method", "?"), _clip(repr(scope.get("path", ""))[1:-1], 200),
+             _leaf_name(exc))
+
+
+def _client_left(exc: BaseException, disconnected: bool) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_client_left(e, disconnected) for e in exc.exceptions)
+    return isinstance(exc, ClientDisconnect) or (disconnected and isinstance(exc, _CLOSED))
+
+
+def _leaf_name(exc: BaseException) -> str:
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return type(exc).__name__
 
 
 def _check_batch(n: int, settings: Settings) -> None:
@@ -234,8 +317,10 @@ def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-async def _parse_body(request: Request, model: type[BaseModel], settings: Settings, batch_field: str) -> Any:
-    """The body as ``model``, parsed in a thread; the batch size is checked before validation.
+async def _parse_body(request: Request, model: type[BaseModel] | Callable[[Any], Any], settings: Settings,
+                      batch_field: str) -> Any:
+    """The body as ``model`` (or what ``model(obj)`` makes of the parsed JSON), parsed in a thread;
+    the batch size is checked before validation.
 
     A big batch costs seconds to validate: it must neither block the event loop nor be
     validated at all when it is over ``max_batch``.
@@ -251,16 +336,23 @@ async def _parse_body(request: Request, model: type[BaseModel], settings: Settin
         items = obj.get(batch_field) if isinstance(obj, dict) else None
         if isinstance(items, list):
             _check_batch(len(items), settings)
-        try:
-            return model.model_validate(obj)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False, include_input=False, include_context=False)
-            raise RequestValidationError([{**e, "loc": ("body", *e.get("loc", ()))} for e in errors]) from None
-        except RecursionError:
-            raise RequestValidationError([{"loc": ("body",), "type": "too_deep",
-                                           "msg": "request body is nested too deeply"}]) from None
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return _validate(model, obj)
+        return model(obj)
 
     return await asyncio.to_thread(parse)
+
+
+def _validate(model: type[BaseModel], obj: Any) -> Any:
+    """``model.model_validate(obj)``, its errors as a 422 that never echoes the input."""
+    try:
+        return model.model_validate(obj)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e.get("loc", ()))} for e in errors]) from None
+    except RecursionError:
+        raise RequestValidationError([{"loc": ("body",), "type": "too_deep",
+                                       "msg": "request body is nested too deeply"}]) from None
 
 
 def _clip(text: str, n: int = 80) -> str:
@@ -288,6 +380,10 @@ def _install_handlers(app: FastAPI, state: ServiceState) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         status, detail = exc.status_code, exc.detail
+        if isinstance(exc.__cause__, ClientDisconnect):  # FastAPI's body parsing wraps it in a 400
+            client_gone(request.scope, exc.__cause__)
+            state.metrics.client_gone.inc()
+            return JSONResponse({"detail": "client went away"}, status_code=400)  # sent to no one
         if status == 400 and "parsing the body" in str(detail):
             status, detail = 422, "request body is not valid JSON (or nested too deeply)"  # a malformed body
         text = _safe(_clip(str(detail), 500))

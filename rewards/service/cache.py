@@ -137,6 +137,7 @@ class VerdictKeys:
         self.config = dict(config)
         self.digest = _digest(self.config)
         self._tasks: dict[tuple[str, type], str] = {}
+        self._full: dict[tuple[tuple[str, type], tuple[Any, Any]], str] = {}
         self._lock = threading.Lock()
 
     def task_digest(self, task_id: str, task: Any) -> str:
@@ -150,7 +151,13 @@ class VerdictKeys:
             static = _digest(fp)
             with self._lock:
                 self._tasks[memo] = static
-        return _digest([static, getattr(task, "version", None), getattr(task, "verifier_version", None)])
+        live = (getattr(task, "version", None), getattr(task, "verifier_version", None))
+        full = self._full.get((memo, live))
+        if full is None:
+            full = _digest([static, *live])
+            with self._lock:
+                self._full[(memo, live)] = full
+        return full
 
     def key(self, task_id: str, task: Any, spec: str, identity: Any, response: str) -> str:
         """The key of one verdict (see :func:`cache_key`)."""

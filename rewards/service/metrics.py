@@ -10,20 +10,56 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
+class _Memo:
+    """Mixin: ``labels(*values)`` finds each label set's child once, then by one dict lookup.
+
+    prometheus_client checks, stringifies and locks on every ``labels`` call; the service calls
+    it several times per verdict, which is a measurable part of a batch.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo: dict[tuple, Any] = {}
+
+    def labels(self, *values: Any, **named: Any) -> Any:
+        if named or not values:
+            return super().labels(*values, **named)  # type: ignore[misc]
+        child = self._memo.get(values)
+        if child is None:
+            child = self._memo[values] = super().labels(*values)  # type: ignore[misc]
+        return child
+
+    def remove(self, *values: Any) -> None:
+        self._memo.clear()
+        super().remove(*values)  # type: ignore[misc]
+
+    def clear(self) -> None:
+        self._memo.clear()
+        super().clear()  # type: ignore[misc]
+
+
+class LabelledCounter(_Memo, Counter):
+    """A :class:`prometheus_client.Counter` with memoised ``labels``."""
+
+
+class LabelledHistogram(_Memo, Histogram):
+    """A :class:`prometheus_client.Histogram` with memoised ``labels``."""
+
+
 class Metrics:
     """Counters and histograms the service updates; :meth:`render` is the ``/metrics`` body."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.verdicts = Counter("bootcamp_verdicts", "Verdicts returned, by task and reason.", ["task", "reason"],
-                                registry=r)
-        self.requests = Counter("bootcamp_requests", "HTTP requests, by endpoint and status.", ["endpoint", "status"],
-                                registry=r)
-        self.request_latency = Histogram("bootcamp_request_latency_seconds", "Request latency by endpoint.",
-                                         ["endpoint"], buckets=LATENCY_BUCKETS, registry=r)
-        self.part_latency = Histogram("bootcamp_part_latency_seconds", "Latency of one reward part, by kind.",
-                                      ["kind"], buckets=LATENCY_BUCKETS, registry=r)
+        self.verdicts = LabelledCounter("bootcamp_verdicts", "Verdicts returned, by task and reason.",
+                                        ["task", "reason"], registry=r)
+        self.requests = LabelledCounter("bootcamp_requests", "HTTP requests, by endpoint and status.",
+                                        ["endpoint", "status"], registry=r)
+        self.request_latency = LabelledHistogram("bootcamp_request_latency_seconds", "Request latency by endpoint.",
+                                                 ["endpoint"], buckets=LATENCY_BUCKETS, registry=r)
+        self.part_latency = LabelledHistogram("bootcamp_part_latency_seconds", "Latency of one reward part, by kind.",
+                                              ["kind"], buckets=LATENCY_BUCKETS, registry=r)
         self.cache_hits = Counter("bootcamp_cache_hits", "Verdict cache hits.", registry=r)
         self.cache_misses = Counter("bootcamp_cache_misses", "Verdict cache misses.", registry=r)
         self.cache_errors = Gauge("bootcamp_cache_errors", "Cache backend failures so far.", registry=r)
@@ -35,14 +71,16 @@ class Metrics:
                                     registry=r)
         self.heavy_busy = Counter("bootcamp_heavy_refused", "Heavy requests refused (429) because too many ran.",
                                   registry=r)
-        self.parts = Counter("bootcamp_parts", "Reward parts computed (not cached), by kind and reason.",
-                             ["kind", "reason"], registry=r)
-        self.decided = Counter("bootcamp_verdicts_decided", "Verdicts by the kind of the part that decided "
-                               "them ('mixture': a weighted mean; 'task': a task's own verify).", ["kind"],
-                               registry=r)
-        self.second_opinions = Counter("bootcamp_second_opinions", "second_opinion verdicts where both parts "
-                                       "decided, by outcome (agree/disagree).", ["outcome"], registry=r)
+        self.parts = LabelledCounter("bootcamp_parts", "Reward parts computed (not cached), by kind and reason.",
+                                     ["kind", "reason"], registry=r)
+        self.decided = LabelledCounter("bootcamp_verdicts_decided", "Verdicts by the kind of the part that decided "
+                                       "them ('mixture': a weighted mean; 'task': a task's own verify).", ["kind"],
+                                       registry=r)
+        self.second_opinions = LabelledCounter("bootcamp_second_opinions", "second_opinion verdicts where both "
+                                               "parts decided, by outcome (agree/disagree).", ["outcome"], registry=r)
         self.pool_crashes = Gauge("bootcamp_pool_crashes", "Verifier processes that died mid-verdict.", registry=r)
+        self.client_gone = Counter("bootcamp_client_disconnects", "Requests whose client went away before the "
+                                   "reply (e.g. mid-upload).", registry=r)
 
     def bind(self, pool_stats: Callable[[], dict], cache_errors: Callable[[], float],
              cache_up: Callable[[], float]) -> None:

@@ -222,3 +222,47 @@ def test_settings_from_env_round_trip() -> None:
     with pytest.raises(ValueError, match="pool_workers"):
         Settings.from_env({"BOOTCAMP_POOL_WORKERS": "0"})
     assert json.loads(Settings().model_dump_json())["max_batch"] == 1024
+
+
+def test_a_long_batch_keeps_order_and_matches_in_process(http: httpx.Client) -> None:
+    # Several chunks per verifier process, with a hung verifier and a crash inside them: those two
+    # items fail, every other verdict is what the task's own verify says, in order.
+    import bootcamp
+
+    tasks = ["generic/number", "generic/math", "generic/formula", ADD_ID]
+    items = []
+    for k in range(296):
+        task = bootcamp.get_task(tasks[k % len(tasks)])
+        p = task.problem(k, with_answer=True)
+        answer = p.answer if k % 2 else (task.perturb(p.answer, p.identity) or ["0"])[0]
+        items.append({"task": p.task, "identity": p.identity, "response": f"{task.format_answer(answer)} [{k}]"})
+    items[40] = {"task": EVIL_ID, "identity": {"n": 1}, "response": boxed("hang")}
+    items[200] = {"task": EVIL_ID, "identity": {"n": 1}, "response": boxed("exit")}
+    r = http.post("/v1/verify/batch", json={"items": items})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    verdicts = r.json()["verdicts"]
+    assert len(verdicts) == 296
+    assert verdicts[40]["reason"] == "timeout" and verdicts[200]["reason"] == "verifier_error"
+    for k, (it, v) in enumerate(zip(items, verdicts, strict=True)):
+        if k in (40, 200):
+            continue
+        want = bootcamp.get_task(it["task"]).verify(it["response"], it["identity"])
+        assert (v["score"], v["reason"], v["answer"]) == (want.score, want.reason, want.answer), k
+
+
+def test_problems_at_a_level() -> None:
+    """`/v1/problems` takes a level in the body or as `?level=`; a level the task lacks is a 422 naming the range."""
+    from fastapi.testclient import TestClient
+
+    import bootcamp
+    from rewards.service import Settings, create_app
+
+    task = bootcamp.get_task("biology/reverse_complement")
+    with TestClient(create_app(Settings(pool_workers=1, warm_pool=False))) as http:
+        body = http.post("/v1/problems", json={"task": task.task_id, "n": 2, "level": 5}).json()
+        assert [p["identity"]["level"] for p in body["problems"]] == [5, 5]
+        assert body["problems"][0]["prompt"] == task.problem(0, level=5).prompt
+        query = http.post("/v1/problems?level=1", json={"task": task.task_id}).json()
+        assert query["problems"][0]["identity"]["level"] == 1
+        bad = http.post("/v1/problems", json={"task": task.task_id, "level": 9})
+        assert bad.status_code == 422 and "level" in bad.text

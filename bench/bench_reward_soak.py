@@ -7,11 +7,20 @@ answers, wrong answers, and hostile ones (huge strings, deeply nested LaTeX, cod
 text, odd unicode) over tasks of several domains. Halfway through, one replica is killed
 (SIGKILL by PID) and started again on its port about 10 s later.
 
+Episodes share the load: one thread plays reference episodes of multi-turn environments (tools run in
+the replicas' sandboxes) with one API key, mirroring each one in process to compare the final verdict;
+another, with a second key, tries to read, step and delete those episodes (every answer must be 404)
+and sends ids shaped to hit the store's internals (``<id>:lease``, ``*``, 10 kB ids).
+
 Prints: requests/s and verdicts/s; requests lost (non-4xx errors the client raised after its
 retries; the target is 0); 4xx answers; retries; p50/p99 request latency overall and in the
 outage window (kill -> the replica answers again); each replica's RSS (process and its verifier
 processes) at start, middle and end; hostile answers scored correct (must be 0); and the agreement
 of the honest (and wrong) answers' verdicts with in-process verification (must be 100%).
+
+Then, for episodes: episodes finished and their agreement with in-process play, steps, 503s seen by the
+honest key (the target is 0), steps cut off by the kill (a step is never resent: the episode is dropped),
+and the attacker's requests that got anything but a 4xx (the target is 0).
 
 Run: ``python bench/bench_reward_soak.py [--seconds 180] [--threads 4] [--batch 8]``. Loopback only.
 """
@@ -36,6 +45,10 @@ from typing import Any
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 DOMAINS = ["math", "chem", "physics", "logic", "biology", "materials", "earth"]
+#: The honest load's key and the attacker's (both valid keys of the replicas).
+KEYS = ("sk-soak-honest-0123456789", "sk-soak-attacker-0123456789")
+EPISODE_ENVS = ["math/big_multiplication", "physics/laser_photon_rate", "chem/lab_titration",
+                "earth/spreading_rate_units"]
 TASKS_PER_DOMAIN = 3
 
 
@@ -138,6 +151,7 @@ class Replica:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOOTCAMP_")}
+        env["BOOTCAMP_API_KEYS"] = ",".join(KEYS)
         cmd = [str(Path(sys.executable).parent / "bootcamp"), "serve", "--port", str(self.port), "--redis-url",
                self.redis_url, "--pool-workers", str(self.pool_workers), "--log-level", "warning"]
         self.procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -227,6 +241,124 @@ def _load(client: Any, tasks: list[Any], tally: Tally, stop: threading.Event, se
                     tally.checked.append((kind, p, response, v))
 
 
+@dataclass
+class EpisodeTally:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    finished: int = 0
+    agree: int = 0
+    steps: int = 0
+    honest_503: int = 0
+    honest_other_errors: list[str] = field(default_factory=list)
+    cut_by_kill: int = 0
+    ids: list[str] = field(default_factory=list)
+    attacks: int = 0
+    attacker_got_in: list[str] = field(default_factory=list)
+
+
+def _post(http: Any, urls: list[str], path: str, body: dict, headers: dict, idempotent: bool) -> Any:
+    """One request to the first replica that answers; a connection failure on a non-idempotent request raises."""
+    import httpx
+
+    for url in urls:
+        try:
+            return http.post(url + path, json=body, headers=headers)
+        except httpx.TransportError:
+            if not idempotent:
+                raise
+    raise RuntimeError("no replica answered")
+
+
+def _episodes(urls: list[str], tally: EpisodeTally, stop: threading.Event) -> None:
+    """Reference episodes through the service, each mirrored in process with the in-process executor."""
+    import httpx
+
+    from bootcamp.env import ENVIRONMENTS, InProcessExecutor
+
+    auth = {"Authorization": f"Bearer {KEYS[0]}"}
+    local = InProcessExecutor()
+    n = 0
+    with httpx.Client(timeout=60) as http:
+        while not stop.is_set():
+            env_id = EPISODE_ENVS[n % len(EPISODE_ENVS)]
+            env, seed = ENVIRONMENTS.get(env_id), 1000 + n
+            n += 1
+            order = urls if n % 2 else urls[::-1]
+            try:
+                r = _post(http, order, "/v1/episodes", {"env": env_id, "seed": seed}, auth, False)
+            except (httpx.TransportError, RuntimeError):
+                with tally.lock:
+                    tally.cut_by_kill += 1
+                continue
+            if r.status_code != 200:
+                with tally.lock:
+                    tally.honest_503 += r.status_code == 503
+                    if r.status_code != 503:
+                        tally.honest_other_errors.append(f"create {r.status_code} {r.text[:100]}")
+                continue
+            eid = r.json()["id"]
+            with tally.lock:
+                tally.ids.append(eid)
+            state, _ = env.reset(seed)
+            for _ in range(env.max_turns):
+                action = env.reference_action(state)
+                mine = env.step(state, action, local)
+                try:
+                    r = _post(http, order, f"/v1/episodes/{eid}/step", {"action": action}, auth, False)
+                except (httpx.TransportError, RuntimeError):
+                    with tally.lock:
+                        tally.cut_by_kill += 1
+                    break
+                with tally.lock:
+                    tally.steps += 1
+                if r.status_code != 200:
+                    with tally.lock:
+                        tally.honest_503 += r.status_code == 503
+                        if r.status_code != 503:
+                            tally.honest_other_errors.append(f"step {r.status_code} {r.text[:100]}")
+                    break
+                got = r.json()
+                if mine.done or got["done"]:
+                    with tally.lock:
+                        tally.finished += 1
+                        tally.agree += int(bool(got["done"] and mine.done and got["verdict"]
+                                                and abs(got["verdict"]["score"] - mine.verdict.score) < 1e-9))
+                    break
+                state = mine.state
+
+
+def _attacker(urls: list[str], tally: EpisodeTally, stop: threading.Event) -> None:
+    """Another key reads, steps and deletes the honest key's episodes; odd ids; everything must be a 4xx."""
+    import httpx
+
+    auth = {"Authorization": f"Bearer {KEYS[1]}"}
+    rng = random.Random(7)
+    odd = ["*", "..", "x" * 10_000, "{}", "a:lease"]
+    with httpx.Client(timeout=30) as http:
+        while not stop.is_set():
+            with tally.lock:
+                ids = list(tally.ids[-20:])
+            roll = rng.random()
+            if ids and roll < 0.6:
+                eid = rng.choice(ids)  # the honest key's live episode
+            elif ids and roll < 0.8:
+                eid = rng.choice(ids) + ":lease"  # an id naming the store's lease key
+            else:
+                eid = rng.choice(odd)
+            for method, path, body in (("GET", f"/v1/episodes/{eid}", None),
+                                       ("POST", f"/v1/episodes/{eid}/step", {"action": "\\boxed{1}"}),
+                                       ("DELETE", f"/v1/episodes/{eid}", None)):
+                url = rng.choice(urls)
+                try:
+                    r = http.request(method, url + path, json=body, headers=auth)
+                except httpx.TransportError:
+                    continue
+                with tally.lock:
+                    tally.attacks += 1
+                    if not 400 <= r.status_code < 500:
+                        tally.attacker_got_in.append(f"{method} {path[:60]} -> {r.status_code}")
+            time.sleep(0.05)
+
+
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
@@ -273,9 +405,13 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         rss = {r.name: [_rss_mb(r.pid)] for r in replicas}
         tasks = _pick_tasks(random.Random(0))
         tally, stop = Tally(), threading.Event()
-        client = BootcampClient([r.url for r in replicas], timeout=60, retry_budget_s=120)
+        client = BootcampClient([r.url for r in replicas], api_key=KEYS[0], timeout=60, retry_budget_s=120)
         threads = [threading.Thread(target=_load, args=(client, tasks, tally, stop, k + 1, args.batch), daemon=True)
                    for k in range(args.threads)]
+        eps = EpisodeTally()
+        urls = [r.url for r in replicas]
+        threads += [threading.Thread(target=_episodes, args=(urls, eps, stop), daemon=True),
+                    threading.Thread(target=_attacker, args=(urls, eps, stop), daemon=True)]
         start = time.monotonic()
         for t in threads:
             t.start()
@@ -325,6 +461,12 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         print(f"  hostile answers        {tally.hostile} ({tally.hostile_correct} scored correct)")
         for kind, (ok, n) in agree.items():
             print(f"  {kind:6s} agreement       {100.0 * ok / max(1, n):.1f}% of {n} with in-process verification")
+        print(f"  episodes               {eps.finished} finished ({eps.agree} with the in-process verdict), "
+              f"{eps.steps} steps, {eps.cut_by_kill} cut off by the kill (never resent)")
+        print(f"  honest-key 503s        {eps.honest_503}; other errors {len(eps.honest_other_errors)}"
+              + (f"  e.g. {eps.honest_other_errors[0]}" if eps.honest_other_errors else ""))
+        print(f"  cross-key access       {len(eps.attacker_got_in)} of {eps.attacks} attacker requests got past 4xx"
+              + (f"  e.g. {eps.attacker_got_in[0]}" if eps.attacker_got_in else ""))
     finally:
         for r in replicas:
             r.stop()

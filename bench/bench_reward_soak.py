@@ -262,6 +262,8 @@ def _post(http: Any, urls: list[str], path: str, body: dict, headers: dict, idem
     for url in urls:
         try:
             return http.post(url + path, json=body, headers=headers)
+        except httpx.ConnectError:
+            continue  # refused: it never reached that replica, so the next one may take it
         except httpx.TransportError:
             if not idempotent:
                 raise
@@ -462,7 +464,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         for kind, (ok, n) in agree.items():
             print(f"  {kind:6s} agreement       {100.0 * ok / max(1, n):.1f}% of {n} with in-process verification")
         print(f"  episodes               {eps.finished} finished ({eps.agree} with the in-process verdict), "
-              f"{eps.steps} steps, {eps.cut_by_kill} cut off by the kill (never resent)")
+              f"{eps.steps} steps, {eps.cut_by_kill} cut off mid-request by the kill (never resent)")
         print(f"  honest-key 503s        {eps.honest_503}; other errors {len(eps.honest_other_errors)}"
               + (f"  e.g. {eps.honest_other_errors[0]}" if eps.honest_other_errors else ""))
         print(f"  cross-key access       {len(eps.attacker_got_in)} of {eps.attacks} attacker requests got past 4xx"

@@ -28,3 +28,13 @@ def wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 240.0) -> No
             pass
         assert time.monotonic() < deadline, "bootcamp serve did not come up"
         time.sleep(0.5)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Terminate a served process and wait for it; kill it if it does not end in ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)

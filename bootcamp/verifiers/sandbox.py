@@ -61,10 +61,6 @@ UNAVAILABLE = (
     "({why}); install it (apt-get install -y bubblewrap) and allow user namespaces (see docs/security.md), "
     "or set BOOTCAMP_UNSAFE_SANDBOX=1 to run model output without isolation"
 )
-#: Signals a process can bring on itself (a crash): the candidate's own fault.
-SELF_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE, signal.SIGILL,
-                          signal.SIGXFSZ, signal.SIGSYS, signal.SIGTRAP})
-
 _lock = threading.RLock()
 _state: dict[str, object] = {}
 

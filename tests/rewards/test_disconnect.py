@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _serving import free_port, wait_healthy  # noqa: I001
+from _serving import free_port, stop, wait_healthy  # noqa: I001
 
 import bootcamp
 
@@ -48,12 +48,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
         wait_healthy(proc, url)
         yield proc, url, port, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def _disconnect_lines(log: Path) -> list[str]:

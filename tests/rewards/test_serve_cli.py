@@ -8,7 +8,7 @@ import sys
 
 import httpx
 import pytest
-from _serving import free_port, wait_healthy  # noqa: I001
+from _serving import free_port, stop, wait_healthy  # noqa: I001
 
 from bootcamp.export import make_label
 
@@ -70,12 +70,7 @@ def test_serve_with_two_workers_and_redis(redis_url: str) -> None:
         assert len(r.keys("bootcamp:verdict:*")) == 1  # one verdict, computed once, shared
         r.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def test_ray_serve_builder_builds_an_application() -> None:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from _serving import free_port, wait_healthy  # noqa: I001
+from _serving import free_port, stop, wait_healthy  # noqa: I001
 
 pytest.importorskip("reasoning_gym")
 redis = pytest.importorskip("redis")
@@ -45,12 +45,7 @@ def replica(redis_url: str, parity: bool) -> Iterator[str]:
         wait_healthy(proc, url)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def _hits(http: httpx.Client, url: str) -> float:

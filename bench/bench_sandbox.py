@@ -111,6 +111,24 @@ def bench_rg(n: int, gap: float) -> None:
     _mode(None)
     print(_line("reasoning-gym countdown verdict, warm template", warm_ms, cold_ms, "of cold"))
     print(_line("reasoning-gym countdown verdict, cold sandbox", cold_ms))
+    bench_grammar_refusals()
+
+
+HOSTILE = ["9**9**9", "2 ** 10 ** 100", "1" * 10_000, "(" * 5_000 + "1" + ")" * 5_000, "+".join(["x"] * 3_000),
+           "__import__('os').write(3, b'1')", "().__class__.__base__.__subclasses__()", "'A' * 10**9", "-" * 3_000 + "1"]
+
+
+def bench_grammar_refusals() -> None:
+    """How long the strict answer grammars take to refuse hostile text (no process is started for these)."""
+    from bootcamp.compat.rg_safe import SAFE_FORMS, safe_answer
+
+    took = []
+    for name in SAFE_FORMS:
+        for answer in HOSTILE:
+            t = time.perf_counter()
+            assert safe_answer(name, answer) is None, (name, answer)
+            took.append((time.perf_counter() - t) * 1000)
+    print(_line(f"grammar refusal of hostile text ({len(took)} answers, no sandbox)", took))
 
 
 def bench_tools(n: int, gap: float) -> None:

@@ -2,8 +2,6 @@
 
 import ast
 import random
-import os
-import time
 
 import pytest
 
@@ -162,18 +160,22 @@ HOSTILE = [
 ]
 
 
-def test_hostile_answers_are_refused_quickly():
-    worst = 0.0
-    total = 0.0
+def test_hostile_answers_are_refused_before_anything_evaluates_them(monkeypatch):
+    """The grammar refuses from the parsed tree alone: no sympy parser, no eval, whatever the text asks for
+    (how long a refusal takes is measured in bench/bench_sandbox.py)."""
+    import builtins
+
+    import sympy
+    from sympy.parsing import sympy_parser
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the grammar evaluated an answer")
+
+    for module, name in ((sympy, "sympify"), (sympy_parser, "parse_expr"), (builtins, "eval"), (builtins, "exec")):
+        monkeypatch.setattr(module, name, forbidden)
     for name in SAFE_FORMS:
         for answer in HOSTILE:
-            start = time.perf_counter()
             assert safe_answer(name, answer) is None, (name, answer)
-            took = time.perf_counter() - start
-            worst, total = max(worst, took), total + took
-    mean = total / (len(SAFE_FORMS) * len(HOSTILE))
-    factor = float(os.environ.get("BOOTCAMP_CHECK_TIME_FACTOR", "1"))
-    assert mean < 0.001 * factor and worst < 0.05 * factor, (mean, worst)  # microseconds typically
 
 
 def _random_tree(rng, depth):

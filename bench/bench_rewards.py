@@ -1,18 +1,25 @@
 """Reward-service benchmark: service vs in-process throughput, latency, cache speed-up, check_math vs math-verify.
 
 Run: ``python bench/bench_rewards.py [--n 2000] [--pool-workers 2] [--rounds 3]``. Everything runs
-on loopback; the service is started in this process (uvicorn in a thread) on a free port.
+on loopback. The service runs as its own process (``bootcamp serve`` on a free port), as it does
+beside a trainer; ``--in-thread`` starts it in this process instead (uvicorn in a thread, sharing the
+client's interpreter lock: the service then also pays for the client's JSON encoding).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -55,7 +62,60 @@ def _percentile(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
-def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3) -> dict[str, Any]:
+@contextlib.contextmanager
+def _service_process(pool_workers: int, max_batch: int) -> Iterator[str]:
+    """``bootcamp serve`` on a free port, as its own process; yields its URL."""
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "BOOTCAMP_MAX_BATCH": str(max_batch)}
+    cmd = [str(Path(sys.executable).parent / "bootcamp"), "serve", "--port", str(port),
+           "--pool-workers", str(pool_workers), "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"bootcamp serve exited: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("bootcamp serve did not become healthy in 300 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
+def _service_in_thread(pool_workers: int, max_batch: int) -> Iterator[str]:
+    """The service in this process (uvicorn in a thread); yields its URL."""
+    import uvicorn
+
+    from rewards.service import Settings, create_app
+
+    port = _free_port()
+    app = create_app(Settings(pool_workers=pool_workers, max_batch=max_batch))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    app.state.bootcamp.pool.wait_ready(300)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thread: bool = False) -> dict[str, Any]:
     """In-process and service throughput, measured in alternating rounds on fresh responses.
 
     Each round times one in-process pass and then one ``/v1/verify/batch`` pass over the same
@@ -64,52 +124,38 @@ def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3) -> dic
     best of each, and each round's ratio, are reported.
     """
     import httpx
-    import uvicorn
 
     import bootcamp
-    from rewards.service import Settings, create_app
 
     items = _items(n)
     for t, i, r in items:  # warm this process's caches too
         bootcamp.get_task(t).verify(r + " warm", i)
 
-    port = _free_port()
-    app = create_app(Settings(pool_workers=pool_workers, max_batch=max(batch, 1024)))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    app.state.bootcamp.pool.wait_ready(300)
-    url = f"http://127.0.0.1:{port}"
+    starter = _service_in_thread if in_thread else _service_process
     inproc: list[float] = []
     service: list[float] = []
-    try:
-        with httpx.Client(base_url=url, timeout=600) as http:
-            def post_all(suffix: str) -> float:
-                body = [{"task": t, "identity": i, "response": r + suffix} for t, i, r in items]
-                start = time.perf_counter()
-                for k in range(0, n, batch):
-                    http.post("/v1/verify/batch", json={"items": body[k:k + batch]}).raise_for_status()
-                return time.perf_counter() - start
+    with starter(pool_workers, max(batch, 1024)) as url, httpx.Client(base_url=url, timeout=600) as http:
+        def post_all(suffix: str) -> float:
+            body = [{"task": t, "identity": i, "response": r + suffix} for t, i, r in items]
+            start = time.perf_counter()
+            for k in range(0, n, batch):
+                http.post("/v1/verify/batch", json={"items": body[k:k + batch]}).raise_for_status()
+            return time.perf_counter() - start
 
-            # warm the workers' own caches (sympy, RDKit) on other responses, as the in-process pass did
-            post_all(" warm")
-            for k in range(rounds):
-                start = time.perf_counter()
-                for t, i, r in items:
-                    bootcamp.get_task(t).verify(r + f" {k}", i)
-                inproc.append(n / (time.perf_counter() - start))
-                service.append(n / post_all(f" {k}"))
-            warm = post_all(f" {rounds - 1}")  # the last round again: every verdict is cached
-            lat = []
-            for t, i, r in items[: min(300, n)]:
-                s = time.perf_counter()
-                http.post("/v1/verify", json={"task": t, "identity": i, "response": r + " single"})
-                lat.append((time.perf_counter() - s) * 1000)
-    finally:
-        server.should_exit = True
-        thread.join(30)
+        # warm the workers' own caches (sympy, RDKit) on other responses, as the in-process pass did
+        post_all(" warm")
+        for k in range(rounds):
+            start = time.perf_counter()
+            for t, i, r in items:
+                bootcamp.get_task(t).verify(r + f" {k}", i)
+            inproc.append(n / (time.perf_counter() - start))
+            service.append(n / post_all(f" {k}"))
+        warm = post_all(f" {rounds - 1}")  # the last round again: every verdict is cached
+        lat = []
+        for t, i, r in items[: min(300, n)]:
+            s = time.perf_counter()
+            http.post("/v1/verify", json={"task": t, "identity": i, "response": r + " single"})
+            lat.append((time.perf_counter() - s) * 1000)
     return {
         "inproc_per_s": max(inproc),
         "service_per_s": max(service),
@@ -156,9 +202,10 @@ def main() -> None:
     ap.add_argument("--pool-workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3, help="alternating in-process/service rounds (best of each)")
     ap.add_argument("--math-repeat", type=int, default=8, help="passes over the math answer pairs (0: skip)")
+    ap.add_argument("--in-thread", action="store_true", help="run the service in this process (see above)")
     args = ap.parse_args()
 
-    s = bench_service(args.n, args.pool_workers, args.batch, args.rounds)
+    s = bench_service(args.n, args.pool_workers, args.batch, args.rounds, args.in_thread)
     rounds = " ".join(f"{x:.2f}" for x in s["round_ratios"])
     print(f"verdicts/s in-process           {s['inproc_per_s']:10.0f}   (best of {args.rounds})")
     print(f"verdicts/s via /v1/verify/batch {s['service_per_s']:10.0f}   ({s['ratio']:.2f}x in-process; rounds {rounds})")

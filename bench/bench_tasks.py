@@ -173,6 +173,7 @@ def main() -> None:
     parser.add_argument("--throughput", action="store_true", help="the throughput sweep instead of quality")
     parser.add_argument("--time-limit", type=float, default=600.0,
                         help="seconds of sampling per task in the quality sweep (past it: the seeds so far)")
+    parser.add_argument("--json", default=None, help="also write each task's quality figures to this JSON file")
     args = parser.parse_args()
 
     import bootcamp
@@ -191,6 +192,11 @@ def main() -> None:
         print_throughput(ids, results, seeds, wall, args.workers)
     else:
         print_quality(quality, seeds, wall, args.workers)
+        if args.json:
+            import json
+
+            with open(args.json, "w") as fh:
+                json.dump(quality, fh, indent=1, default=repr)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
@@ -329,7 +330,7 @@ async def _parse_body(request: Request, model: type[BaseModel] | Callable[[Any],
 
     def parse() -> Any:
         try:
-            obj = json.loads(body)
+            obj = _loads(body)
         except (ValueError, RecursionError):
             raise RequestValidationError([{"loc": ("body",), "type": "json_invalid",
                                            "msg": "request body is not valid JSON (or nested too deeply)"}]) from None
@@ -341,6 +342,27 @@ async def _parse_body(request: Request, model: type[BaseModel] | Callable[[Any],
         return model(obj)
 
     return await asyncio.to_thread(parse)
+
+
+def _loads(body: bytes) -> Any:
+    """The parsed JSON body: orjson (a few times faster on a big batch) when it takes the body, else
+    the standard library, which also takes what orjson refuses and JSON allows Python to read (lone
+    surrogate escapes, NaN), so the two accept the same bodies. A body with a run of 19 or more digits
+    goes to the standard library: orjson reads integers over 64 bits as floats."""
+    if _orjson is not None and _LONG_DIGITS.search(body) is None:
+        try:
+            return _orjson.loads(body)
+        except ValueError:  # orjson.JSONDecodeError is a ValueError
+            pass
+    return json.loads(body)
+
+
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson comes with pymatgen
+    _orjson = None
 
 
 def _validate(model: type[BaseModel], obj: Any) -> Any:

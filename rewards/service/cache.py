@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from importlib import metadata
 from typing import Any
 
-KEY_PREFIX = "bootcamp:verdict:v3:"
+KEY_PREFIX = "bootcamp:verdict:v4:"
 #: Distributions whose versions change verdicts: adapters and the libraries checkers score with.
 VERDICT_PACKAGES = ("reasoning-gym", "internbootcamp", "math-verify", "sympy", "rdkit", "pymatgen", "numpy")
 #: Kinds that run the task's own verifier, one answer at a time under the pool's per-answer deadline.
@@ -175,11 +175,35 @@ def cache_key(config: str, task: str, spec: str, identity: Any, response: str) -
         response: the model's response.
     """
     h = hashlib.sha256()
-    for piece in (config, task, spec, json.dumps(identity, sort_keys=True, separators=(",", ":"))):
+    for piece in (config, task, spec):
         h.update(piece.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
+    h.update(_identity_bytes(identity))
+    h.update(b"\0")
     h.update(response.encode("utf-8", "surrogatepass"))
     return KEY_PREFIX + h.hexdigest()
+
+
+def _identity_bytes(identity: Any) -> bytes:
+    """The identity as canonical JSON bytes (sorted keys, no spaces): orjson where it can (a few
+    times faster), else the standard library (integers over 64 bits, lone surrogates, odd keys, and
+    any ``null``: orjson writes NaN and infinities as ``null`` too, and they must not share a key).
+    The two forms differ, but a given identity always takes the same path, so its key is stable."""
+    if _orjson is not None:
+        try:
+            blob = _orjson.dumps(identity, option=_orjson.OPT_SORT_KEYS)
+        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+            pass
+        else:
+            if b"null" not in blob:
+                return b"o" + blob
+    return b"j" + json.dumps(identity, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson comes with pymatgen; the standard library does the same work
+    _orjson = None
 
 
 def answer_timeout(verdict: Any, failures: tuple[str, ...] = ("timeout", "verifier_error")) -> bool:

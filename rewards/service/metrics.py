@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter as Counter_
 from collections.abc import Callable
 from typing import Any
 
@@ -91,11 +92,33 @@ class Metrics:
         self.cache_errors.set_function(cache_errors)
         self.cache_up.set_function(cache_up)
 
-    def count_mixture(self, verdict: Any) -> None:
-        """Count which kind decided ``verdict`` and, for a second opinion, whether the parts agreed."""
-        self.decided.labels(verdict.decided_by or ("task" if verdict.parts else "none")).inc()
-        if verdict.disagreement is not None:
-            self.second_opinions.labels("disagree" if verdict.disagreement else "agree").inc()
+    def count_verdicts(self, task_ids: list[str], verdicts: list[Any]) -> None:
+        """Count a batch's verdicts by task and reason, and by what decided them: one ``inc`` per
+        distinct label set, not several per verdict (a batch repeats few label sets)."""
+        by_reason: Counter_[tuple[str, str]] = Counter_()
+        by_decider: Counter_[str] = Counter_()
+        opinions: Counter_[str] = Counter_()
+        for task_id, v in zip(task_ids, verdicts, strict=True):
+            by_reason[task_id, v.reason] += 1
+            by_decider[v.decided_by or ("task" if v.parts else "none")] += 1
+            if v.disagreement is not None:
+                opinions["disagree" if v.disagreement else "agree"] += 1
+        for labels, n in by_reason.items():
+            self.verdicts.labels(*labels).inc(n)
+        for kind, n in by_decider.items():
+            self.decided.labels(kind).inc(n)
+        for outcome, n in opinions.items():
+            self.second_opinions.labels(outcome).inc(n)
+
+    def count_parts(self, verdicts: list[Any]) -> None:
+        """Count the parts computed for ``verdicts`` (not cached ones) and observe their latencies."""
+        counts: Counter_[tuple[str, str]] = Counter_()
+        for v in verdicts:
+            for p in v.parts:
+                self.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
+                counts[p.kind, p.reason] += 1
+        for labels, n in counts.items():
+            self.parts.labels(*labels).inc(n)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

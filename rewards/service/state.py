@@ -155,21 +155,17 @@ class ServiceState:
             timeouts: dict[str, str] = {}
             for i, v in zip(todo, verdicts, strict=True):
                 out[i] = v = _utf8_safe(v)
-                for p in v.parts:
-                    self.metrics.part_latency.labels(p.kind).observe(p.latency_ms / 1000)
-                    self.metrics.parts.labels(p.kind, p.reason).inc()
                 # Only verdicts the verifiers reached on their own, and timeouts of the answer's own
                 # doing (it will time out again): a killed or crashed process, a model timeout or a
                 # failed part (even inside an otherwise fine verdict) may pass next time.
                 if cacheable(v, FAILURES) and i not in live:
                     store = timeouts if answer_timeout(v, FAILURES) else fresh
                     store[keys[i]] = v.model_dump_json()  # type: ignore[index]
+            self.metrics.count_parts(verdicts)
             await self.cache.set_many(fresh)
             if timeouts:  # kept briefly: a loaded machine can time out an answer that would pass
                 await self.cache.set_many(timeouts, ttl_s=self.settings.timeout_cache_ttl_s)
         for i in dupes:
             out[i] = out[first[keys[i]]]  # type: ignore[index]
-        for (task_id, _, _), v in zip(items, out, strict=False):
-            self.metrics.verdicts.labels(task_id, v.reason).inc()  # type: ignore[union-attr]
-            self.metrics.count_mixture(v)  # type: ignore[arg-type]
+        self.metrics.count_verdicts([task_id for task_id, _, _ in items], out)  # type: ignore[arg-type]
         return out  # type: ignore[return-value]

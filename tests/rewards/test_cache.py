@@ -32,6 +32,17 @@ def test_cache_key_depends_on_everything() -> None:
     assert base not in others and len(others) == 5
 
 
+def test_identities_that_differ_never_share_a_key() -> None:
+    """Identities orjson would write alike (NaN, infinities and null; a big integer and a float) or
+    cannot write (lone surrogates, integer keys) keep keys of their own, and every form is stable."""
+    identities = [{"a": None}, {"a": float("nan")}, {"a": float("inf")}, {"a": -float("inf")}, {"a": 2**70},
+                  {"a": float(2**70)}, {"a": "\ud800"}, {"a": "\ufffd"}, {"a": 1}, {"a": 1.0}, {"a": True},
+                  {"a": "1"}, {"a": [1, 2]}, {"a": [2, 1]}, {"a": {"b": 1}}, {"a": "null"}, {}]
+    keys = [cache_key("cfg", "task", "rule", ident, "r") for ident in identities]
+    assert len(set(keys)) == len(identities)
+    assert keys == [cache_key("cfg", "task", "rule", ident, "r") for ident in identities]
+
+
 def test_the_scoring_configuration_names_what_changes_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
     from rewards.service.cache import VerdictKeys, package_versions, parity_mode, scoring_config
 

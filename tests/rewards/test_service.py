@@ -115,6 +115,27 @@ def test_malformed_bodies_are_422_with_a_message(http: httpx.Client, body: bytes
     assert r.json()["message"] and len(r.content) < 10_000
 
 
+def test_the_body_parser_reads_what_the_standard_library_reads() -> None:
+    """The fast body parser gives the same objects as ``json.loads``: big integers stay integers,
+    lone surrogate escapes, NaN and deep nesting behave alike."""
+    import json
+    import math
+
+    from rewards.service.app import _loads
+
+    bodies = [b'{"items": [1, 2.5, "x"]}', b'{"a": 123456789012345678901234567890}', b'{"a": -9223372036854775809}',
+              b'{"a": 18446744073709551615}', b'{"a": "\\ud800"}', b'{"a": 1e400}', b'{"a": "\\u00e9\xc3\xa9"}',
+              b'{"a": 1, "a": 2}', b'{"a": 0.1}', b'{"a": "12345678901234567890"}']
+    for body in bodies:
+        assert repr(_loads(body)) == repr(json.loads(body)), body
+    assert math.isnan(_loads(b'{"a": NaN}')["a"])
+    deep = b"[" * 5000 + b"]" * 5000
+    with pytest.raises(RecursionError):
+        json.loads(deep)
+    with pytest.raises((RecursionError, ValueError)):
+        _loads(deep)
+
+
 def test_lone_surrogates_do_not_break_json(http: httpx.Client) -> None:
     def post(obj: dict) -> httpx.Response:  # ASCII JSON with \uXXXX escapes, as a hostile client sends
         return http.post("/v1/verify", content=json.dumps(obj).encode(), headers={"content-type": "application/json"})

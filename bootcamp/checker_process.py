@@ -29,7 +29,9 @@ hangs still reports the tasks it finished.
 from __future__ import annotations
 
 import atexit
+import functools
 import importlib
+import importlib.machinery
 import json
 import os
 import select
@@ -65,7 +67,7 @@ def child_hash_seed() -> int:
 def class_path(cls: type) -> str | None:
     """``module:Qualname`` when ``cls`` can be imported by reference in another process, else None."""
     module, qualname = getattr(cls, "__module__", ""), getattr(cls, "__qualname__", "")
-    if not module or module == "__main__" or "<locals>" in qualname:
+    if not module or module == "__main__" or "<locals>" in qualname or not _on_path(module.partition(".")[0]):
         return None
     obj: Any = sys.modules.get(module)
     for part in qualname.split("."):
@@ -73,8 +75,22 @@ def class_path(cls: type) -> str | None:
     return f"{module}:{qualname}" if obj is cls else None
 
 
+@functools.lru_cache(maxsize=256)
+def _on_path(package: str) -> bool:
+    """Whether another process finds top-level ``package`` by itself (built in, or on ``sys.path``):
+    not a name that exists only in this process's ``sys.modules`` (an alias made at run time)."""
+    return package in sys.builtin_module_names or importlib.machinery.PathFinder.find_spec(package, sys.path) is not None
+
+
 def instance_spec(task: Any) -> tuple[dict[str, Any] | None, str]:
-    """The spec that rebuilds ``task`` in another process, or None and why not."""
+    """The spec that rebuilds ``task`` in another process, or None and why not.
+
+    A class generated at run time (e.g. an InternBootCamp wrap) may carry ``rebuild_spec``, a
+    ``{"factory": "module:function", "kwargs": {...}}`` spec that builds the class again.
+    """
+    rebuild = getattr(type(task), "rebuild_spec", None)
+    if isinstance(rebuild, dict):
+        return {**rebuild, "id": task.task_id, "params": {}}, ""
     path = class_path(type(task))
     if path is None:
         return None, f"{type(task).__qualname__} cannot be imported by reference (defined in a function or __main__)"

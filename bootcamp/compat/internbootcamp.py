@@ -157,6 +157,8 @@ class InternBootcampTask(Task):
     default_params: dict[str, Any] = {}
     #: Build a fresh bootcamp instance per generated case (set by the wrap-time probes when needed).
     fresh_instance: bool = False
+    #: How another process builds this class again (see :func:`rebuild_wrapped`); None when it cannot.
+    rebuild_spec: dict[str, Any] | None = None
     #: Whether the class's scoring path evaluates text, and the uses found (see :mod:`bootcamp.compat.ib_guard`).
     evaluating: bool = False
     evaluating_calls: tuple[str, ...] = ()
@@ -353,6 +355,7 @@ def wrap_internbootcamp(
             "evaluating_calls": guard.found,
             "guard": guard,
             "description": description or doc or f"InternBootCamp {bootcamp_cls.__name__}",
+            "rebuild_spec": _rebuild_spec(bootcamp_cls, task_id, solver, description, params),
             "__module__": __name__,
         },
     )
@@ -365,11 +368,42 @@ def wrap_internbootcamp(
         from bootcamp.checker import check_task
         from bootcamp.compat.rg_validation import no_cross_process
 
-        # a generated class cannot be imported by reference, so a fresh process cannot rebuild it
-        report = check_task(cls(task_id), seeds=CHECK_SEEDS, hostile=False, quality_seeds=0,
-                            **no_cross_process(check_task))
+        # A generated class cannot be imported by reference: a fresh process rebuilds it from its
+        # ``rebuild_spec`` (the bootcamp class and the solver by reference), where they can be imported.
+        same = {} if cls.rebuild_spec is not None else no_cross_process(check_task)
+        report = check_task(cls(task_id), seeds=CHECK_SEEDS, hostile=False, quality_seeds=0, **same)
         if not report.passed:
             raise RefusedError(task_id, FAILS_CHECK, "; ".join(report.failures[:2])[:300])
     reg = registry if registry is not None else REGISTRY
     reg.register(cls, task_id, {}, description, source="internbootcamp")
     return cls
+
+
+def _rebuild_spec(bootcamp_cls: type, task_id: str, solver: Callable[[Any], str], description: str | None,
+                  params: dict[str, Any]) -> dict[str, Any] | None:
+    """How another process builds the same wrapped class (:func:`rebuild_wrapped`), or None when the
+    bootcamp class or the solver cannot be imported by reference there (a lambda, a local class)."""
+    from bootcamp.checker_process import class_path
+
+    paths = class_path(bootcamp_cls), class_path(solver)  # type: ignore[arg-type]
+    if None in paths:
+        return None
+    try:
+        plain = json.loads(json.dumps(params))
+    except (TypeError, ValueError):
+        return None
+    if plain != params:
+        return None
+    return {"factory": f"{__name__}:rebuild_wrapped",
+            "kwargs": {"bootcamp_cls": paths[0], "solver": paths[1], "task_id": task_id,
+                       "description": description, "params": plain}}
+
+
+def rebuild_wrapped(bootcamp_cls: str, solver: str, task_id: str, description: str | None = None,
+                    params: dict[str, Any] | None = None) -> type[Task]:
+    """The class :func:`wrap_internbootcamp` made, built again from references (``module:Qualname``)
+    in another process, e.g. the checker's fresh one; registered in a private registry, unchecked."""
+    from bootcamp.checker_process import _import_class
+
+    return wrap_internbootcamp(_import_class(bootcamp_cls), task_id, _import_class(solver), description, params,
+                               registry=Registry(load_plugins=False), check=False)

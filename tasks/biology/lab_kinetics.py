@@ -82,7 +82,7 @@ TABLE = {
     "cfu_per_ml": Formula(
         "{c} colonies grow after plating {vol} µL of a 10^-{d} dilution of a culture. What was the culture's "
         "concentration, in CFU per mL?",
-        (Var("c", 20, 300, step=1), Var("vol", 50, 200, step=50), Var("d", 3, 8, step=1)),
+        (Var("c", 20, 300, step=1), Var("vol", 10, 250, step=1), Var("d", 3, 8, step=1)),
         lambda v: v["c"] / (v["vol"] / 1000) * 10 ** v["d"], "", description="Viable count from a plate."),
     "dna_concentration_a260": Formula(
         "A dsDNA sample diluted 1:{f} reads A260 = {A} in a 1 cm cuvette. Using 1 A260 unit = 50 µg/mL of dsDNA, "

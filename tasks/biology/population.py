@@ -32,7 +32,7 @@ TABLE = {
     "hw_carrier_frequency": Formula(
         "An autosomal recessive disease affects 1 in {N} people. Assuming Hardy-Weinberg equilibrium, what fraction "
         "of the population are heterozygous carriers?",
-        (Var("N", 100, 100000, step=50),),
+        (Var("N", 100, 100000, 4, log=True),),
         lambda v: 2 * (1 - math.sqrt(1 / v["N"])) * math.sqrt(1 / v["N"]), "",
         description="Carrier frequency from disease incidence (Hardy-Weinberg)."),
     "hw_allele_frequency": Formula(
@@ -52,7 +52,7 @@ TABLE = {
     "hw_x_linked_carriers": Formula(
         "An X-linked recessive trait is seen in {m}% of males in a population at Hardy-Weinberg equilibrium. What "
         "percentage of females are heterozygous carriers?",
-        (Var("m", 0.1, 30),),
+        (Var("m", 0.1, 30, 4, log=True),),
         lambda v: 100 * 2 * (v["m"] / 100) * (1 - v["m"] / 100), "", description="Female carriers of an X-linked trait."),
     "selection_against_recessive": Formula(
         "A recessive allele has frequency {q} and its homozygotes never reproduce (complete selection), with random "

@@ -66,7 +66,7 @@ TABLE = {
         "The air temperature at a station {z0} m above sea level is {t0} °C. With a constant environmental lapse "
         "rate of {gamma} °C per km, what is the temperature at {z} m, in °C?",
         (Var("z0", 0, 2000), Var("t0", -10, 40), Var("gamma", 4, 9.8), Var("z", 2500, 9000)),
-        lambda v: v["t0"] - v["gamma"] * (v["z"] - v["z0"]) / 1000, "", rel_tol=0.0, abs_tol=0.1,
+        lambda v: v["t0"] - v["gamma"] * (v["z"] - v["z0"]) / 1000, "", rel_tol=0.0, abs_tol=0.1, fixed=("gamma",),
         description="Temperature from a lapse rate."),
     "cloud_base_height": Formula(
         "At the surface the temperature is {t} °C and the dew point is {td} °C. Using the approximation that the "
@@ -90,7 +90,7 @@ TABLE = {
     "coriolis_parameter": Formula(
         "What is the Coriolis parameter f = 2Ω sin(latitude) at latitude {lat}°, in units of 10^-4 s^-1? Use "
         "Ω = 7.292 × 10^-5 rad/s (negative in the southern hemisphere).",
-        (Var("lat", -89, 89),),
+        (Var("lat", -89, 89, 5),),
         lambda v: 2 * _OMEGA * math.sin(math.radians(v["lat"])) * 1e4, "", rel_tol=0.005, abs_tol=0.002,
         valid=lambda v: abs(v["lat"]) > 2, description="Coriolis parameter at a latitude."),
     "geostrophic_wind": Formula(
@@ -106,8 +106,9 @@ TABLE = {
         (Var("lat1", -80, 80), Var("lon1", -180, 180), Var("lat2", -80, 80), Var("lon2", -180, 180)),
         _haversine, "", rel_tol=0.005, valid=lambda v: _haversine(v) > 100, description="Great-circle distance."),
     "solar_declination": Formula(
-        "What is the solar declination, in degrees, on day n = {n} of the year? " + _DAY,
-        (Var("n", 1, 365, step=1),),
+        "What is the solar declination, in degrees, at day n = {n} of the year (a fractional day number, counted "
+        "from the start of the year)? " + _DAY,
+        (Var("n", 1, 365.99, step=0.01),),
         lambda v: _declination(v["n"]), "", rel_tol=0.0, abs_tol=0.05,
         valid=lambda v: abs(_declination(v["n"])) > 0.5, description="Solar declination by day of year."),
     "day_length": Formula(
@@ -130,7 +131,7 @@ TABLE = {
         "Using ΔF = 5.35 ln(C/C0) W/m^2 and a climate sensitivity parameter of {lam} K per W/m^2, what is the "
         "equilibrium warming, in K, for CO2 rising from {c0} ppm to {c} ppm?",
         (Var("lam", 0.3, 1.2), Var("c0", 180, 400), Var("c", 420, 1200)),
-        lambda v: v["lam"] * 5.35 * math.log(v["c"] / v["c0"]), "", description="Equilibrium warming from CO2."),
+        lambda v: v["lam"] * 5.35 * math.log(v["c"] / v["c0"]), "", fixed=("lam",), description="Equilibrium warming from CO2."),
     "radiative_equilibrium_temperature": Formula(
         "A planet orbits {d} AU from a Sun-like star (solar constant 1361 W/m^2 at 1 AU) and has Bond albedo {A}. "
         "What is its radiative equilibrium temperature, in K, for a rapidly rotating planet "
@@ -160,7 +161,7 @@ TABLE = {
         "How much heat, in units of 10^22 J, warms the upper {h} m of an ocean of area 3.61 × 10^14 m^2 by {dT} K? "
         "Take seawater density 1025 kg/m^3 and specific heat 3990 J/(kg K).",
         (Var("h", 50, 2000), Var("dT", 0.01, 1)),
-        lambda v: 3.61e14 * v["h"] * 1025 * 3990 * v["dT"] / 1e22, "", description="Ocean heat uptake for a warming."),
+        lambda v: 3.61e14 * v["h"] * 1025 * 3990 * v["dT"] / 1e22, "", fixed=("dT",), description="Ocean heat uptake for a warming."),
 }
 
 register = add_formulas("earth", TABLE)

@@ -12,9 +12,13 @@ SYSTEMS = {"U-238 -> Pb-206": 4.468e9, "K-40 -> Ar-40 (treat as single decay)": 
            "U-235 -> Pb-207": 7.04e8, "Sm-147 -> Nd-143": 1.06e11}
 
 
-def _moment_magnitude(v: dict) -> float:
-    m0 = v["mu"] * 1e9 * v["area"] * 1e6 * v["slip"]
+def _mw(m0: float) -> float:
+    """Moment magnitude of a seismic moment in N m."""
     return 2 / 3 * (math.log10(m0) - 9.1)
+
+
+def _moment_magnitude(v: dict) -> float:
+    return _mw(v["mu"] * 1e9 * v["area"] * 1e6 * v["slip"])
 
 
 def _manning(v: dict) -> float:
@@ -25,14 +29,17 @@ def _manning(v: dict) -> float:
 
 TABLE = {
     "earthquake_energy": Formula(
-        "Using the Gutenberg-Richter energy relation log10(E) = 1.5 M + 4.8 (E in joules), how much energy does a "
-        "magnitude {M} earthquake release?",
-        (Var("M", 2, 9.5, 2),),
-        lambda v: 10 ** (1.5 * v["M"] + 4.8), "J", rel_tol=0.02, description="Seismic energy from magnitude."),
+        "An earthquake has a seismic moment of {M0} N m. Using the moment magnitude Mw = (2/3)(log10 M0 - 9.1) "
+        "(M0 in N m) and the Gutenberg-Richter energy relation log10(E) = 1.5 Mw + 4.8 (E in joules), how much "
+        "energy does it release?",
+        (Var("mant", 1, 9.99, 4), Var("exp", 13, 22, step=1)),
+        lambda v: 10 ** (1.5 * _mw(v["mant"] * 10.0 ** v["exp"]) + 4.8), "J", rel_tol=0.02,
+        extra=lambda v: {"M0": fmt(v["mant"] * 10.0 ** v["exp"])},
+        description="Seismic energy from the seismic moment, through the moment magnitude."),
     "earthquake_energy_ratio": Formula(
         "Using log10(E) = 1.5 M + 4.8, how many times more energy does a magnitude {M1} earthquake release than a "
         "magnitude {M2} one?",
-        (Var("M1", 5, 9.5, 2), Var("M2", 2, 7, 2)),
+        (Var("M1", 5, 9.5), Var("M2", 2, 7)),
         lambda v: 10 ** (1.5 * (v["M1"] - v["M2"])), "", rel_tol=0.02,
         valid=lambda v: v["M1"] - v["M2"] >= 0.3, description="Energy ratio of two earthquakes."),
     "moment_magnitude": Formula(
@@ -48,14 +55,16 @@ TABLE = {
     "radiometric_age": Formula(
         "A mineral holds {ratio} atoms of radiogenic daughter per atom of parent in the {system} system (half-life "
         "{T} years, no initial daughter). How old is it, in millions of years?",
-        (Var("system", choices=tuple(SYSTEMS)), Var("ratio", 0.001, 2)),
+        (Var("system", choices=tuple(SYSTEMS)), Var("ratio", 0.001, 2, 4, log=True)),
         lambda v: SYSTEMS[v["system"]] / math.log(2) * math.log(1 + v["ratio"]) / 1e6, "", rel_tol=0.01,
         extra=lambda v: {"T": fmt(SYSTEMS[v["system"]])}, description="Radiometric age from a daughter/parent ratio."),
     "radiocarbon_age": Formula(
-        "A sample of charcoal retains {f}% of the carbon-14 activity of living wood. Using a half-life of 5730 "
-        "years, how old is it, in years?",
-        (Var("f", 1, 98),),
-        lambda v: 5730 * math.log2(100 / v["f"]), "", rel_tol=0.01, description="Radiocarbon age."),
+        "Charcoal from a hearth shows a carbon-14 activity of {a} decays per minute per gram of carbon, while living "
+        "wood shows {a0} decays per minute per gram. Using a half-life of 5730 years, how old is the charcoal, in "
+        "years?",
+        (Var("a", 0.2, 15.5), Var("a0", 12, 16)),
+        lambda v: 5730 * math.log2(v["a0"] / v["a"]), "", rel_tol=0.01, valid=lambda v: v["a"] < 0.98 * v["a0"],
+        description="Radiocarbon age from measured and modern activities."),
     "airy_isostasy_root": Formula(
         "By Airy isostasy, a mountain range stands {h} km above the surrounding plain. With crust density {rc} "
         "kg/m^3 and mantle density {rm} kg/m^3, how deep is its crustal root below the normal crust, in km?",
@@ -103,16 +112,16 @@ TABLE = {
         "Temperature in a borehole rises by {dT} °C between depths of {z1} m and {z2} m in rock of thermal "
         "conductivity {k} W/(m K). What is the conductive heat flow, in mW/m^2?",
         (Var("dT", 1, 60), Var("z1", 100, 900), Var("z2", 1000, 3000), Var("k", 1.5, 4.5)),
-        lambda v: v["k"] * v["dT"] / (v["z2"] - v["z1"]) * 1000, "", description="Geothermal heat flow."),
+        lambda v: v["k"] * v["dT"] / (v["z2"] - v["z1"]) * 1000, "", fixed=("dT",), description="Geothermal heat flow."),
     "map_scale_distance": Formula(
         "On a map with scale 1:{N}, two towns are {d} cm apart. What is the real distance between them, in km?",
         (Var("N", 10000, 2000000, step=5000), Var("d", 0.5, 40)),
         lambda v: v["N"] * v["d"] / 1e5, "", description="Real distance from a map scale."),
     "sea_level_from_ice": Formula(
-        "If {V} thousand km^3 of land ice (density 917 kg/m^3) melted, how much would global sea level rise, in m? "
-        "Take the ocean area as 3.61 × 10^14 m^2, the water density as 1000 kg/m^3, and ignore other effects.",
-        (Var("V", 1, 3000),),
-        lambda v: v["V"] * 1e12 * 0.917 / 3.61e14, "", description="Sea-level rise from melted land ice."),
+        "If {V} thousand km^3 of land ice of density {rho} kg/m^3 melted, how much would global sea level rise, in "
+        "m? Take the ocean area as 3.61 × 10^14 m^2, the water density as 1000 kg/m^3, and ignore other effects.",
+        (Var("V", 1, 3000, 4), Var("rho", 880, 925, step=1)),
+        lambda v: v["V"] * 1e12 * v["rho"] / 1000 / 3.61e14, "", description="Sea-level rise from melted land ice."),
 }
 
 register = add_formulas("earth", TABLE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from bootcamp.answers import INTEGER, YES_NO, Answer, AnswerTask, Number, Sequence, Text, unwrap
 
@@ -206,27 +206,77 @@ KINDS: dict[str, tuple[Answer, str]] = {
 }
 
 
-class Op:
-    """One question of a table-driven family."""
+#: The scales of a table family's levels (level L draws at scale L); scale 3 is the family as first registered.
+SCALES = (1, 2, 3, 4, 5)
+DEFAULT_SCALE = 3
 
-    def __init__(self, gen: Callable[[random.Random], dict[str, Any]], question: Callable[[dict[str, Any]], str],
-                 answer: Callable[[dict[str, Any]], Any], kind: str = "int", description: str = "") -> None:
+
+def pick(scale: int, values: tuple[Any, ...]) -> Any:
+    """The value of ``values`` (one per scale 1..5) for ``scale``."""
+    return values[min(max(int(scale), 1), len(values)) - 1]
+
+
+def data_size(value: Any) -> float:
+    """Symbols in a problem's data: digits of each integer, characters of each string, summed over lists and
+    dicts (their keys are names, not data). A generic complexity measure: bigger operands, longer texts
+    and more items all count."""
+    if isinstance(value, bool):
+        return 1.0
+    if isinstance(value, int):
+        return float(len(str(abs(value))))
+    if isinstance(value, float):
+        return float(len(f"{abs(value):g}".replace(".", "")))
+    if isinstance(value, str):
+        return float(len(value))
+    if isinstance(value, dict):
+        return sum(data_size(v) for k, v in value.items() if k != "level")
+    if isinstance(value, list | tuple):
+        return sum(data_size(v) for v in value)
+    return 0.0
+
+
+class Op:
+    """One question of a table-driven family.
+
+    ``gen(rng, scale)`` draws an identity at a scale (1..5, 3 the family's default); ``cx(identity)``
+    measures a problem's complexity (default: the family's measure).
+    """
+
+    def __init__(self, gen: Callable[[random.Random, int], dict[str, Any]], question: Callable[[dict[str, Any]], str],
+                 answer: Callable[[dict[str, Any]], Any], kind: str = "int", description: str = "",
+                 cx: Callable[[dict[str, Any]], float] | None = None) -> None:
         self.gen, self.question, self.answer, self.kind, self.description = gen, question, answer, kind, description
+        self.cx = cx
 
 
 class TableTask(AnswerTask):
-    """A family of small computed questions; ``params['op']`` picks one ``Op`` of ``table``."""
+    """A family of small computed questions; ``params['op']`` picks one ``Op`` of ``table``.
 
-    version = 2
+    Levels set ``scale`` (1..5): each op's generator reads it and draws bigger operands, longer texts or
+    larger structures. Scale 3 is the default level.
+    """
+
+    version = 3
 
     table: dict[str, Op] = {}
-    default_params: dict[str, Any] = {"op": ""}
+    default_params: dict[str, Any] = {"op": "", "scale": DEFAULT_SCALE}
+    levels: ClassVar[tuple[dict[str, Any], ...]] = tuple({"scale": s} for s in SCALES)
+    default_level: ClassVar[int | None] = DEFAULT_SCALE
 
     def _op(self) -> Op:
         return self.table[self.params["op"]]
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return self._op().gen(rng)
+        return self._op().gen(rng, self.params["scale"])
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The op's own measure, else :meth:`measure` (the family's)."""
+        cx = self._op().cx
+        return float(cx(identity) if cx is not None else self.measure(identity))
+
+    def measure(self, identity: dict[str, Any]) -> float:
+        """The family's complexity measure; by default the symbols of the problem's data (:func:`data_size`)."""
+        return data_size(identity)
 
     def answer_type(self, identity: dict[str, Any] | None = None) -> Answer:
         """The answer kind of the task's op."""

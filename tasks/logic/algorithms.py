@@ -169,11 +169,19 @@ _TABLE = {
 }
 
 
+# These generators draw at one size: the family has no levels yet (its table predates them).
+for _op in _TABLE.values():
+    _op.gen = (lambda gen: lambda rng, scale: gen(rng))(_op.gen)
+
+
 class AlgoTask(TableTask):
     """Algorithmic questions with a computed answer, picked by ``op``."""
 
     description = "Algorithmic puzzles."
     table = _TABLE
+    version = 2
+    levels = ()
+    default_level = None
 
 
 class SortingNetworkDesign(Task):

@@ -125,11 +125,19 @@ _TABLE = {
 }
 
 
+# These generators draw at one size: the family has no levels yet (its table predates them).
+for _op in _TABLE.values():
+    _op.gen = (lambda gen: lambda rng, scale: gen(rng))(_op.gen)
+
+
 class BooleanTask(TableTask):
     """Propositional logic questions picked by ``op``."""
 
     description = "Propositional logic."
     table = _TABLE
+    version = 2
+    levels = ()
+    default_level = None
 
 
 def parse_assignment(answer: str, names: list[str]) -> dict[str, bool] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, ClassVar
 
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import unwrap
@@ -17,11 +17,21 @@ _ALLOWED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 /
 class CipherTask(Task):
     """Encode or decode a short text with a stated cipher and key; compared after normalisation."""
 
-    version = 2
+    version = 3
 
     description = "Encode or decode text with a classical cipher."
     default_params: dict[str, Any] = {"cipher": "caesar", "direction": "encode", "words": 4,
                                       "nospace": False, "case_sensitive": False}
+    #: Levels lengthen the text (two words at least, so even a keyless encoding poses many problems).
+    levels: ClassVar[tuple[dict[str, Any], ...]] = tuple({"words": w} for w in (2, 3, 4, 6, 8))
+    default_level: ClassVar[int | None] = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Letters to encode or decode, times the key's length for keyword ciphers (each letter needs its own
+        key letter looked up)."""
+        letters = sum(c.isalpha() for c in identity["plain"])
+        key = identity["key"]
+        return float(letters * (len(key) if isinstance(key, str) and len(key) < 26 else 1))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         _, keygen, _, _ = CIPHERS[self.params["cipher"]]
@@ -80,12 +90,20 @@ class CipherTask(Task):
         return out
 
 
+class LongCodeCipherTask(CipherTask):
+    """A cipher whose every letter becomes a long code (binary, hex, Morse): shorter texts, from two words."""
+
+    levels: ClassVar[tuple[dict[str, Any], ...]] = tuple({"words": w} for w in (2, 3, 4, 5, 6))
+    default_level: ClassVar[int | None] = 1
+
+
 def register(registry: Any) -> None:
     for name, (_, _, _, keeps_spaces) in CIPHERS.items():
-        words = 2 if name in ("binary", "hex", "morse") else 4
+        long_code = name in ("binary", "hex", "morse")
+        words = 2 if long_code else 4
         for direction in ("encode", "decode"):
             nospace = not keeps_spaces or (direction == "encode" and name in ("binary", "hex", "base64"))
             params = {"cipher": name, "direction": direction, "words": words, "nospace": nospace,
                       "case_sensitive": direction == "encode" and name == "base64"}
-            registry.register(CipherTask, f"logic/{name}_{direction}", params,
+            registry.register(LongCodeCipherTask if long_code else CipherTask, f"logic/{name}_{direction}", params,
                               f"{direction.capitalize()} text with the {name.replace('_', ' ')} cipher.")

@@ -32,10 +32,10 @@ TABLE = {
         lambda v: (v["v"] / 3.6) ** 2 / (2 * v["a"]), "m",
         description="Braking distance from a speed in km/h."),
     "free_fall_time": Formula(
-        "A stone is dropped from rest from a height of {h} m. Ignoring air resistance, how long does it take to "
-        "reach the ground? " + _G,
-        (Var("h", 2, 500),),
-        lambda v: math.sqrt(2 * v["h"] / g), "s",
+        "On a world where g = {gg} m/s^2, a stone is dropped from rest from a height of {h} m. Ignoring air "
+        "resistance, how long does it take to reach the ground?",
+        (Var("h", 2, 500), Var("gg", 1.6, 25)),
+        lambda v: math.sqrt(2 * v["h"] / v["gg"]), "s",
         description="Time to fall from rest through a height."),
     "projectile_range": Formula(
         "A projectile is launched from level ground at {v} m/s at {th} degrees above the horizontal. Ignoring air "
@@ -153,7 +153,7 @@ TABLE = {
     "rolling_incline_speed": Formula(
         "A {shape} starts from rest and rolls without slipping down a slope, dropping a vertical height of {h} m. "
         "What is the speed of its centre at the bottom? " + _G,
-        (Var("shape", choices=tuple(ROLLERS)), Var("h", 0.2, 20)),
+        (Var("shape", choices=tuple(ROLLERS)), Var("h", 0.2, 20, 4, log=True)),
         lambda v: math.sqrt(2 * g * v["h"] / (1 + ROLLERS[v["shape"]])), "m/s",
         description="Speed of a body rolling down a slope (moment of inertia by shape)."),
     "angular_momentum_spin": Formula(

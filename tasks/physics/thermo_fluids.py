@@ -101,7 +101,7 @@ TABLE = {
     "rms_speed": Formula(
         "What is the root-mean-square speed of {gas} molecules at {T} K? " + _R + " Molar masses: He 4.003, "
         "Ne 20.18, Ar 39.95, N2 28.01, O2 32.00, CO2 44.01, CH4 16.04 g/mol.",
-        (Var("gas", choices=tuple(GASES)), Var("T", 50, 2000)),
+        (Var("gas", choices=tuple(GASES)), Var("T", 50, 2000, 4)),
         lambda v: math.sqrt(3 * R_GAS * v["T"] / (GASES[v["gas"]] / 1000)), "m/s",
         description="RMS molecular speed."),
     "thermal_expansion": Formula(
@@ -118,7 +118,7 @@ TABLE = {
     "hydrostatic_pressure": Formula(
         "What is the absolute pressure {h} m below the surface of a lake, if the atmospheric pressure is {p0} kPa? "
         "Take the density of water as 1000 kg/m^3 and g = 9.81 m/s^2.",
-        (Var("h", 0.5, 200), Var("p0", 95, 105)),
+        (Var("h", 0.5, 200, 4), Var("p0", 95, 105)),
         lambda v: v["p0"] + 1000 * g * v["h"] / 1000, "kPa", rel_tol=0.002, description="Hydrostatic pressure."),
     "buoyancy_apparent_weight": Formula(
         "A solid object of mass {m} kg and density {rho} kg/m^3 hangs from a spring scale, fully submerged in a "

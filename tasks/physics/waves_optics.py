@@ -36,7 +36,7 @@ TABLE = {
     "orbital_speed": Formula(
         "A satellite orbits {body} in a circular orbit {alt} km above the surface. What is its orbital speed? "
         + _GRAV,
-        (_BODY, Var("alt", 100, 5000)),
+        (_BODY, Var("alt", 100, 5000, 4)),
         lambda v: math.sqrt(G_NEWTON * BODIES[v["body"]][0] / (BODIES[v["body"]][1] + v["alt"] * 1000)), "m/s",
         extra=_body, description="Speed of a circular orbit."),
     "orbital_period": Formula(
@@ -76,9 +76,10 @@ TABLE = {
         lambda v: v["A"] * math.cos(v["w"] * v["t"]), "cm", abs_tol=0.05,
         description="Position in simple harmonic motion at a given time."),
     "pendulum_period": Formula(
-        "What is the period of a simple pendulum of length {L} m for small oscillations? " + "Use g = 9.81 m/s^2.",
-        (Var("L", 0.05, 20),),
-        lambda v: 2 * math.pi * math.sqrt(v["L"] / g), "s",
+        "What is the period of a simple pendulum of length {L} m for small oscillations, on a world where "
+        "g = {gg} m/s^2?",
+        (Var("L", 0.05, 20), Var("gg", 1.6, 25)),
+        lambda v: 2 * math.pi * math.sqrt(v["L"] / v["gg"]), "s",
         description="Small-angle period of a simple pendulum."),
     "pendulum_length": Formula(
         "What length must a simple pendulum have for a small-oscillation period of {T} s on a world where "
@@ -87,10 +88,10 @@ TABLE = {
         lambda v: v["gg"] * (v["T"] / (2 * math.pi)) ** 2, "m",
         description="Pendulum length for a given period."),
     "physical_pendulum_rod": Formula(
-        "A thin uniform rod of length {L} m swings about a pivot at one end. What is its period for small "
-        "oscillations? Use g = 9.81 m/s^2.",
-        (Var("L", 0.1, 5),),
-        lambda v: 2 * math.pi * math.sqrt(2 * v["L"] / (3 * g)), "s",
+        "A thin uniform rod of length {L} m swings about a pivot at one end, on a world where g = {gg} m/s^2. "
+        "What is its period for small oscillations?",
+        (Var("L", 0.1, 5), Var("gg", 1.6, 25)),
+        lambda v: 2 * math.pi * math.sqrt(2 * v["L"] / (3 * v["gg"])), "s",
         description="Period of a rod pivoted at one end."),
     "string_wave_speed": Formula(
         "A string with linear mass density {mu} g/m is under a tension of {T} N. What is the speed of transverse "
@@ -105,11 +106,11 @@ TABLE = {
         lambda v: v["n"] / (2 * v["L"]) * math.sqrt(v["T"] / (v["mu"] / 1000)), "Hz",
         description="Harmonic frequency of a string fixed at both ends."),
     "closed_pipe_harmonic": Formula(
-        "A pipe {L} m long is closed at one end and open at the other. What is the frequency of its resonance "
-        "number {n} (n = 1 is the fundamental; only odd harmonics exist)? Take the speed of sound as 343 m/s and "
-        "ignore end corrections.",
-        (Var("L", 0.1, 4), Var("n", 1, 5, step=1)),
-        lambda v: (2 * v["n"] - 1) * _V_SOUND / (4 * v["L"]), "Hz",
+        "A pipe {L} m long is closed at one end and open at the other and filled with air at {T} °C. What is the "
+        "frequency of its resonance number {n} (n = 1 is the fundamental; only odd harmonics exist)? Take the "
+        "speed of sound as v = 331.3 + 0.606 T m/s (T in °C) and ignore end corrections.",
+        (Var("L", 0.1, 4), Var("n", 1, 5, step=1), Var("T", -20, 40)),
+        lambda v: (2 * v["n"] - 1) * (331.3 + 0.606 * v["T"]) / (4 * v["L"]), "Hz",
         description="Resonances of a pipe closed at one end."),
     "doppler_source": Formula(
         "An ambulance siren emits {f} Hz while moving at {vs} m/s {direction} a stationary listener. What frequency "
@@ -126,7 +127,7 @@ TABLE = {
     "sound_intensity_level": Formula(
         "A sound has intensity {I} W/m^2. What is its sound intensity level in decibels (reference "
         "10^-12 W/m^2)?",
-        (Var("I", 1e-10, 1e-1),),
+        (Var("I", 1e-10, 1e-1, 4, log=True),),
         lambda v: 10 * math.log10(v["I"] / 1e-12), "", rel_tol=0.0, abs_tol=0.2,
         extra=lambda v: {"I": fmt(v["I"])}, description="Sound intensity level from intensity."),
     "sound_level_distance": Formula(
@@ -163,13 +164,13 @@ TABLE = {
     "critical_angle": Formula(
         "What is the critical angle for total internal reflection, in degrees, for light going from a medium of "
         "refractive index {n1} into one of index {n2}?",
-        (Var("n1", 1.3, 2.5), Var("n2", 1.0, 1.5)),
+        (Var("n1", 1.3, 2.5, 4), Var("n2", 1.0, 1.5, 4)),
         lambda v: _DEG(math.asin(v["n2"] / v["n1"])), "", rel_tol=0.005,
         valid=lambda v: v["n2"] < v["n1"] - 0.05, description="Critical angle for total internal reflection."),
     "brewster_angle": Formula(
         "Light in a medium of refractive index {n1} reflects off a medium of index {n2}. At what angle of incidence "
         "(degrees) is the reflected light completely polarised?",
-        (Var("n1", 1.0, 1.5), Var("n2", 1.3, 2.5)),
+        (Var("n1", 1.0, 1.5, 4), Var("n2", 1.3, 2.5, 4)),
         lambda v: _DEG(math.atan(v["n2"] / v["n1"])), "", rel_tol=0.003, description="Brewster's angle."),
     "diffraction_grating_angle": Formula(
         "Light of wavelength {lam} nm falls normally on a diffraction grating with {N} lines per mm. At what angle "

@@ -314,3 +314,13 @@ def test_the_cli_warns_by_default_and_fails_with_strict_quality():
     (report,) = json.loads(strict.stdout)["reports"]
     assert report["quality"]["figures"]["-"]["distinct_identities"] == 10
     assert any("10 distinct identities in 50 seeds" in f for f in report["failures"])
+
+
+def test_a_small_sample_may_exceed_the_constant_limit_by_its_sampling_error_only():
+    from bootcamp.checker_quality import CONSTANT_LIMIT, FULL_SEEDS, TWO_VALUED_LIMIT, sampled_limit
+
+    assert sampled_limit(CONSTANT_LIMIT, FULL_SEEDS) == CONSTANT_LIMIT  # the full check is the rule itself
+    assert sampled_limit(TWO_VALUED_LIMIT, 5000) == TWO_VALUED_LIMIT
+    assert 0.36 < sampled_limit(CONSTANT_LIMIT, 50) < 0.38  # 5 equally likely answers pass 50 seeds
+    assert 0.30 < sampled_limit(CONSTANT_LIMIT, 200) < 0.32
+    assert sampled_limit(CONSTANT_LIMIT, 50) > sampled_limit(CONSTANT_LIMIT, 200) > CONSTANT_LIMIT

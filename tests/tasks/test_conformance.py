@@ -8,12 +8,14 @@ from bootcamp import REGISTRY, check_task
 from bootcamp.checker import check_cross_process
 
 SEEDS = int(os.environ.get("BOOTCAMP_CHECK_SEEDS", "5"))
-#: Seeds per level of the quality checks (problem space, constant guess, levels); 0 skips them.
-QUALITY_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_SEEDS", "200"))
+#: Seeds per level of the quality checks (problem space, constant guess, levels); 0 skips them. CI
+#: samples 50 per level of every task (then no two may repeat); ``bootcamp tasks check --all`` takes
+#: 200 and ``--full`` (and ``bench/bench_tasks.py``) 1,000.
+QUALITY_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_SEEDS", "50"))
 #: Seconds of quality checks per task and level: a slow verifier (sandboxed code) is judged on the
 #: seeds done by then (at least 10), so the registry stays inside its CI time. Not scaled by
 #: BOOTCAMP_CHECK_TIME_FACTOR: it bounds the time, it is no budget a task can fail.
-QUALITY_TIME_S = float(os.environ.get("BOOTCAMP_CHECK_QUALITY_TIME_S", "1"))
+QUALITY_TIME_S = float(os.environ.get("BOOTCAMP_CHECK_QUALITY_TIME_S", "0.3"))
 #: Fail every task on its quality findings (by default only tasks with levels or a space_size).
 STRICT_QUALITY = os.environ.get("BOOTCAMP_CHECK_STRICT_QUALITY", "") == "1"
 #: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).

@@ -53,7 +53,10 @@ def test_known_values() -> None:
     assert value("earth/relative_humidity", {"T": 20.0, "Td": 20.0}) == pytest.approx(100.0)
     assert value("earth/wind_chill", {"T": -10.0, "V": 20.0}) == pytest.approx(-17.9, abs=0.05)
     assert value("earth/heat_index", {"T": 90.0, "RH": 60.0}) == pytest.approx(100.0, abs=0.5)  # NWS table: 100 °F
-    assert value("earth/radiocarbon_age", {"f": 50.0}) == pytest.approx(5730.0)
+    assert value("earth/radiocarbon_age", {"a": 7.0, "a0": 14.0}) == pytest.approx(5730.0)
+    # 10^22 N m is Mw 8.6, so log10 E = 1.5 * 8.6 + 4.8 = 17.7.
+    assert value("earth/earthquake_energy", {"mant": 1.0, "exp": 22}) == pytest.approx(10 ** 17.7)
+    assert value("earth/sea_level_from_ice", {"V": 361.0, "rho": 1000}) == pytest.approx(1.0)
     assert value("earth/earthquake_energy_ratio", {"M1": 7.0, "M2": 5.0}) == pytest.approx(1000.0)
     assert value("earth/map_scale_distance", {"N": 50000, "d": 4.0}) == pytest.approx(2.0)
     assert value("earth/seawater_density", {"T": 10.0, "S": 35.0}) == pytest.approx(1027.0)
@@ -79,3 +82,36 @@ def test_units_checked_for_dimensioned_answers() -> None:
     assert t.check("800000 m", ident) == 1.0
     assert float(t.check("800 s", ident)) == 0.0
     assert float(t.check("700", ident)) == 0.0
+
+
+def _mean_complexity(task_id: str, level: int, seeds: int = 30) -> float:
+    t = REG.get(task_id)
+    return sum(t.complexity(t.problem(s, level=level).identity) for s in range(seeds)) / seeds
+
+
+@pytest.mark.parametrize("task_id", ["earth/wind_chill", "earth/stokes_settling", "earth/coriolis_parameter"])
+def test_levels_rise(task_id: str) -> None:
+    t = REG.get(task_id)
+    means = [_mean_complexity(task_id, level) for level in range(1, t.n_levels + 1)]
+    assert t.n_levels == 5 and t.default_level == 1
+    assert all(a < b for a, b in zip(means, means[1:], strict=False)), means
+    assert t.problem(7) == t.problem(7, level=1)  # level 1 is today's problem
+
+
+def test_temperature_inputs_converted_on_their_scale() -> None:
+    t = REG.get("earth/wind_chill")
+    plain = {"T": -10.0, "V": 20.0}
+    assert t.value({"T": 263.15, "V": 20.0, "units": {"T": "K"}}) == pytest.approx(t.value(plain))
+    assert t.value({"T": 14.0, "V": 20.0, "units": {"T": "°F"}}) == pytest.approx(t.value(plain))
+    assert t.value({"T": -10.0, "V": 20 / 3.6, "units": {"V": "m/s"}}) == pytest.approx(t.value(plain))
+    prompt = t.prompt({"T": 263.15, "V": 20.0, "units": {"T": "K"}, "level": 2})
+    assert "T = 263.15 K" in prompt and "V = 20 km/h" in prompt
+
+
+def test_temperature_differences_keep_their_unit() -> None:
+    # A lapse rate in °C per km (a difference) must never be restated in K or °F.
+    t = REG.get("earth/lapse_rate_temperature")
+    for seed in range(40):
+        ident = t.problem(seed, level=5).identity
+        assert "gamma" not in ident["units"]
+        assert t.verify(t.format_answer(t.solve(ident)), ident).correct

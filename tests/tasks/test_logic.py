@@ -154,13 +154,17 @@ def test_dates_known_values() -> None:
     assert _task("logic/iso_week").check("53", {"a": "2021-01-03"}) == 1.0
     assert _task("logic/days_between").check("366", {"a": "2024-01-01", "b": "2025-01-01"}) == 1.0
     assert _task("logic/is_leap_year").check("no", {"y": 1900}) == 1.0
-    assert _task("logic/clock_angle").check("7.5", {"h": 3, "m": 15}) == 1.0
+    assert _task("logic/clock_angle").check("7.5", {"h": 3, "m": 10, "n": 5}) == 1.0
+    assert _task("logic/days_in_month").check("29 28 31", {"ym": [[2000, 2], [1900, 2], [2023, 1]]}) == 1.0
+    assert _task("logic/days_in_month").check("29 29 31", {"ym": [[2000, 2], [1900, 2], [2023, 1]]}) < 1.0
+    assert _task("logic/easter_date").check("2024-05-19", {"y": 2024, "feast": "Pentecost (Whit Sunday)", "off": 49}) == 1.0
 
 
 def test_number_puzzles_known_values() -> None:
     assert to_roman(1994) == "MCMXCIV"
-    assert _task("logic/int_to_roman").check("mcmxciv", {"a": 1994, "b": 0}) == 1.0
-    assert _task("logic/int_to_roman").check("MCMXCIIII", {"a": 1994, "b": 0}) < 1.0
+    assert _task("logic/int_to_roman").check("mcmxciv, xlvii", {"v": [1994, 47]}) == 1.0
+    assert _task("logic/int_to_roman").check("MCMXCIIII,XLVII", {"v": [1994, 47]}) < 1.0
+    assert _task("logic/int_to_roman").check("MCMXCIVXLVII", {"v": [1994, 47]}) < 1.0  # the split must show
     assert josephus(7, 3) == 4
     assert _task("logic/popcount").check("3", {"n": 7}) == 1.0
     assert _task("logic/decimal_to_hex").check("0xff", {"n": 255}) == 1.0
@@ -217,3 +221,31 @@ def test_sudoku_size_is_a_parameter(size: int, extra: dict) -> None:
         assert all(task.check(p, identity) < 1.0 for p in task.perturb(task.solve(identity), identity))
     with pytest.raises(ValueError):
         Sudoku("logic/sudoku", size=5)
+
+
+# -- difficulty levels ------------------------------------------------------------------------
+LEVELED = ["logic/popcount", "logic/roman_addition", "logic/caesar_encode", "logic/binary_decode", "logic/add_days",
+           "logic/days_in_month", "logic/sequence_cubic", "logic/sequence_geometric", "logic/graph_diameter",
+           "logic/has_euler_circuit"]
+
+
+@pytest.mark.parametrize("task_id", LEVELED)
+def test_complexity_rises_level_by_level(task_id: str) -> None:
+    task = _task(task_id)
+    assert task.n_levels >= 3 and task.default_level is not None
+    assert task.problem(4).model_dump() == task.problem(4, level=task.default_level).model_dump()
+    means = []
+    for level in range(1, task.n_levels + 1):
+        solver = task.at_level(level)
+        values = [solver.complexity(task.problem(seed, level=level).identity) for seed in range(30)]
+        means.append(sum(values) / len(values))
+    assert means == sorted(means) and len(set(means)) == len(means), means
+
+
+@pytest.mark.parametrize("task_id", ["logic/has_euler_circuit", "logic/is_bipartite", "logic/has_cycle",
+                                     "logic/is_power_of_two", "logic/is_leap_year"])
+def test_two_valued_tasks_are_balanced_at_every_level(task_id: str) -> None:
+    task = _task(task_id)
+    for level in range(1, task.n_levels + 1):
+        answers = [task.problem(seed, level=level, with_answer=True).answer for seed in range(100)]
+        assert 0.3 <= answers.count(answers[0]) / len(answers) <= 0.7, (level, answers.count(answers[0]))

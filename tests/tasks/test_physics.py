@@ -61,7 +61,7 @@ def test_projectile_range_known_value_and_units() -> None:
 
 
 def test_pendulum_and_orbit_values() -> None:
-    assert task("physics/pendulum_period").value({"L": 1.0}) == pytest.approx(2.006, abs=1e-3)
+    assert task("physics/pendulum_period").value({"L": 1.0, "gg": 9.81}) == pytest.approx(2.006, abs=1e-3)
     # Low Earth orbit at 400 km: about 7.67 km/s and 92.6 minutes.
     assert task("physics/orbital_speed").value({"body": "Earth", "alt": 400}) == pytest.approx(7670, rel=2e-3)
     assert task("physics/orbital_period").value({"body": "Earth", "alt": 400}) == pytest.approx(92.6 / 60, rel=3e-3)
@@ -81,7 +81,12 @@ def test_kirchhoff_networks() -> None:
 
 
 def test_modern_physics_values() -> None:
-    assert task("physics/hydrogen_spectral_line").value({"n1": 2, "n2": 3}) == pytest.approx(656.5, abs=0.5)
+    assert task("physics/hydrogen_spectral_line").value({"n1": 2, "n2": 3, "z": 0.0}) == pytest.approx(656.5, abs=0.5)
+    assert task("physics/hydrogen_spectral_line").value({"n1": 2, "n2": 3, "z": 1.0}) == pytest.approx(1313, abs=1)
+    # 500 nm photons (2.48 eV) leaving 0.5 eV electrons: work function 1.98 eV, threshold about 626 nm.
+    assert task("physics/photoelectric_threshold").value({"lam": 500, "K": 0.5}) == pytest.approx(626.3, abs=0.5)
+    assert task("physics/relativistic_kinetic_energy").value({"particle": "a proton", "beta": 0.6}) == pytest.approx(
+        0.25 * 938.27)
     assert task("physics/photon_energy").value({"lam": 500}) == pytest.approx(2.48, abs=0.005)
     assert task("physics/time_dilation").value({"beta": 0.6, "t0": 8}) == pytest.approx(10.0)
     t = task("physics/photon_energy")
@@ -110,3 +115,53 @@ def test_thermo_values() -> None:
     assert math.isclose(task("physics/adiabatic_temperature").value({"T1": 300, "r": 2}), 300 * 2 ** 0.4)
     # Only kelvin is accepted for the adiabatic temperature.
     assert float(task("physics/adiabatic_temperature").check("0.3959 kK", {"T1": 300, "r": 2})) == 0.0
+
+
+LEVEL_IDS = ["physics/final_velocity", "physics/rc_charging_voltage", "physics/half_life_remaining",
+             "physics/ideal_gas_pressure", "physics/string_harmonic", "physics/brewster_angle"]
+
+
+@pytest.mark.parametrize("task_id", LEVEL_IDS)
+def test_levels_rise(task_id: str) -> None:
+    t = REG.get(task_id)
+    assert t.n_levels == 5 and t.default_level == 1
+    means = []
+    for level in range(1, t.n_levels + 1):
+        idents = [t.problem(s, level=level).identity for s in range(30)]
+        means.append(sum(t.complexity(i) for i in idents) / len(idents))
+        for ident in idents[:5]:
+            assert t.verify(t.format_answer(t.solve(ident)), ident).correct
+    assert all(a < b for a, b in zip(means, means[1:], strict=False)), means
+    assert t.problem(3) == t.problem(3, level=1)  # level 1 is today's problem
+
+
+def test_converted_inputs_and_prompt() -> None:
+    t = task("physics/final_velocity")
+    plain = {"u": 10.0, "a": 2.0, "t": 5.0}
+    converted = {"u": 36.0, "a": 200.0, "t": 5000.0, "units": {"u": "km/h", "a": "cm/s^2", "t": "ms"}, "level": 4}
+    assert t.value(converted) == pytest.approx(t.value(plain)) == pytest.approx(20.0)
+    prompt = t.at_level(4).prompt(converted)
+    assert "36 km/h" in prompt and "200 cm/s^2" in prompt and "5000 ms" in prompt and "0.1%" in prompt
+    assert t.verify(t.format_answer("20"), converted).correct
+    assert float(t.check("36", converted)) == 0.0  # echoing a converted input is wrong
+
+
+def test_higher_levels_demand_more_precision() -> None:
+    t = task("physics/final_velocity")
+    ident = {"u": 10.0, "a": 2.0, "t": 5.0}
+    assert t.verify(t.format_answer("20.1"), {**ident, "level": 1}).correct  # within 1%
+    assert not t.verify(t.format_answer("20.1"), {**ident, "level": 5}).correct  # outside 0.05%
+    assert t.verify(t.format_answer("20.005"), {**ident, "level": 5}).correct
+
+
+def test_level_inputs_are_given_to_more_figures() -> None:
+    t = task("physics/pendulum_period")
+    digits = [len(str(t.problem(s, level=5).identity["gg"]).replace(".", "").lstrip("0")) for s in range(30)]
+    assert max(digits) == 5  # three figures at level 1, five at level 5
+
+
+def test_hostile_identity_units_cost_one_verdict() -> None:
+    t = task("physics/final_velocity")
+    for units in ({"u": "parsec"}, {"nope": "km/h"}, "km/h", {"u": None}):
+        verdict = t.verify(t.format_answer("20"), {"u": 10.0, "a": 2.0, "t": 5.0, "units": units, "level": 2})
+        assert not verdict.correct

@@ -102,6 +102,32 @@ def test_wrapped_bootcamp_conforms(reg):
     assert report.passed, report.failures
 
 
+class HashOrderbootcamp(Caesarbootcamp):
+    """A Caesar cipher whose words come in set order: string hashing decides it, per process."""
+
+    def case_generator(self):
+        words = list({w + str(random.randint(0, 9)) for w in self.WORDS})[:self.n_words]
+        shift = random.randint(1, self.max_shift)
+        cipher = "".join(chr((ord(c) - 97 + shift) % 26 + 97) if c.isalpha() else c for c in " ".join(words))
+        return {"cipher": cipher, "shift": shift}
+
+
+def test_a_wrapped_class_is_generated_again_in_a_fresh_process(reg):
+    """Wraps are rebuilt by reference in the checker's fresh process (another PYTHONHASHSEED); a class
+    whose cases follow string hashing is refused there, with the seed that differed."""
+    from bootcamp.checker_process import check_cross_process
+
+    cls = wrap_internbootcamp(Caesarbootcamp, "logic/ib_caesar", caesar_solver, registry=reg)
+    assert cls.rebuild_spec is not None
+    report = check_cross_process([reg.get("logic/ib_caesar")], seeds=(0, 1, 2))["logic/ib_caesar"]
+    assert report.passed and not report.warnings, (report.failures, report.warnings)
+    with pytest.raises(RegistrationError, match="fresh process|differ"):
+        wrap_internbootcamp(HashOrderbootcamp, "logic/ib_hash", caesar_solver, registry=reg)
+    assert "logic/ib_hash" not in reg.ids()
+    local = wrap_internbootcamp(Caesarbootcamp, "logic/ib_local", lambda ident: caesar_solver(ident), registry=reg)
+    assert local.rebuild_spec is None  # a lambda cannot be imported by reference: checked in process only
+
+
 def test_generation_is_deterministic_and_leaves_global_random_alone(reg):
     task_cls = wrap_internbootcamp(Caesarbootcamp, "logic/ib_caesar", caesar_solver, registry=reg)
     task = reg.get("logic/ib_caesar")

@@ -64,6 +64,9 @@ LEVEL_SEEDS = 5
 QUALITY_TIME_LIMIT_S = 60.0
 #: Fewer sampled seeds than this at a level say too little: its statistical checks are skipped.
 MIN_SAMPLE = 20
+#: Fewer seeds than this at either of two levels (a slow generator past the time limit): their mean
+#: complexities say too little to compare, and are not.
+MIN_COMPLEXITY_SEEDS = 10
 #: Seeds the constant answer is always scored on, even past the time limit (slow verifiers, e.g. sandboxed code).
 MIN_CONSTANT_SEEDS = 10
 
@@ -422,6 +425,10 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
         _check_space(task, sample, report)
         figures["constant_reward"] = _constant_reward(task, sample, call, report, deadline)
     for (lo, lo_mean, lo_n), (hi, hi_mean, hi_n) in zip(means, means[1:], strict=False):
+        if min(lo_n, hi_n) < MIN_COMPLEXITY_SEEDS:
+            report.notes.append(f"levels: complexity of levels {lo} and {hi} not compared (only {min(lo_n, hi_n)} "
+                                f"seeds sampled at one of them, need {MIN_COMPLEXITY_SEEDS})")
+            continue
         if lo_mean is not None and hi_mean is not None and not hi_mean > lo_mean:
             report.add(LEVELS, f"level {hi}: mean complexity {hi_mean:.4g} over seeds 0-{hi_n - 1} does not "
                                f"rise above level {lo}'s {lo_mean:.4g} (seeds 0-{lo_n - 1})")

@@ -99,6 +99,33 @@ def random_crystal(rng: random.Random, protos: list[str] | None = None, jitter: 
     return out
 
 
+#: Prototype tiers by difficulty (1 elements, 2 simple binaries, 4 ternaries and large cells); tier 3 is a
+#: task's own pool. A task's pool is intersected with its tier's prototypes.
+TIERS: dict[int, list[str]] = {
+    1: ["fcc", "bcc", "hcp", "diamond"],
+    2: ["cscl", "nias", "wurtzite", "cdi2", "cu3au", "reo3"],
+    4: ["fluorite", "perovskite", "rutile", "layered_rocksalt", "spinel"],
+}
+
+
+def tier_pool(protos: list[str], tier: int | None) -> list[str]:
+    """The prototypes of ``protos`` in difficulty tier ``tier`` (all of ``protos`` for tier 3 or None)."""
+    if tier is None or tier not in TIERS:
+        return list(protos)
+    return [p for p in protos if p in TIERS[tier]] or list(TIERS[tier])
+
+
+def tiered_crystal(rng: random.Random, protos: list[str], tier: int | None) -> dict[str, Any]:
+    """:func:`random_crystal` drawn from the prototypes of ``protos`` in ``tier``."""
+    return random_crystal(rng, tier_pool(protos, tier))
+
+
+def complexity(crystal: dict[str, Any]) -> float:
+    """Atoms in the conventional cell times the number of species: what a solver must track."""
+    s = structure(crystal)
+    return float(len(s) * len(s.composition.elements))
+
+
 def key(crystal: dict[str, Any]) -> str:
     return json.dumps({k: crystal[k] for k in ("proto", "species", "a", "c", "u") if k in crystal}, sort_keys=True)
 

@@ -15,6 +15,7 @@ from bootcamp import Task
 from bootcamp.answers import FormulaTask, IntegerTask
 from bootcamp.verifiers.formula import check_structure
 from tasks.materials import _structures as S
+from tasks.materials import _symgen as G
 from tasks.materials._common import NumericTask, pick
 
 #: StructureMatcher tolerances for CIF answers: tight enough that a 2% wrong lattice fails.
@@ -31,15 +32,42 @@ def _crystal_cif(k: str) -> str:
     return cif_text(S._build(k))
 
 
+#: Crystal levels: elements, simple binaries, the original pool, ternaries and large cells.
+_TIER_LEVELS = ({"tier": 1}, {"tier": 2}, {"tier": 3}, {"tier": 4})
+
+
+class _Tiered:
+    """Levels over the prototype tiers of :mod:`tasks.materials._structures`."""
+
+    params: dict[str, Any]
+    levels = _TIER_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the conventional cell times species."""
+        return S.complexity(identity.get("crystal") or identity["target"])
+
+    def _crystal(self, rng: random.Random) -> dict[str, Any]:
+        return S.tiered_crystal(rng, _POOL, self.params["tier"])
+
+
+@functools.lru_cache(maxsize=1024)
+def _sym_cif(k: str) -> str:
+    return cif_text(G._build(k))
+
+
 def crystal_cif(crystal: dict[str, Any]) -> str:
     """The CIF (P1 setting, pymatgen CifWriter) of a crystal identity (cached)."""
+    if "sites" in crystal:  # a generated crystal of a drawn space group
+        return _sym_cif(G.key(crystal))
     return _crystal_cif(S.key(crystal))
 
 
-class CifProperty(NumericTask):
+class CifProperty(_Tiered, NumericTask):
     """A number read off a structure given as a CIF."""
 
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "density"}
+    version = 2
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "density", "tier": 3}
     _TEXT = {"density": ("What is the density of this crystal?", "g/cm^3"),
              "nn_distance": ("What is the shortest interatomic distance in this crystal?", "Å"),
              "volume_per_atom": ("What is the volume per atom of this crystal?", "Å^3 per atom")}
@@ -49,7 +77,7 @@ class CifProperty(NumericTask):
         return self._TEXT[self.params["quantity"]][1]
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"crystal": S.random_crystal(rng, _POOL)}
+        return {"crystal": self._crystal(rng)}
 
     def question(self, identity: dict[str, Any]) -> str:
         return f"Here is a crystal structure in CIF format:\n\n{crystal_cif(identity['crystal'])}\n{self._TEXT[self.params['quantity']][0]}"
@@ -64,15 +92,29 @@ class CifProperty(NumericTask):
         return float(s.volume) / len(s)
 
 
-class CifCount(IntegerTask):
+class CifCount(_Tiered, IntegerTask):
     """An integer read off a CIF: space group number or formula units per cell."""
 
-    version = 2
+    version = 3
 
-    default_params = {"quantity": "sg_number"}
+    default_params = {"quantity": "sg_number", "tier": 3, "orbits": 4, "max_atoms": 28}
+    # ``tier`` sets the prototypes (formula units), ``orbits``/``max_atoms`` the generated crystals (space group).
+    # No levels yet: at the element and binary tiers formula units concentrate on 1 and 2 (a constant
+    # guess of 2 earns 0.6), so the counts need their own level design.
+    levels = ()
+    default_level = None
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the cell times species."""
+        if "sites" in identity["crystal"]:
+            c = identity["crystal"]
+            return float(G.atoms(c) * len({el for el, _ in c["sites"]}))
+        return S.complexity(identity["crystal"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"crystal": S.random_crystal(rng, _POOL)}
+        if self.params["quantity"] == "sg_number":  # drawn answer-first so the numbers spread
+            return {"crystal": G.random_symmetric(rng, self.params["orbits"], self.params["max_atoms"])}
+        return {"crystal": self._crystal(rng)}
 
     def question(self, identity: dict[str, Any]) -> str:
         ask = ("What is the number (1-230) of its space group?" if self.params["quantity"] == "sg_number" else
@@ -81,17 +123,19 @@ class CifCount(IntegerTask):
 
     def value(self, identity: dict[str, Any]) -> int:
         if self.params["quantity"] == "sg_number":
-            return int(S.symmetry(identity)["number"])
+            return int(G.symmetry(identity["crystal"])["number"])
         s = S.structure(identity)
         return int(round(len(s) / s.composition.reduced_composition.num_atoms))
 
 
-class CifFormula(FormulaTask):
+class CifFormula(_Tiered, FormulaTask):
+    version = 2
+    default_params = {"tier": 3}
     description = "Reduced formula of a structure given as a CIF."
     reduced = False
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"crystal": S.random_crystal(rng, _POOL)}
+        return {"crystal": self._crystal(rng)}
 
     def question(self, identity: dict[str, Any]) -> str:
         return (f"Here is a crystal structure in CIF format (written in P1):\n\n{crystal_cif(identity['crystal'])}\n"
@@ -110,13 +154,14 @@ def _strained_key(k: str, strain: tuple[float, float, float]) -> str:
 _strained_cif = functools.lru_cache(maxsize=512)(_strained_key)
 
 
-class WriteCif(Task):
+class WriteCif(_Tiered, Task):
     """Write the CIF of a crystal: from a description, after an element substitution, or after a strain."""
 
-    default_params = {"mode": "describe"}
+    version = 2
+    default_params = {"mode": "describe", "tier": 3}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        crystal = S.random_crystal(rng, _POOL)
+        crystal = self._crystal(rng)
         mode = self.params["mode"]
         if mode == "substitute":
             proto = crystal["proto"]

@@ -26,17 +26,30 @@ def _formula(elements: list[str], amounts: tuple[int, ...]) -> str:
     return formula_text({el: n for el, n in zip(elements, amounts, strict=False) if n})
 
 
-def random_system(rng: random.Random, target_stable: bool | None = None) -> dict[str, Any]:
-    """Elements and 3-6 compounds with formation energies (eV/atom); ``target`` indexes one compound."""
+#: Hull levels: (fewest, most) phases listed and the share of ternary systems; level 3 is the original.
+HULL_LEVELS: tuple[dict[str, Any], ...] = (
+    {"phases": (2, 3), "ternary": 0.0}, {"phases": (3, 4), "ternary": 0.2}, {"phases": (3, 6), "ternary": 0.4},
+    {"phases": (5, 8), "ternary": 0.7}, {"phases": (7, 10), "ternary": 1.0})
+
+
+def hull_complexity(identity: dict[str, Any]) -> float:
+    """Phases to place on the hull plus the dimension of the composition space."""
+    return float(len(identity["phases"]) + len(identity["elements"]))
+
+
+def random_system(rng: random.Random, target_stable: bool | None = None, phases: tuple[int, int] = (3, 6),
+                  ternary_share: float = 0.4) -> dict[str, Any]:
+    """Elements and ``phases`` (fewest, most) compounds with formation energies (eV/atom); ``target`` indexes one."""
+    lo, hi = phases
     while True:
-        ternary = rng.random() < 0.4
+        ternary = rng.random() < ternary_share
         elements = list(pick(rng, _TERNARY_SYSTEMS if ternary else _BINARY_SYSTEMS))
         pool = [_formula(elements[:2], s) for s in _BINARY_STOICH]
         if ternary:
             pool += [_formula(elements[1:], s) for s in _BINARY_STOICH[:6]]
             pool += [_formula(elements, s) for s in _TERNARY_STOICH]
         rng.shuffle(pool)
-        formulas = sorted(set(pool[: rng.randint(3, 6)]), key=pool.index)
+        formulas = sorted(set(pool[: rng.randint(lo, hi)]), key=pool.index)
         phases = [{"formula": f, "ef": round(-rng.uniform(0.05, 1.2), 3)} for f in formulas]
         system = {"elements": elements, "phases": phases, "target": rng.randrange(len(phases))}
         info = hull_info(system)
@@ -90,18 +103,34 @@ def system_text(system: dict[str, Any]) -> str:
             f"elements {', '.join(els)}, which have 0) of all known phases are: {rows}. No other phases exist.")
 
 
-class HullEnergy(NumericTask):
+class _HullLevels:
+    """Hull levels for the tasks on one chemical system: more phases and more ternary systems."""
+
+    params: dict[str, Any]
+    levels = HULL_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Phases listed plus elements."""
+        return hull_complexity(identity)
+
+    def _system(self, rng: random.Random, stable: bool | None) -> dict[str, Any]:
+        return random_system(rng, stable, tuple(self.params["phases"]), self.params["ternary"])
+
+
+class HullEnergy(_HullLevels, NumericTask):
     """Energy above the hull of a phase, its phase-separation energy, or the hull energy at a composition."""
 
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.002, "quantity": "e_hull"}
+    version = 2
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.002, "quantity": "e_hull", "phases": (3, 6), "ternary": 0.4}
     unit = "eV/atom"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         q = self.params["quantity"]
         stable = {"e_hull": None, "decomp_energy": True, "hull_at": None}[q]
-        system = random_system(rng, stable)
+        system = self._system(rng, stable)
         if q == "e_hull" and hull_info(system)["e_hull"] == 0 and rng.random() < 0.6:
-            system = random_system(rng, False)
+            system = self._system(rng, False)
         if q == "hull_at":
             fractions = [rng.uniform(0.05, 1.0) for _ in system["elements"]]
             total = sum(fractions)
@@ -129,12 +158,13 @@ class HullEnergy(NumericTask):
         return float(hull_info(identity)[q])
 
 
-class IsStable(YesNoTask):
-    version = 2
+class IsStable(_HullLevels, YesNoTask):
+    version = 3
+    default_params = {"phases": (3, 6), "ternary": 0.4}
     description = "Is a phase thermodynamically stable (on the convex hull)?"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return random_system(rng, rng.random() < 0.5)
+        return self._system(rng, rng.random() < 0.5)
 
     def question(self, identity: dict[str, Any]) -> str:
         target = identity["phases"][identity["target"]]["formula"]
@@ -144,14 +174,15 @@ class IsStable(YesNoTask):
         return hull_info(identity)["e_hull"] == 0
 
 
-class HullPhases(FormulaSetTask):
+class HullPhases(_HullLevels, FormulaSetTask):
     """The stable compounds of a system, or the decomposition products of an unstable phase."""
 
-    default_params = {"quantity": "stable"}
+    version = 3
+    default_params = {"quantity": "stable", "phases": (3, 6), "ternary": 0.4}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
-            system = random_system(rng, False if self.params["quantity"] == "products" else None)
+            system = self._system(rng, False if self.params["quantity"] == "products" else None)
             if self.params["quantity"] == "products" or hull_info(system)["stable"]:
                 return system
 
@@ -167,12 +198,13 @@ class HullPhases(FormulaSetTask):
         return list(hull_info(identity)[self.params["quantity"]])
 
 
-class StableCount(IntegerTask):
-    version = 2
+class StableCount(_HullLevels, IntegerTask):
+    version = 3
+    default_params = {"phases": (3, 6), "ternary": 0.4}
     description = "Number of stable compounds in a chemical system."
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return random_system(rng)
+        return self._system(rng, None)
 
     def question(self, identity: dict[str, Any]) -> str:
         return (f"{system_text(identity)} How many of these compounds (not counting the pure elements) are "

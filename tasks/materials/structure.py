@@ -13,14 +13,29 @@ from pymatgen.symmetry.groups import SpaceGroup
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import IntegerTask
 from tasks.materials import _structures as S
+from tasks.materials import _symgen as G
 from tasks.materials._common import NumericTask, pick
 
 _POOLS = {"all": S.ALL, "small": S.SMALL + ["layered_rocksalt"], "cubic": S.CUBIC,
           "compounds": [p for p in S.SMALL if p not in ("fcc", "bcc", "hcp", "diamond")]}
 
 
-def _crystal(rng: random.Random, pool: str) -> dict[str, Any]:
-    return S.random_crystal(rng, _POOLS[pool])
+def _crystal(rng: random.Random, pool: str, tier: int | None = None) -> dict[str, Any]:
+    return S.tiered_crystal(rng, _POOLS[pool], tier)
+
+
+#: Crystal levels: elements, simple binaries, the task's own pool, ternaries and large cells.
+_TIER_LEVELS = ({"tier": 1}, {"tier": 2}, {"tier": 3}, {"tier": 4})
+#: Generated-crystal levels: (Wyckoff orbits, most atoms in the cell); more atoms to sort by symmetry.
+_ORBIT_LEVELS = ((2, 12), (3, 20), (4, 28), (5, 40), (6, 52))
+
+
+def _symmetric(rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+    return G.random_symmetric(rng, params["orbits"], params["max_atoms"])
+
+
+def _sym_complexity(crystal: dict[str, Any]) -> float:
+    return float(G.atoms(crystal) * len({el for el, _ in crystal["sites"]}))
 
 
 def _radius(el: str) -> float:
@@ -30,7 +45,11 @@ def _radius(el: str) -> float:
 class StructureQuantity(NumericTask):
     """A number computed from one crystal structure."""
 
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "density", "pool": "all", "sites": False}
+    version = 2
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "density", "pool": "all", "sites": False,
+                      "tier": 3}
+    levels = _TIER_LEVELS
+    default_level = 3
     _TEXT = {
         "density": ("What is its density?", "g/cm^3"),
         "volume": ("What is the volume of the conventional unit cell?", "Å^3"),
@@ -47,11 +66,15 @@ class StructureQuantity(NumericTask):
         return self._TEXT[self.params["quantity"]][1]
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        crystal = _crystal(rng, self.params["pool"])
+        crystal = _crystal(rng, self.params["pool"], self.params["tier"])
         out: dict[str, Any] = {"crystal": crystal}
         if self.params["quantity"] == "packing_fraction":
             out["radii"] = {el: _radius(el) for el in crystal["species"]}
         return out
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the conventional cell times species."""
+        return S.complexity(identity["crystal"])
 
     def question(self, identity: dict[str, Any]) -> str:
         text = S.describe(identity, sites=self.params["sites"])
@@ -84,12 +107,26 @@ class StructureQuantity(NumericTask):
 class StructureCount(IntegerTask):
     """An integer property of one crystal structure."""
 
-    version = 2
+    version = 3
 
-    default_params = {"quantity": "z", "pool": "all", "sites": False, "name": True}
+    default_params = {"quantity": "z", "pool": "all", "sites": False, "name": True, "tier": 3, "orbits": 4,
+                      "max_atoms": 28}
+    # ``tier`` sets the prototype crystals, ``orbits``/``max_atoms`` the generated ones (space group number).
+    # No levels yet: at the element and binary tiers the counts concentrate on 1 and 2 (a constant guess
+    # of 2 earns 0.5-0.66), so they need their own level design.
+    levels = ()
+    default_level = None
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the cell times species."""
+        if "sym" in identity:
+            return _sym_complexity(identity["sym"])
+        return S.complexity(identity["crystal"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        crystal = _crystal(rng, self.params["pool"])
+        if self.params["quantity"] == "sg_number":  # drawn answer-first so the numbers spread
+            return {"sym": _symmetric(rng, self.params)}
+        crystal = _crystal(rng, self.params["pool"], self.params["tier"])
         out: dict[str, Any] = {"crystal": crystal}
         if self.params["quantity"] == "cn":
             els = sorted(set(crystal["species"]))
@@ -103,8 +140,11 @@ class StructureCount(IntegerTask):
         return out
 
     def question(self, identity: dict[str, Any]) -> str:
-        text = S.describe(identity, name=self.params["name"], sites=self.params["sites"])
         q = self.params["quantity"]
+        if "sym" in identity:
+            return (f"{G.describe(identity['sym'])} What is the number (1-230) of its space group in the "
+                    "International Tables?")
+        text = S.describe(identity, name=self.params["name"], sites=self.params["sites"])
         if q == "z":
             return f"{text} How many formula units of {S.formula(identity)} does the conventional cell contain?"
         if q == "primitive_sites":
@@ -127,7 +167,7 @@ class StructureCount(IntegerTask):
         if q == "conventional_sites":
             return len(S.structure(identity))
         if q == "sg_number":
-            return int(S.symmetry(identity)["number"])
+            return int(G.symmetry(identity["sym"])["number"])
         return S.coordination(identity, identity["centre"], identity["partner"])
 
 
@@ -164,20 +204,30 @@ def space_group_number(symbol: str) -> int | None:
 
 
 _POINT_FULL = {"4/m-32/m": "m-3m", "6/m2/m2/m": "6/mmm", "4/m2/m2/m": "4/mmm", "-32/m": "-3m", "-3m1": "-3m",
-               "-32/m1": "-3m", "-31m": "-3m", "2/m-3": "m-3", "-6m2": "-6m2", "-62m": "-6m2"}
+               "-32/m1": "-3m", "-31m": "-3m", "2/m-3": "m-3", "-6m2": "-6m2", "-62m": "-6m2", "-4m2": "-42m",
+               "321": "32", "312": "32", "3m1": "3m", "31m": "3m", "2/m2/m2/m": "mmm", "2mm": "mm2", "m2m": "mm2",
+               "6/m2/m2/m1": "6/mmm", "4/m2/m2/m1": "4/mmm", "-31m1": "-3m", "-3/m": "-6"}
 _SYSTEMS = ("triclinic", "monoclinic", "orthorhombic", "tetragonal", "trigonal", "hexagonal", "cubic")
 
 
 class SymmetryName(Task):
     """A symmetry label of a crystal given atom by atom: space group symbol, crystal system or point group."""
 
-    default_params = {"quantity": "sg_symbol"}
+    version = 2
+    default_params = {"quantity": "sg_symbol", "orbits": 4, "max_atoms": 28}
+    levels = tuple({"orbits": o, "max_atoms": m} for o, m in _ORBIT_LEVELS)
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the cell times species: what must be sorted into orbits to find the symmetry."""
+        return _sym_complexity(identity["sym"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"crystal": _crystal(rng, "small")}
+        # Drawn answer-first (system, then point group, then space group), so no label dominates.
+        return {"sym": _symmetric(rng, self.params)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        text = S.describe(identity, name=False, sites=True)
+        text = G.describe(identity["sym"])
         q = self.params["quantity"]
         if q == "sg_symbol":
             ask = ("What is its space group? Give the Hermann-Mauguin short symbol (e.g. Pm-3m or P6_3/mmc) "
@@ -189,7 +239,7 @@ class SymmetryName(Task):
         return f"{text}\n\n{ask}"
 
     def _truth(self, identity: dict[str, Any]) -> str:
-        sym = S.symmetry(identity)
+        sym = G.symmetry(identity["sym"])
         return {"sg_symbol": sym["symbol"], "crystal_system": sym["crystal_system"],
                 "point_group": sym["point_group"]}[self.params["quantity"]]
 
@@ -204,7 +254,7 @@ class SymmetryName(Task):
             n = space_group_number(t)
             if n is None:
                 return invalid("not a space group symbol")
-            return 1.0 if n == S.symmetry(identity)["number"] else Score(0.0, "wrong")
+            return 1.0 if n == G.symmetry(identity["sym"])["number"] else Score(0.0, "wrong")
         if q == "crystal_system":
             word = t.lower().strip(". ")
             if word not in _SYSTEMS:

@@ -58,10 +58,37 @@ def _unambiguous(peaks: list[dict[str, Any]], what: str) -> bool:
     return len(ranked) < 2 or ranked[-2] < 80.0
 
 
+#: Crystal levels: elements, simple binaries, the original pool, ternaries and large cells.
+_TIER_LEVELS = ({"tier": 1}, {"tier": 2}, {"tier": 3}, {"tier": 4})
+#: Peak levels: the share (from, to) of the pattern, by angle, the asked reflection is drawn from.
+_PEAK_LEVELS = ({"peaks": (0.0, 0.2)}, {"peaks": (0.0, 0.5)}, {"peaks": (0.0, 1.0)}, {"peaks": (0.5, 1.0)},
+                {"peaks": (0.8, 1.0)})
+
+
+def _pick_peak(rng: random.Random, peaks: list[dict[str, Any]], share: tuple[float, float]) -> dict[str, Any]:
+    n = len(peaks)
+    lo = min(int(share[0] * n), n - 1)
+    hi = max(int(round(share[1] * n)), lo + 1)
+    return peaks[rng.randrange(lo, hi)]
+
+
+def _hkl_complexity(hkl: list[int]) -> float:
+    """h² + k² + l²: higher-order reflections are the harder ones to index and place."""
+    return float(sum(x * x for x in hkl))
+
+
 class XrdPeak(NumericTask):
     """2θ of the strongest or first peak, or the d-spacing of the strongest peak."""
 
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.1, "peak": "strongest", "quantity": "two_theta", "pool": "all"}
+    version = 2
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.1, "peak": "strongest", "quantity": "two_theta", "pool": "all",
+                      "tier": 3}
+    levels = _TIER_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the conventional cell times species: terms of every structure factor."""
+        return S.complexity(identity["crystal"])
 
     @property
     def unit(self) -> str:  # type: ignore[override]
@@ -70,7 +97,8 @@ class XrdPeak(NumericTask):
     def generate(self, rng: random.Random) -> dict[str, Any]:
         pool = S.CUBIC if self.params["pool"] == "cubic" else S.ALL
         while True:
-            identity = {"crystal": S.random_crystal(rng, pool), "source": pick(rng, list(_SOURCES))}
+            identity = {"crystal": S.tiered_crystal(rng, pool, self.params["tier"]),
+                        "source": pick(rng, list(_SOURCES))}
             if _unambiguous(pattern(identity), self.params["peak"]):
                 return identity
 
@@ -95,10 +123,19 @@ def _family(hkl: list[int]) -> list[int]:
 
 class XrdStrongestHkl(IndicesTask):
     description = "Miller indices of the strongest powder XRD peak of a cubic crystal."
+    version = 2
+    default_params = {"tier": 3}
+    levels = _TIER_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Atoms in the conventional cell times species: terms of every structure factor."""
+        return S.complexity(identity["crystal"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
-            identity = {"crystal": S.random_crystal(rng, S.CUBIC), "source": pick(rng, list(_SOURCES))}
+            identity = {"crystal": S.tiered_crystal(rng, S.CUBIC, self.params["tier"]),
+                        "source": pick(rng, list(_SOURCES))}
             if _unambiguous(pattern(identity), "strongest"):
                 return identity
 
@@ -120,13 +157,20 @@ class XrdStrongestHkl(IndicesTask):
 
 class XrdPeakPosition(NumericTask):
     description = "2θ position of a given hkl reflection."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.05}
+    version = 2
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.05, "peaks": (0.0, 1.0)}
     unit = "degrees (2θ)"
+    levels = _PEAK_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """h² + k² + l² of the asked reflection."""
+        return _hkl_complexity(identity["hkl"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         crystal = S.random_crystal(rng, S.CUBIC + ["rutile"])
         identity = {"crystal": crystal, "source": pick(rng, list(_SOURCES))}
-        peak = pick(rng, pattern(identity))
+        peak = _pick_peak(rng, pattern(identity), tuple(self.params["peaks"]))
         identity["hkl"] = pick(rng, peak["hkls"])
         return identity
 
@@ -143,13 +187,20 @@ class XrdPeakPosition(NumericTask):
 
 class LatticeFromPeak(NumericTask):
     description = "Cubic lattice parameter from the 2θ position of an indexed XRD peak."
-    default_params = {"rel_tol": 0.001, "abs_tol": 0.0}
+    version = 2
+    default_params = {"rel_tol": 0.001, "abs_tol": 0.0, "peaks": (0.0, 1.0)}
     unit = "Å"
+    levels = _PEAK_LEVELS
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """h² + k² + l² of the given reflection."""
+        return _hkl_complexity(identity["hkl"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         crystal = S.random_crystal(rng, S.CUBIC)
         identity = {"crystal": crystal, "source": pick(rng, list(_SOURCES))}
-        peak = pick(rng, pattern(identity))
+        peak = _pick_peak(rng, pattern(identity), tuple(self.params["peaks"]))
         return {"formula": S.formula(crystal), "source": identity["source"], "hkl": peak["hkls"][0],
                 "two_theta": round(peak["two_theta"], 3)}
 
@@ -178,14 +229,23 @@ def allowed(lattice: str, hkl: list[int]) -> bool:
 
 
 class ReflectionAllowed(YesNoTask):
-    version = 2
+    version = 3
     description = "Is an hkl reflection allowed (non-zero structure factor) for a cubic lattice type?"
+    default_params = {"max_index": 6}
+    # No levels yet: (h k l) up to 6 on three lattices is about a thousand problems, under the checks'
+    # problem space at any size worth asking; it needs a wider question first.
+    levels = ()
+    default_level = None
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """|h| + |k| + |l|: the parity and sum rules get harder to apply with larger indices."""
+        return float(sum(abs(x) for x in identity["hkl"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         lattice = pick(rng, ["body-centred cubic", "face-centred cubic", "diamond cubic"])
         want = rng.random() < 0.5
         while True:
-            hkl = [rng.randint(0, 6) for _ in range(3)]
+            hkl = [rng.randint(0, self.params["max_index"]) for _ in range(3)]
             if any(hkl) and allowed(lattice, hkl) == want:
                 return {"lattice": lattice, "hkl": hkl}
 
@@ -199,14 +259,22 @@ class ReflectionAllowed(YesNoTask):
 
 
 class PeakCount(IntegerTask):
-    version = 2
+    version = 3
     description = "Number of distinct powder XRD peaks of a cubic metal below a given 2θ."
+    default_params = {"max_angle": (60.0, 140.0)}
+    levels = ({"max_angle": (30.0, 70.0)}, {"max_angle": (45.0, 100.0)}, {"max_angle": (60.0, 140.0)},
+              {"max_angle": (100.0, 160.0)}, {"max_angle": (140.0, 175.0)})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Reflections to enumerate, test and place: the answer itself."""
+        return float(self.value(identity))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
             crystal = S.random_crystal(rng, ["fcc", "bcc", "diamond"])
             source = pick(rng, list(_SOURCES))
-            two_theta_max = round(rng.uniform(60.0, 140.0), 1)
+            two_theta_max = round(rng.uniform(*self.params["max_angle"]), 1)
             angles = self._angles(crystal, source)
             if min(abs(a - two_theta_max) for a in angles) > 0.5:
                 return {"crystal": crystal, "source": source, "max": two_theta_max}

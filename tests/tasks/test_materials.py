@@ -88,19 +88,61 @@ def test_oxidation_tasks():
     assert _task("materials/formula_from_ions").check("Al2(SO4)3", {"cation": "Al", "qc": 3, "anion": "SO4", "qa": -2}) == 1.0
 
 
+def _sym(crystal):
+    """A prototype crystal written as a generated one (cell and every atom), as the symmetry tasks pose it."""
+    s = S.structure(crystal)
+    lat = [round(x, 4) for x in (*s.lattice.abc, *s.lattice.angles)]
+    return {"sym": {"lattice": lat, "sites": [[x.specie.symbol, [round(float(v), 6) for v in x.frac_coords]]
+                                              for x in s]}}
+
+
 def test_space_group_symbol_spellings():
     task = _task("materials/space_group_symbol")
-    ident = {"crystal": _crystal("wurtzite", ["Ga", "N"], 3.19, c=5.19, u=0.377)}
+    ident = _sym(_crystal("wurtzite", ["Ga", "N"], 3.19, c=5.19, u=0.377))
     for good in ["P6_3mc", "P63mc", "P 6_3 m c", "$P6_{3}mc$", r"\mathrm{P6_3mc}"]:
         assert task.check(good, ident) == 1.0, good
     for bad in ["P6/mmm", "P6_3/mmc", "Fm-3m"]:
         assert task.check(bad, ident) == 0.0, bad
     assert task.check("225", ident).reason == "invalid_answer"
-    cubic = {"crystal": _crystal("rocksalt", ["Mg", "O"], 4.21)}
+    cubic = _sym(_crystal("rocksalt", ["Mg", "O"], 4.21))
     assert task.check(r"Fm\bar{3}m", cubic) == 1.0
     assert task.check("F m -3 m", cubic) == 1.0
     assert _task("materials/point_group").check("m-3m", cubic) == 1.0
+    assert _task("materials/point_group").check("4/m-32/m", cubic) == 1.0
     assert _task("materials/crystal_system").check("Cubic", cubic) == 1.0
+    assert _task("materials/space_group_number").check("225", cubic) == 1.0
+
+
+def test_symmetry_answers_are_drawn_first():
+    """Generated crystals carry the drawn space group, and no crystal system or point group dominates."""
+    from collections import Counter
+
+    from tasks.materials import _symgen as G
+
+    systems, groups = Counter(), Counter()
+    task = _task("materials/point_group")
+    for seed in range(40):
+        p = task.problem(seed, with_answer=True, level=1)
+        sym = G.symmetry(p.identity["sym"])
+        systems[sym["crystal_system"]] += 1
+        groups[p.answer] += 1
+        assert len(p.identity["sym"]["sites"]) <= 12
+    assert len(systems) == 7 and max(systems.values()) <= 12
+    assert max(groups.values()) <= 8
+
+
+@pytest.mark.parametrize("task_id", ["materials/crystal_system", "materials/density", "materials/cif_density",
+                                     "materials/xrd_peak_position", "materials/stable_phase_count",
+                                     "materials/energy_above_hull"])
+def test_levels_rise(task_id):
+    task = _task(task_id)
+    assert len(task.levels) >= 4 and task.at_level(task.default_level) is task
+    means = []
+    for level in range(1, len(task.levels) + 1):
+        ids = [task.problem(seed, level=level).identity for seed in range(30)]
+        assert all(i["level"] == level for i in ids)
+        means.append(sum(task.at_level(level).complexity(i) for i in ids) / len(ids))
+    assert all(a < b for a, b in zip(means, means[1:])), means
 
 
 def test_miller_indices():

@@ -20,7 +20,16 @@ class GraphAnswer(Task):
     version = 2
 
     description = "A graph problem with a structured answer."
-    default_params: dict[str, Any] = {"min_n": 7, "max_n": 10}
+    default_params: dict[str, Any] = {"min_n": 7, "max_n": 10, "scale": 1.0}
+    # Levels scale every id's vertex range (each id keeps its own base range).
+    levels = ({"scale": 0.8}, {"scale": 0.9}, {"scale": 1.0}, {"scale": 1.2}, {"scale": 1.4})
+    default_level = 3
+    #: Fewest vertices a level may scale down to (smaller graphs pose too few distinct problems).
+    min_vertices = 6
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Vertices plus edges: the size of the graph the answer must respect."""
+        return float(identity["n"] + len(identity["edges"]))
 
     def make(self, rng: random.Random, n: int) -> dict[str, Any]:
         raise NotImplementedError
@@ -35,7 +44,9 @@ class GraphAnswer(Task):
         raise NotImplementedError
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return self.make(rng, rng.randint(self.params["min_n"], self.params["max_n"]))
+        p = self.params
+        lo = max(self.min_vertices, round(p["min_n"] * p["scale"]))
+        return self.make(rng, rng.randint(lo, max(lo, round(p["max_n"] * p["scale"]))))
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return self.question(identity)
@@ -115,7 +126,7 @@ class TopologicalOrder(GraphAnswer):
 
 class Coloring(GraphAnswer):
     description = "Colour a graph with k colours."
-    default_params: dict[str, Any] = {"min_n": 8, "max_n": 12, "k": 3}
+    default_params: dict[str, Any] = {"min_n": 8, "max_n": 12, "k": 3, "scale": 1.0}
 
     def make(self, rng: random.Random, n: int) -> dict[str, Any]:
         k = self.params["k"]
@@ -146,6 +157,7 @@ class Coloring(GraphAnswer):
 
 class Bipartition(GraphAnswer):
     description = "Split a bipartite graph into its two sides."
+    min_vertices = 7
 
     def make(self, rng: random.Random, n: int) -> dict[str, Any]:
         edges: list[list[int]] = []
@@ -177,8 +189,11 @@ class Bipartition(GraphAnswer):
 
 
 class EulerPath(GraphAnswer):
+    version = 3
+
     description = "Give an Euler trail of a graph."
-    default_params: dict[str, Any] = {"min_n": 5, "max_n": 7}
+    # Five to seven vertices posed too few distinct graphs: the trails saturated the small complete graphs.
+    default_params: dict[str, Any] = {"min_n": 7, "max_n": 9, "scale": 1.0}
 
     def make(self, rng: random.Random, n: int) -> dict[str, Any]:
         used: set[tuple[int, int]] = set()
@@ -230,10 +245,11 @@ class VertexSet(GraphAnswer):
     """Optimal vertex sets by brute force on small graphs: independent set, clique, vertex cover, dominating set."""
 
     description = "Find an optimal vertex set of a small graph."
-    default_params: dict[str, Any] = {"min_n": 7, "max_n": 9, "kind": "independent"}
+    min_vertices = 7
+    default_params: dict[str, Any] = {"min_n": 7, "max_n": 9, "kind": "independent", "scale": 1.0}
 
-    def _ok(self, chosen: set[int], i: dict[str, Any]) -> bool:
-        adj = G.adjacency(i)
+    def _ok(self, chosen: set[int], i: dict[str, Any], adj: list[dict[int, int]] | None = None) -> bool:
+        adj = adj or G.adjacency(i)
         kind = self.params["kind"]
         if kind == "independent":
             return all(v not in adj[u] for u in chosen for v in chosen)
@@ -245,9 +261,10 @@ class VertexSet(GraphAnswer):
 
     def _best(self, i: dict[str, Any]) -> list[int]:
         sizes = range(i["n"] + 1) if self.params["kind"] in ("cover", "dominating") else range(i["n"], -1, -1)
+        adj = G.adjacency(i)  # once: the search tries thousands of sets on the larger levels
         for k in sizes:
             for combo in itertools.combinations(range(i["n"]), k):
-                if self._ok(set(combo), i):
+                if self._ok(set(combo), i, adj):
                     return list(combo)
         return []
 

@@ -35,6 +35,13 @@ class Kakuro(Task):
 
     description = "Solve a kakuro."
     default_params: dict[str, Any] = {"rows": 5, "cols": 5, "black_fraction": 0.2}
+    levels = ({"rows": 4, "cols": 4}, {"rows": 4, "cols": 5}, {"rows": 5, "cols": 5}, {"rows": 6, "cols": 6},
+              {"rows": 7, "cols": 7})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """White cells to fill (each constrained by its runs)."""
+        return float(sum(map(sum, identity["mask"])))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -108,6 +115,13 @@ class Nonogram(Task):
 
     description = "Solve a nonogram."
     default_params: dict[str, Any] = {"rows": 6, "cols": 6, "density": 0.55}
+    levels = ({"rows": 4, "cols": 5}, {"rows": 5, "cols": 5}, {"rows": 6, "cols": 6}, {"rows": 7, "cols": 8},
+              {"rows": 9, "cols": 10})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Cells to decide."""
+        return float(identity["rows"] * identity["cols"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -159,6 +173,14 @@ class Takuzu(Task):
 
     description = "Solve a binary puzzle (takuzu)."
     default_params: dict[str, Any] = {"size": 6, "blank_fraction": 0.6}
+    levels = ({"size": 4, "blank_fraction": 0.5}, {"size": 6, "blank_fraction": 0.4},
+              {"size": 6, "blank_fraction": 0.6}, {"size": 8, "blank_fraction": 0.6},
+              {"size": 8, "blank_fraction": 0.75})  # 10x10 fills take a search of seconds
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Blank cells to fill."""
+        return float(sum(row.count(".") for row in identity["givens"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["size"]
@@ -231,6 +253,13 @@ class StarBattle(Task):
 
     description = "Solve a one-star star battle."
     default_params: dict[str, Any] = {"size": 6}
+    # Four rows hold only two non-touching star placements: the smallest board is 5x5.
+    levels = ({"size": 5}, {"size": 6}, {"size": 7}, {"size": 8}, {"size": 9})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Cells on the board (each a possible star)."""
+        return float(identity["size"] ** 2)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["size"]

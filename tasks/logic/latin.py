@@ -56,13 +56,24 @@ class LatinPuzzle(Task):
 
     description = "Complete a Latin-square puzzle."
     default_params: dict[str, Any] = {"size": 6, "blank_fraction": 0.5, "inequalities": 0,
-                                      "kenken": False, "sky_clue_fraction": 0.0}
+                                      "kenken": False, "sky_clue_fraction": 0.0, "size_shift": 0,
+                                      "blank_shift": 0.0}
+    # Levels move every variant's grid size and share of blank cells (each id keeps its own base).
+    levels = ({"size_shift": -1, "blank_shift": -0.2}, {"size_shift": -1, "blank_shift": 0.0},
+              {"size_shift": 0, "blank_shift": 0.0}, {"size_shift": 1, "blank_shift": 0.0},
+              {"size_shift": 2, "blank_shift": 0.0})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Blank cells to fill."""
+        return float(sum(v == 0 for row in identity["givens"] for v in row))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
-        n = p["size"]
+        n = p["size"] + p["size_shift"]
+        blanks = min(1.0, max(0.1, p["blank_fraction"] + p["blank_shift"]))
         sol = random_latin(n, rng)
-        identity: dict[str, Any] = {"size": n, "solution": sol, "givens": blank_out(sol, p["blank_fraction"], rng)}
+        identity: dict[str, Any] = {"size": n, "solution": sol, "givens": blank_out(sol, blanks, rng)}
         if p["inequalities"]:
             identity["ineqs"] = random_inequalities(sol, p["inequalities"], rng)
         if p["kenken"]:

@@ -28,8 +28,11 @@ def parse_moves(answer: str, limit: int = 2000) -> str | None:
     return t if t and set(t) <= set("UDLR") else None
 
 
-def make_maze(rng: random.Random, h: int, w: int, loops: int) -> list[str]:
-    """A (2h+1) x (2w+1) maze by randomised depth-first search, with ``loops`` extra walls knocked out."""
+def make_maze(rng: random.Random, h: int, w: int, loops: int, random_ends: bool = False) -> list[str]:
+    """A (2h+1) x (2w+1) maze by randomised depth-first search, with ``loops`` extra walls knocked out.
+
+    S and E sit in opposite corners, or on two random distinct cells with ``random_ends``.
+    """
     grid = [["#"] * (2 * w + 1) for _ in range(2 * h + 1)]
     stack = [(0, 0)]
     seen = {(0, 0)}
@@ -48,7 +51,11 @@ def make_maze(rng: random.Random, h: int, w: int, loops: int) -> list[str]:
     inner = [(r, c) for r in range(1, 2 * h) for c in range(1, 2 * w) if grid[r][c] == "#" and (r + c) % 2 == 1]
     for r, c in rng.sample(inner, min(loops, len(inner))):
         grid[r][c] = "."
-    grid[1][1], grid[2 * h - 1][2 * w - 1] = "S", "E"
+    if random_ends:
+        (a, b), (c, d) = rng.sample([(r, c) for r in range(h) for c in range(w)], 2)
+        grid[2 * a + 1][2 * b + 1], grid[2 * c + 1][2 * d + 1] = "S", "E"
+    else:
+        grid[1][1], grid[2 * h - 1][2 * w - 1] = "S", "E"
     return ["".join(row) for row in grid]
 
 
@@ -77,6 +84,14 @@ class MazePath(Task):
 
     description = "Find a path through a maze."
     default_params: dict[str, Any] = {"height": 6, "width": 8, "loops": 4}
+    levels = ({"height": 4, "width": 5, "loops": 2}, {"height": 5, "width": 6, "loops": 3},
+              {"height": 6, "width": 8, "loops": 4}, {"height": 8, "width": 11, "loops": 6},
+              {"height": 11, "width": 14, "loops": 8})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Moves on the shortest path from S to E."""
+        return float(len(maze_bfs(identity["maze"])))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"maze": make_maze(rng, self.params["height"], self.params["width"], self.params["loops"])}
@@ -109,13 +124,23 @@ class MazePath(Task):
 class MazeShortest(IntegerTask):
     """Length of the shortest S-E path in a maze with loops."""
 
-    version = 2
+    version = 3
 
     description = "Shortest path length through a maze."
     default_params: dict[str, Any] = {"height": 6, "width": 8, "loops": 8}
+    levels = ({"height": 4, "width": 5, "loops": 3}, {"height": 5, "width": 6, "loops": 5},
+              {"height": 6, "width": 8, "loops": 8}, {"height": 8, "width": 11, "loops": 12},
+              {"height": 11, "width": 14, "loops": 18})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Open cells of the maze (the breadth-first search explores them)."""
+        return float(sum(row.count(".") for row in identity["maze"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"maze": make_maze(rng, self.params["height"], self.params["width"], self.params["loops"])}
+        # S and E on random cells: from opposite corners most loopy mazes had the same Manhattan-length answer.
+        return {"maze": make_maze(rng, self.params["height"], self.params["width"], self.params["loops"],
+                                  random_ends=True)}
 
     def value(self, identity: dict[str, Any]) -> int:
         return len(maze_bfs(identity["maze"]))
@@ -129,12 +154,23 @@ class MazeShortest(IntegerTask):
 class SlidingPuzzle(Task):
     """Solve a scrambled 8-puzzle; the move list is simulated."""
 
-    description = "Solve a 3x3 sliding puzzle."
+    version = 2
+
+    description = "Solve a sliding puzzle."
     default_params: dict[str, Any] = {"size": 3, "scramble": 20}
+    levels = ({"size": 3, "scramble": 6}, {"size": 3, "scramble": 12}, {"size": 3, "scramble": 20},
+              {"size": 3, "scramble": 30}, {"size": 4, "scramble": 40})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Moves of the reference solution (the scramble undone)."""
+        return float(len(identity["solution"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["size"]
-        board = list(range(1, n * n)) + [0]
+        # A random goal arrangement: from one fixed goal, short scrambles pose too few distinct boards.
+        goal = rng.sample(range(n * n), n * n)
+        board = list(goal)
         moves = ""
         while len(moves) < self.params["scramble"]:
             z = board.index(0)
@@ -145,14 +181,16 @@ class SlidingPuzzle(Task):
             board[z], board[t] = board[t], board[z]
             moves += m
         back = {"U": "D", "D": "U", "L": "R", "R": "L"}
-        return {"n": n, "board": board, "solution": "".join(back[m] for m in reversed(moves))}
+        return {"n": n, "board": board, "goal": goal, "solution": "".join(back[m] for m in reversed(moves))}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         n = identity["n"]
-        b = identity["board"]
-        rows = "\n".join(" ".join(str(v) if v else "_" for v in b[r * n:(r + 1) * n]) for r in range(n))
-        goal = " ".join(map(str, range(1, n * n))) + " _"
-        return (f"Sliding puzzle ('_' = the blank):\n{rows}\nReach the goal (reading row by row: {goal}). A move "
+
+        def show(b: list[int]) -> str:
+            return "\n".join(" ".join(str(v) if v else "_" for v in b[r * n:(r + 1) * n]) for r in range(n))
+
+        return (f"Sliding puzzle ('_' = the blank):\n{show(identity['board'])}\nReach this goal:\n"
+                f"{show(identity['goal'])}\nA move "
                 "slides the blank one cell U, D, L or R (swapping it with that tile). Give the moves as a string like "
                 "ULDR inside <answer></answer> (at most 200 moves).")
 
@@ -167,7 +205,8 @@ class SlidingPuzzle(Task):
             if not (0 <= r < n and 0 <= c < n):
                 return Score(0.0, "wrong", "moved off the board")
             board[z], board[r * n + c] = board[r * n + c], board[z]
-        return 1.0 if board == list(range(1, n * n)) + [0] else Score(0.0)
+        goal = identity.get("goal") or list(range(1, n * n)) + [0]  # the fixed goal of version 1
+        return 1.0 if board == goal else Score(0.0)
 
     def solve(self, identity: dict[str, Any]) -> str:
         return identity["solution"]
@@ -183,6 +222,14 @@ class LatticePaths(IntegerTask):
 
     description = "Count monotone grid paths avoiding blocked cells."
     default_params: dict[str, Any] = {"rows": 6, "cols": 7, "blocked": 6}
+    levels = ({"rows": 5, "cols": 6, "blocked": 5}, {"rows": 6, "cols": 6, "blocked": 6},
+              {"rows": 6, "cols": 7, "blocked": 6}, {"rows": 7, "cols": 8, "blocked": 9},
+              {"rows": 8, "cols": 10, "blocked": 12})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Open cells of the dynamic-programming table."""
+        return float(sum(row.count(".") for row in identity["grid"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -213,6 +260,13 @@ class Islands(IntegerTask):
 
     description = "Count islands in a grid."
     default_params: dict[str, Any] = {"rows": 8, "cols": 10, "density": 0.4}
+    levels = ({"rows": 6, "cols": 7}, {"rows": 7, "cols": 8}, {"rows": 8, "cols": 10}, {"rows": 10, "cols": 12},
+              {"rows": 12, "cols": 15})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Land cells to group into islands."""
+        return float(sum(row.count("#") for row in identity["grid"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -246,6 +300,6 @@ class Islands(IntegerTask):
 def register(registry: Any) -> None:
     registry.register(MazePath, "logic/maze_path", {}, "Find a path through a maze (checked by walking it).")
     registry.register(MazeShortest, "logic/maze_shortest_length", {}, "Shortest path length through a maze.")
-    registry.register(SlidingPuzzle, "logic/sliding_puzzle", {}, "Solve a scrambled 8-puzzle.")
+    registry.register(SlidingPuzzle, "logic/sliding_puzzle", {}, "Solve a scrambled sliding puzzle.")
     registry.register(LatticePaths, "logic/lattice_paths", {}, "Count right/down grid paths avoiding blocked cells.")
     registry.register(Islands, "logic/island_count", {}, "Count islands in a grid map.")

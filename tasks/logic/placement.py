@@ -28,10 +28,19 @@ def square_name(r: int, c: int) -> str:
 class NQueens(Task):
     """Place n queens, none attacking another, keeping the pre-placed ones."""
 
-    version = 2
+    version = 3
 
     description = "Complete an n-queens placement."
-    default_params: dict[str, Any] = {"min_n": 6, "max_n": 10, "preplaced": 2}
+    # Boards of 6 or 7 squares (4 and 40 solutions) or two given queens posed too few distinct problems.
+    default_params: dict[str, Any] = {"min_n": 8, "max_n": 12, "preplaced": 3}
+    levels = ({"min_n": 8, "max_n": 10, "preplaced": 5}, {"min_n": 8, "max_n": 10, "preplaced": 4},
+              {"min_n": 8, "max_n": 12, "preplaced": 3}, {"min_n": 10, "max_n": 14, "preplaced": 3},
+              {"min_n": 12, "max_n": 16, "preplaced": 3})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Queens left to place."""
+        return float(identity["n"] - len(identity["fixed"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = rng.randint(self.params["min_n"], self.params["max_n"])
@@ -83,8 +92,17 @@ class NQueens(Task):
 class KnightsTour(Task):
     """An open knight's tour from a given square that passes a given square at a given move."""
 
+    version = 2
+
     description = "Find a knight's tour on a small board."
-    default_params: dict[str, Any] = {"sizes": [5, 6]}
+    default_params: dict[str, Any] = {"sizes": [5, 6], "checkpoints": 2}
+    levels = ({"sizes": [5], "checkpoints": 2}, {"sizes": [5, 6], "checkpoints": 2}, {"sizes": [6], "checkpoints": 2},
+              {"sizes": [6, 7], "checkpoints": 2}, {"sizes": [7, 8], "checkpoints": 2})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Squares the tour must visit."""
+        return float(identity["n"] ** 2)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
@@ -92,16 +110,18 @@ class KnightsTour(Task):
             start = (rng.randrange(n), rng.randrange(n))
             tour = _warnsdorff(n, start, rng)
             if tour:
-                k = rng.randrange(n * n // 3, n * n - 1)
-                return {"n": n, "tour": [list(s) for s in tour], "check_at": k, "check_square": list(tour[k])}
+                # Two checkpoints: with one, a 5x5 board posed too few distinct problems.
+                ks = sorted(rng.sample(range(n * n // 3, n * n - 1), self.params["checkpoints"]))
+                return {"n": n, "tour": [list(s) for s in tour], "checks": [[k, *tour[k]] for k in ks]}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         n = identity["n"]
         start = square_name(*identity["tour"][0])
-        mid = square_name(*identity["check_square"])
+        checks = " and ".join(f"the square reached after move {k} must be {square_name(r, c)}"
+                              for k, r, c in identity["checks"])
         return (f"On a {n}x{n} board (files a-{'abcdefghij'[n - 1]}, ranks 1-{n}), a knight starts on {start}. "
-                f"Find a knight's tour: a sequence of knight moves visiting every square exactly once. The square "
-                f"reached after move {identity['check_at']} must be {mid}. List all {n * n} squares in order, "
+                f"Find a knight's tour: a sequence of knight moves visiting every square exactly once; "
+                f"{checks}. List all {n * n} squares in order, "
                 f"starting with {start}, separated by spaces, inside <answer></answer>.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
@@ -116,7 +136,8 @@ class KnightsTour(Task):
             return Score(0.0)
         if any(not (0 <= r < n and 0 <= c < n) for r, c in squares):
             return Score(0.0)
-        if list(squares[0]) != identity["tour"][0] or list(squares[identity["check_at"]]) != identity["check_square"]:
+        checks = identity.get("checks") or [[identity["check_at"], *identity["check_square"]]]  # version 1: one
+        if list(squares[0]) != identity["tour"][0] or any(squares[k] != (r, c) for k, r, c in checks):
             return Score(0.0)
         for (a, b), (c, d) in zip(squares, squares[1:], strict=False):
             if sorted((abs(a - c), abs(b - d))) != [1, 2]:
@@ -160,10 +181,12 @@ _MAGIC4 = [[[16, 3, 2, 13], [5, 10, 11, 8], [9, 6, 7, 12], [4, 15, 14, 1]],
            [[1, 8, 13, 12], [14, 11, 2, 7], [4, 5, 16, 9], [15, 10, 3, 6]]]
 
 
-def magic_ok(grid: list[list[int]]) -> bool:
+def magic_ok(grid: list[list[int]], entries: list[int] | None = None) -> bool:
+    """Whether ``grid`` uses each of ``entries`` (default 1..n^2) once and every line has the same sum."""
     n = len(grid)
-    target = n * (n * n + 1) // 2
-    if sorted(v for row in grid for v in row) != list(range(1, n * n + 1)):
+    entries = sorted(entries or range(1, n * n + 1))
+    target = sum(entries) // n
+    if sorted(v for row in grid for v in row) != entries:
         return False
     lines = [list(r) for r in grid] + [list(c) for c in zip(*grid, strict=False)]
     lines += [[grid[i][i] for i in range(n)], [grid[i][n - 1 - i] for i in range(n)]]
@@ -171,10 +194,26 @@ def magic_ok(grid: list[list[int]]) -> bool:
 
 
 class MagicSquare(Task):
-    """Complete a normal magic square keeping the given entries."""
+    """Complete a magic square (of 1..n^2, or of an arithmetic progression) keeping the given entries."""
+
+    version = 2
 
     description = "Complete a magic square."
-    default_params: dict[str, Any] = {"order": 4, "blank_fraction": 0.6}
+    default_params: dict[str, Any] = {"order": 4, "blank_fraction": 0.6, "blank_shift": 0.0, "progression": False}
+    # Levels move every id's share of blank cells (each keeps its own base share).
+    levels = ({"blank_shift": -0.3}, {"blank_shift": -0.15}, {"blank_shift": 0.0}, {"blank_shift": 0.1},
+              {"blank_shift": 0.2})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Blank cells to fill."""
+        return float(sum(v == 0 for row in identity["givens"] for v in row))
+
+    @staticmethod
+    def _entries(identity: dict[str, Any]) -> list[int]:
+        """The numbers to place: ``start, start + step, ...`` (1..n^2 for a normal magic square)."""
+        n, start, step = identity["n"], identity.get("start", 1), identity.get("step", 1)
+        return [start + step * k for k in range(n * n)]
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["order"]
@@ -188,15 +227,25 @@ class MagicSquare(Task):
             grid = [list(row) for row in zip(*grid[::-1], strict=False)]
         if rng.random() < 0.5:
             grid = [row[::-1] for row in grid]
-        cells = rng.sample([(r, c) for r in range(n) for c in range(n)], int(self.params["blank_fraction"] * n * n))
+        blanks = min(0.95, max(0.1, self.params["blank_fraction"] + self.params["blank_shift"]))
+        cells = rng.sample([(r, c) for r in range(n) for c in range(n)], int(blanks * n * n + 1e-9))
+        extra: dict[str, int] = {}
+        if self.params["progression"]:
+            # Entries start, start+step, ...: the eight 3x3 normal squares alone pose too few problems.
+            extra = {"start": rng.randint(1, 60), "step": rng.randint(1, 9)}
+            grid = [[extra["start"] + extra["step"] * (v - 1) for v in row] for row in grid]
         givens = [[0 if (r, c) in cells else grid[r][c] for c in range(n)] for r in range(n)]
-        return {"n": n, "solution": grid, "givens": givens}
+        return {"n": n, "solution": grid, "givens": givens, **extra}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         n = identity["n"]
         shown = "\n".join(" ".join(str(v) if v else "." for v in row) for row in identity["givens"])
-        return (f"Complete this {n}x{n} magic square: use each of 1..{n * n} exactly once so that every row, every "
-                f"column and both main diagonals sum to {n * (n * n + 1) // 2}. Given entries ('.' = empty):\n"
+        entries = self._entries(identity)
+        numbers = (f"{entries[0]}..{entries[-1]}" if identity.get("step", 1) == 1 else
+                   f"the {n * n} numbers {entries[0]}, {entries[1]}, {entries[2]}, ..., {entries[-1]} (step "
+                   f"{identity['step']})")
+        return (f"Complete this {n}x{n} magic square: use each of {numbers} exactly once so that every row, every "
+                f"column and both main diagonals sum to {sum(entries) // n}. Given entries ('.' = empty):\n"
                 f"{shown}\n{GRID_FORMAT}")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
@@ -205,14 +254,13 @@ class MagicSquare(Task):
         if grid is None:
             return invalid("expected a grid of numbers")
         keeps = all(g == 0 or g == v for gr, row in zip(identity["givens"], grid, strict=False) for g, v in zip(gr, row, strict=False))
-        return 1.0 if keeps and magic_ok(grid) else Score(0.0)
+        return 1.0 if keeps and magic_ok(grid, self._entries(identity)) else Score(0.0)
 
     def solve(self, identity: dict[str, Any]) -> str:
         return grid_text(identity["solution"])
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        n = identity["n"]
-        return changed_cell_variants(identity["solution"], list(range(1, n * n + 1)), random.Random(answer))
+        return changed_cell_variants(identity["solution"], self._entries(identity), random.Random(answer))
 
 
 def mine_counts(mines: list[list[int]]) -> list[list[int]]:
@@ -227,6 +275,14 @@ class MinesweeperNumbers(Task):
 
     description = "Compute the minesweeper numbers of a board."
     default_params: dict[str, Any] = {"rows": 6, "cols": 6, "density": 0.2}
+    levels = ({"rows": 4, "cols": 6, "density": 0.3}, {"rows": 5, "cols": 6, "density": 0.2},
+              {"rows": 6, "cols": 6, "density": 0.2}, {"rows": 7, "cols": 8, "density": 0.2},
+              {"rows": 9, "cols": 10, "density": 0.22})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Cells whose number must be counted."""
+        return float(len(identity["mines"]) * len(identity["mines"][0]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -263,6 +319,14 @@ class MinesweeperMines(Task):
 
     description = "Deduce a minesweeper mine layout from revealed numbers."
     default_params: dict[str, Any] = {"rows": 5, "cols": 5, "density": 0.25, "reveal": 0.6}
+    levels = ({"rows": 4, "cols": 5, "reveal": 0.8}, {"rows": 5, "cols": 5, "reveal": 0.75},
+              {"rows": 5, "cols": 5, "reveal": 0.6}, {"rows": 6, "cols": 6, "reveal": 0.5},
+              {"rows": 7, "cols": 7, "reveal": 0.45})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Unrevealed cells, each a mine or not."""
+        return float(sum(row.count("?") for row in identity["board"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
@@ -310,9 +374,9 @@ class MinesweeperMines(Task):
 
 def register(registry: Any) -> None:
     registry.register(NQueens, "logic/n_queens", {}, "Complete an n-queens placement with pre-placed queens.")
-    registry.register(KnightsTour, "logic/knights_tour", {}, "Find an open knight's tour on a 5x5 or 6x6 board.")
+    registry.register(KnightsTour, "logic/knights_tour", {}, "Find an open knight's tour through given checkpoints.")
     registry.register(MagicSquare, "logic/magic_square", {}, "Complete a 4x4 magic square.")
-    registry.register(MagicSquare, "logic/magic_square_3x3", {"order": 3, "blank_fraction": 0.7},
+    registry.register(MagicSquare, "logic/magic_square_3x3", {"order": 3, "blank_fraction": 0.7, "progression": True},
                       "Complete a 3x3 magic square from a few entries.")
     registry.register(MinesweeperNumbers, "logic/minesweeper_numbers", {}, "Compute the numbers of a minesweeper board.")
     registry.register(MinesweeperMines, "logic/minesweeper_mines", {}, "Find mines consistent with revealed numbers.")

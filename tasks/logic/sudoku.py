@@ -29,8 +29,16 @@ class Sudoku(Task):
     description = "Complete a sudoku grid."
     default_params: dict[str, Any] = {
         "size": 9, "blank_fraction": 0.55, "diagonal": False, "windows": False,
-        "killer": False, "parity": False, "inequalities": 0,
+        "killer": False, "parity": False, "inequalities": 0, "blank_shift": 0.0,
     }
+    # Levels move every variant's share of blank cells (each id keeps its own base share).
+    levels = ({"blank_shift": -0.3}, {"blank_shift": -0.15}, {"blank_shift": 0.0}, {"blank_shift": 0.1},
+              {"blank_shift": 0.2})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Blank cells to fill."""
+        return float(sum(v == 0 for row in identity["givens"] for v in row))
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
@@ -50,7 +58,7 @@ class Sudoku(Task):
         else:
             solution = permuted_sudoku(n, rng)
         identity: dict[str, Any] = {"size": n, "solution": solution,
-                                    "givens": blank_out(solution, p["blank_fraction"], rng)}
+                                    "givens": blank_out(solution, _blanks(p), rng)}
         if p["killer"]:
             cages = random_cages(n, n, 4, rng, solution)
             identity["cages"] = [{"cells": cg, "sum": sum(solution[r][c] for r, c in cg)} for cg in cages]
@@ -112,6 +120,11 @@ class Sudoku(Task):
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         rng = random.Random(answer)
         return changed_cell_variants(identity["solution"], list(range(1, identity["size"] + 1)), rng)
+
+
+def _blanks(p: dict[str, Any]) -> float:
+    """The share of blank cells: the id's base share moved by the level's shift, kept in [0.1, 0.95]."""
+    return min(0.95, max(0.1, p["blank_fraction"] + p["blank_shift"]))
 
 
 def register(registry: Any) -> None:

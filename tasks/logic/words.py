@@ -1,4 +1,4 @@
-"""Word puzzles over the shipped word list: word ladders and anagrams (any valid answer scores)."""
+"""Word puzzles: word ladders and words from letter piles over the shipped list, anagram counting."""
 
 from __future__ import annotations
 
@@ -55,6 +55,13 @@ class WordLadder(Task):
 
     description = "Word ladder over the shipped word list."
     default_params: dict[str, Any] = {"min_steps": 3, "max_steps": 6}
+    levels = ({"min_steps": 2, "max_steps": 3}, {"min_steps": 3, "max_steps": 4}, {"min_steps": 3, "max_steps": 6},
+              {"min_steps": 6, "max_steps": 8}, {"min_steps": 8, "max_steps": 11})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Letter changes of the shortest ladder."""
+        return float(identity["steps"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
@@ -99,73 +106,113 @@ class WordLadder(Task):
         return [" ".join(words[:1] + words[2:]), " ".join(words[:1] + ["XXXX"] + words[2:]), " ".join(words[::-1])]
 
 
-def _anagram_groups() -> list[list[str]]:
-    by_key: dict[str, list[str]] = {}
-    for w in ALL_WORDS:
-        by_key.setdefault("".join(sorted(w)), []).append(w)
-    return [g for _, g in sorted(by_key.items()) if len(g) > 1]
-
-
-_ANAGRAM_GROUPS = _anagram_groups()
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+#: Letters drawn as extras and in made-up strings, weighted roughly by English frequency.
+_COMMON = "eeeeeeaaaaarrrriiiiooootttnnnnssssllllcccuuuddpppmmhhggbbffyywkvxzjq"
 
 
 class Anagram(Task):
-    """Rearrange the letters into a listed word different from the one shown."""
+    """Form a listed word of a given length from a pile of letters (a word's letters plus extra ones).
 
-    version = 2
+    With no extras this is unscrambling; each extra letter widens the search (and the problem space: the
+    shipped word list alone holds only 126 anagram groups).
+    """
 
-    description = "Find an anagram from the shipped word list."
-    default_params: dict[str, Any] = {}
+    version = 3
+
+    description = "Form a word from a pile of letters (the shipped word list)."
+    default_params: dict[str, Any] = {"long_words": True, "extra": 2}
+    levels = ({"long_words": False, "extra": 1}, {"long_words": False, "extra": 3}, {"long_words": True, "extra": 2},
+              {"long_words": True, "extra": 4}, {"long_words": True, "extra": 6})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Letters in the pile."""
+        return float(len(identity["letters"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        group = rng.choice(_ANAGRAM_GROUPS)
-        return {"word": rng.choice(group)}
+        word = rng.choice(WORDS_LONG if self.params["long_words"] else WORDS4)
+        letters = list(word) + [rng.choice(_COMMON) for _ in range(self.params["extra"])]
+        rng.shuffle(letters)
+        return {"letters": "".join(letters), "length": len(word), "word": word}
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"Rearrange all the letters of {identity['word'].upper()} to form a different common English word. "
-                "Put the word in \\boxed{}.")
+        return (f"Using each of the letters {' '.join(identity['letters'].upper())} at most once, form a common "
+                f"English word of exactly {identity['length']} letters. Accepted words are those of the checker's "
+                "common-word list. Put the word in \\boxed{}.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         words = _words_of(answer)
         if words is None or len(words) != 1:
             return invalid("expected one word")
         w = words[0]
-        ok = w != identity["word"] and sorted(w) == sorted(identity["word"]) and w in _WORDSET
+        pile = identity["letters"]
+        ok = len(w) == identity["length"] and w in _WORDSET and all(w.count(ch) <= pile.count(ch) for ch in set(w))
         return 1.0 if ok else Score(0.0)
 
     def solve(self, identity: dict[str, Any]) -> str:
-        key = sorted(identity["word"])
-        return next(w for w in ALL_WORDS if sorted(w) == key and w != identity["word"]).upper()
+        return identity["word"].upper()
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        return [identity["word"].upper(), answer[::-1] if answer[::-1].lower() not in _WORDSET else answer + "S"]
+        w = answer.lower()
+        spare = next(ch for ch in _LETTERS if ch not in identity["letters"])
+        return [w[:-1].upper(), (spare + w[1:]).upper(), (w + w[0]).upper()]
+
+
+def _near_miss(word: str, rng: random.Random) -> str:
+    """A string that is not an anagram of ``word``: one letter replaced, or one letter doubled for another."""
+    letters = list(word)
+    i = rng.randrange(len(letters))
+    if rng.random() < 0.5:
+        letters[i] = rng.choice([ch for ch in _LETTERS if ch != letters[i]])
+    else:
+        j = rng.choice([k for k in range(len(letters)) if letters[k] != letters[i]] or [i])
+        letters[j] = letters[i]
+    rng.shuffle(letters)
+    return "".join(letters)
 
 
 class AnagramCount(IntegerTask):
-    """How many listed words use exactly the given letters."""
+    """How many strings of a list use exactly the given letters (the count is drawn first)."""
 
-    version = 2
+    version = 3
 
-    description = "Count the anagrams of a word among a given list."
-    default_params: dict[str, Any] = {"list_size": 12}
+    description = "Count the anagrams of a letter set in a list of strings."
+    default_params: dict[str, Any] = {"length": 6, "list_size": 12}
+    levels = ({"length": 4, "list_size": 8}, {"length": 5, "list_size": 10}, {"length": 6, "list_size": 12},
+              {"length": 7, "list_size": 16}, {"length": 8, "list_size": 20})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Letters to compare: the list's strings times their length."""
+        return float(len(identity["pool"]) * len(identity["letters"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        word = rng.choice(WORDS_LONG)
-        key = sorted(word)
-        pool = [w for w in WORDS_LONG if sorted(w) == key] + rng.sample(WORDS_LONG, self.params["list_size"])
-        pool = sorted(set(pool))
-        rng.shuffle(pool)
-        return {"letters": "".join(rng.sample(word, len(word))), "pool": pool}
+        n, size = self.params["length"], self.params["list_size"]
+        key = sorted(rng.choice(_COMMON) for _ in range(n))
+        # The count first, uniform: a word list's own anagram groups made one count answer a quarter of them.
+        count = rng.randint(0, size // 2)
+        pool: set[str] = set()
+        while len(pool) < count:
+            pool.add("".join(rng.sample(key, n)))
+        while len(pool) < size:
+            miss = _near_miss("".join(key), rng)
+            if sorted(miss) != key:
+                pool.add(miss)
+        items = sorted(pool)
+        rng.shuffle(items)
+        return {"letters": "".join(rng.sample(key, n)), "pool": items}
 
     def value(self, identity: dict[str, Any]) -> int:
         return sum(sorted(w) == sorted(identity["letters"]) for w in identity["pool"])
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"How many of these words use exactly the letters {identity['letters'].upper()} (each letter once): "
-                f"{', '.join(identity['pool'])}? {INT_HINT}")
+        return (f"How many of these letter strings use exactly the letters {identity['letters'].upper()} (each "
+                f"letter as many times as it appears there, no other letters): {', '.join(identity['pool'])}? "
+                f"{INT_HINT}")
 
 
 def register(registry: Any) -> None:
     registry.register(WordLadder, "logic/word_ladder", {}, "Word ladder in the fewest steps over a shipped word list.")
-    registry.register(Anagram, "logic/anagram", {}, "Find a different word with the same letters.")
-    registry.register(AnagramCount, "logic/anagram_count", {}, "Count anagrams of a letter set in a word list.")
+    registry.register(Anagram, "logic/anagram", {}, "Form a word of a given length from a pile of letters.")
+    registry.register(AnagramCount, "logic/anagram_count", {}, "Count anagrams of a letter set in a list of strings.")

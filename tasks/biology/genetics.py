@@ -14,7 +14,8 @@ from bootcamp.answers import NumberTask
 
 _FRACTION = ("Give the probability as an exact fraction (e.g. 3/16) or as a decimal within 0.0001, "
              "in \\boxed{}.")
-_LETTERS = "ABCDE"
+# Gene symbols whose upper and lower case look different (no C/c, O/o, S/s, U/u, V/v, W/w, X/x, Z/z, K/k, P/p).
+_LETTERS = "ABDEFGHJLMNQRT"
 
 
 def fraction_text(f: Fraction) -> str:
@@ -35,6 +36,16 @@ def _genotype(rng: random.Random, letter: str) -> str:
     return rng.choice([letter * 2, letter + letter.lower(), letter.lower() * 2])
 
 
+def _gene_letters(rng: random.Random, n: int) -> list[str]:
+    """``n`` distinct gene symbols, in a random order (the order the question lists the genes in)."""
+    return rng.sample(_LETTERS, n)
+
+
+def _loci(genotype: str) -> list[str]:
+    """'AaBB' -> ['Aa', 'BB']."""
+    return [genotype[i:i + 2] for i in range(0, len(genotype), 2)]
+
+
 class _ProbabilityTask(NumberTask):
     """A task whose answer is the exact probability ``value(identity)``, as a fraction or within 1e-4."""
 
@@ -52,28 +63,41 @@ class _ProbabilityTask(NumberTask):
 class CrossProbability(_ProbabilityTask):
     """Probability of an offspring genotype or phenotype in a multi-locus cross (independent assortment)."""
 
+    version = 3
     description = "Probability of an offspring class in a cross of independently assorting genes."
-    default_params = {"target": "genotype", "max_loci": 4}
+    default_params = {"target": "genotype", "min_loci": 2, "max_loci": 4}
+    # No levels yet: products of per-gene factors in {1/4, 1/2, 3/4} pile up on 1/4 and 1/2 (a constant
+    # guess earns 0.34-0.56 at few genes); the question needs a wider answer (several offspring) first.
+    levels = ()
+    default_level = None
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Genes whose probabilities multiply."""
+        return float(len(identity["target"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        loci = rng.randint(2, self.params["max_loci"])
-        p1 = [_genotype(rng, _LETTERS[i]) for i in range(loci)]
-        p2 = [_genotype(rng, _LETTERS[i]) for i in range(loci)]
-        target = []
-        for a, b in zip(p1, p2, strict=False):
-            dist = offspring(a, b)
-            if self.params["target"] == "genotype":
-                target.append(rng.choice(sorted(dist)))
-            else:
-                target.append(rng.choice(sorted({"dominant" if g[0].isupper() else "recessive" for g in dist})))
-        return {"parent1": "".join(p1), "parent2": "".join(p2), "target": target}
+        while True:
+            letters = _gene_letters(rng, rng.randint(self.params["min_loci"], self.params["max_loci"]))
+            p1 = [_genotype(rng, x) for x in letters]
+            p2 = [_genotype(rng, x) for x in letters]
+            target = []
+            for a, b in zip(p1, p2, strict=False):
+                dist = offspring(a, b)
+                if self.params["target"] == "genotype":
+                    target.append(rng.choice(sorted(dist)))
+                else:
+                    target.append(rng.choice(sorted({"dominant" if g[0].isupper() else "recessive" for g in dist})))
+            ident = {"parent1": "".join(p1), "parent2": "".join(p2), "target": target}
+            if self.value(ident) != 1:  # a certain outcome is no question (and "1" would be a farmable answer)
+                return ident
 
     def prompt(self, identity: dict[str, Any]) -> str:
         cross = f"{identity['parent1']} × {identity['parent2']}"
         if self.params["target"] == "genotype":
             what = f"have the genotype {''.join(identity['target'])}"
         else:
-            traits = [f"{t} for gene {_LETTERS[i]}" for i, t in enumerate(identity["target"])]
+            genes = [g[0].upper() for g in _loci(identity["parent1"])]
+            traits = [f"{t} for gene {g}" for g, t in zip(genes, identity["target"], strict=False)]
             what = "show the phenotype " + ", ".join(traits)
         return (f"In the cross {cross}, the genes assort independently and each upper-case allele is completely "
                 f"dominant. What fraction of the offspring {what}? {_FRACTION}")
@@ -97,53 +121,72 @@ class CrossProbability(_ProbabilityTask):
                 fraction_text(1 - v) if v != Fraction(1, 2) else "1/3"]
 
 
-_CLASSES = ("A_B_", "A_bb", "aaB_", "aabb")
+def _phenotype_classes(genes: list[str]) -> list[str]:
+    """Phenotype classes in the order a ratio lists them: dominant before recessive, first gene slowest."""
+    return ["".join(g + "_" if dom else g.lower() * 2 for g, dom in zip(genes, flags, strict=False))
+            for flags in product((True, False), repeat=len(genes))]
 
 
 class DihybridRatio(Task):
-    description = "Phenotypic ratio of a dihybrid cross, as four whole numbers."
-    default_params: dict[str, Any] = {}
+    """Expected offspring per phenotype class of a cross; ``genes`` independent genes (two by default)."""
+
+    version = 3
+    description = "Expected offspring numbers per phenotype class of a cross of independently assorting genes."
+    default_params: dict[str, Any] = {"genes": 2}
+    levels = ({"genes": 2}, {"genes": 3}, {"genes": 4})
+    default_level = 1
+    MAX_OFFSPRING_UNITS = 40  # the brood is a multiple of 4**genes, up to this many times it
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Phenotype classes to fill."""
+        return float(2 ** len(_loci(identity["parent1"])))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"parent1": _genotype(rng, "A") + _genotype(rng, "B"), "parent2": _genotype(rng, "A") + _genotype(rng, "B")}
+        n = self.params["genes"]
+        while True:
+            letters = _gene_letters(rng, n)
+            ident = {"parent1": "".join(_genotype(rng, x) for x in letters),
+                     "parent2": "".join(_genotype(rng, x) for x in letters),
+                     "offspring": 4 ** n * rng.randint(1, self.MAX_OFFSPRING_UNITS)}
+            if sum(1 for c in self.value(ident) if c) > 1:  # one class only is no question
+                return ident
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"In the cross {identity['parent1']} × {identity['parent2']} (independent assortment, complete "
-                "dominance), give the phenotypic ratio of the offspring classes A_B_ : A_bb : aaB_ : aabb in this "
-                "order, as whole numbers in lowest terms separated by colons (use 0 for an absent class), e.g. "
-                "\\boxed{9:3:3:1}.")
+        genes = [g[0].upper() for g in _loci(identity["parent1"])]
+        classes = " : ".join(_phenotype_classes(genes))
+        example = ":".join("0" for _ in range(2 ** len(genes)))
+        return (f"The cross {identity['parent1']} × {identity['parent2']} (independent assortment, complete "
+                f"dominance, each upper-case allele dominant) gives {identity['offspring']} offspring. How many "
+                f"offspring are expected in each phenotype class {classes}, in this order? Give whole numbers "
+                f"separated by colons (0 for an absent class), in the form \\boxed{{{example}}}.")
 
     def value(self, identity: dict[str, Any]) -> list[int]:
-        """The ratio in lowest terms."""
-        a = offspring(identity["parent1"][:2], identity["parent2"][:2])
-        b = offspring(identity["parent1"][2:], identity["parent2"][2:])
-        pa = sum((f for g, f in a.items() if g[0] == "A"), Fraction(0))
-        pb = sum((f for g, f in b.items() if g[0] == "B"), Fraction(0))
-        shares = [pa * pb, pa * (1 - pb), (1 - pa) * pb, (1 - pa) * (1 - pb)]
-        ints = [int(s * 16) for s in shares]
-        g = math.gcd(*ints)
-        return [i // g for i in ints]
+        """The expected number of offspring in each class."""
+        shares = [Fraction(1)]
+        for a, b in zip(_loci(identity["parent1"]), _loci(identity["parent2"]), strict=False):
+            dom = sum((f for g, f in offspring(a, b).items() if g[0].isupper()), Fraction(0))
+            shares = [s * f for s in shares for f in (dom, 1 - dom)]
+        return [int(s * identity["offspring"]) for s in shares]
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
-        if not isinstance(answer, str) or len(answer) > 200:
+        if not isinstance(answer, str) or len(answer) > 400:
             return invalid()
+        want = self.value(identity)
         parts = [p for p in re.split(r"\s*[:,;]\s*|\s+", answer.strip().strip("$")) if p]
-        if len(parts) != 4 or not all(re.fullmatch(r"\d{1,9}", p) for p in parts):
-            return invalid("not four whole numbers")
-        got, want = [int(p) for p in parts], self.value(identity)
-        if sum(got) == 0:
-            return Score(0.0)
-        same = all(g * sum(want) == w * sum(got) for g, w in zip(got, want, strict=False))
-        return 1.0 if same else Score(0.0)
+        if len(parts) != len(want) or not all(re.fullmatch(r"\d{1,9}", p) for p in parts):
+            return invalid(f"not {len(want)} whole numbers")
+        return 1.0 if [int(p) for p in parts] == want else Score(0.0)
 
     def solve(self, identity: dict[str, Any]) -> str:
         return ":".join(map(str, self.value(identity)))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         v = self.value(identity)
+        g = math.gcd(*v)
         bumped = list(v)
-        bumped[v.index(min(v))] += 1  # never proportional to v
-        return [":".join(map(str, v[::-1])), ":".join(map(str, bumped)), "9:3:3:1" if v != [9, 3, 3, 1] else "1:1:1:1"]
+        bumped[v.index(min(v))] += 1
+        return [":".join(str(x // g) for x in v) if g > 1 else ":".join(map(str, v[1:] + v[:1])),
+                ":".join(map(str, bumped)), ":".join(map(str, v[::-1])) if v != v[::-1] else "1:" * (len(v) - 1) + "1"]
 
 
 _MOTHERS = ("X^A X^A", "X^A X^a", "X^a X^a")
@@ -191,6 +234,7 @@ class XLinked(_ProbabilityTask):
 
 
 _ABO = ("AA", "AO", "BB", "BO", "AB", "OO")
+_RH = ("DD", "Dd", "dd")
 
 
 def _blood_type(g: str) -> str:
@@ -198,30 +242,64 @@ def _blood_type(g: str) -> str:
     return "AB" if s == {"A", "B"} else (s.pop() if s else "O")
 
 
-class AboBloodType(_ProbabilityTask):
-    description = "Probability of a child's ABO blood type from the parents' genotypes."
-    default_params: dict[str, Any] = {}
+def _abo_text(g: str) -> str:
+    return g.replace("A", "I^A").replace("B", "I^B").replace("O", "i")
+
+
+class AboBloodType(NumberTask):
+    """Binomial chance that ``k`` of ``n`` children have one ABO/Rh blood group, from the parents' genotypes."""
+
+    version = 3
+    description = "Probability that a number of children have an ABO/Rh blood group, from the parents' genotypes."
+    default_params: dict[str, Any] = {"min_children": 2, "max_children": 4}
+    levels = ({"min_children": 2, "max_children": 4}, {"min_children": 3, "max_children": 6},
+              {"min_children": 4, "max_children": 8}, {"min_children": 6, "max_children": 10},
+              {"min_children": 8, "max_children": 12})
+    default_level = 1
+    # relative, so that "0" never passes for a small probability; an exact fraction always passes
+    rel_tol, abs_tol = 1e-3, 0.0
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Children whose outcomes combine."""
+        return float(identity["n"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
+        n = rng.randint(self.params["min_children"], self.params["max_children"])
         while True:
-            ident = {"p1": rng.choice(_ABO), "p2": rng.choice(_ABO), "type": rng.choice(["A", "B", "AB", "O"])}
-            if self.value(ident) > 0:
+            ident = {"p1": rng.choice(_ABO), "rh1": rng.choice(_RH), "p2": rng.choice(_ABO), "rh2": rng.choice(_RH),
+                     "group": rng.choice(["A", "B", "AB", "O"]) + rng.choice("+-"), "n": n, "k": rng.randint(0, n)}
+            if 0 < self.child(ident) < 1:
                 return ident
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        return (f"In the ABO system (I^A and I^B codominant, both dominant over i), parents with genotypes "
-                f"{identity['p1'].replace('A', 'I^A').replace('B', 'I^B').replace('O', 'i')} and "
-                f"{identity['p2'].replace('A', 'I^A').replace('B', 'I^B').replace('O', 'i')} have a child. What is "
-                f"the probability the child has blood type {identity['type']}? {_FRACTION}")
+        return (f"In the ABO system I^A and I^B are codominant and both dominant over i; the Rh factor is positive (+) "
+                f"with at least one dominant allele D. Parents with genotypes {_abo_text(identity['p1'])} "
+                f"{identity['rh1']} and {_abo_text(identity['p2'])} {identity['rh2']} have {identity['n']} children. "
+                f"What is the probability that exactly {identity['k']} of them have blood group {identity['group']}? "
+                "Give an exact fraction (e.g. 27/128) or a decimal within 0.1% (relative) in \\boxed{}.")
+
+    @staticmethod
+    def child(identity: dict[str, Any]) -> Fraction:
+        """The chance that one child has the blood group."""
+        group = identity["group"]
+        abo = sum((Fraction(1, 4) for a, b in product(identity["p1"], identity["p2"])
+                   if _blood_type(a + b) == group[:-1]), Fraction(0))
+        pos = sum((Fraction(1, 4) for a, b in product(identity["rh1"], identity["rh2"]) if "D" in a + b), Fraction(0))
+        return abo * (pos if group[-1] == "+" else 1 - pos)
 
     def value(self, identity: dict[str, Any]) -> Fraction:
         """The exact probability."""
-        return sum((Fraction(1, 4) for a, b in product(identity["p1"], identity["p2"])
-                    if _blood_type(a + b) == identity["type"]), Fraction(0))
+        q, n, k = self.child(identity), identity["n"], identity["k"]
+        return math.comb(n, k) * q ** k * (1 - q) ** (n - k)
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return fraction_text(self.value(identity))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        v = self.value(identity)
-        return [fraction_text(v / 2), fraction_text(1 - v) if v != Fraction(1, 2) else "1/4", "1/3"]
+        v, q = self.value(identity), self.child(identity)
+        n, k = identity["n"], identity["k"]
+        wrong = [v / 2, q ** k * (1 - q) ** (n - k), 1 - v]  # halved; the binomial factor dropped; complement
+        return [fraction_text(w) for w in wrong if w != v]
 
 
 class CarrierFamily(_ProbabilityTask):

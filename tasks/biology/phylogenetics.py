@@ -115,6 +115,13 @@ class Upgma(Task):
 
     description = "UPGMA clustering of a distance matrix."
     default_params = {"answer": "tree", "taxa": 5}
+    levels = ({"taxa": 4}, {"taxa": 5}, {"taxa": 6}, {"taxa": 7}, {"taxa": 8})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Distances the merges read (the matrix's upper triangle)."""
+        n = len(identity["names"])
+        return float(n * (n - 1) // 2)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["taxa"]
@@ -138,8 +145,8 @@ class Upgma(Task):
 
     @property
     def version(self) -> int:  # type: ignore[override]
-        """2 for the root height (the SDK's number rule); the tree answer is unchanged."""
-        return 2 if self.params["answer"] == "height" else 1
+        """3 for the root height (the SDK's number rule, then levels), 2 for the tree (levels)."""
+        return 3 if self.params["answer"] == "height" else 2
 
     def _run(self, identity: dict[str, Any]) -> tuple[Tree, float, bool]:
         return upgma(identity["names"], identity["dist"])
@@ -201,9 +208,17 @@ def fitch_score(tree: Tree, seqs: dict[str, str]) -> int:
 
 
 class FitchParsimony(IntegerTask):
-    version = 2
+    version = 3
     description = "Small-parsimony score of aligned sequences on a given tree (Fitch)."
     default_params = {"taxa": 6, "length": 8}
+    levels = ({"taxa": 4, "length": 5}, {"taxa": 5, "length": 6}, {"taxa": 6, "length": 8},
+              {"taxa": 7, "length": 10}, {"taxa": 8, "length": 12})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Node-site sets to compute (leaves times sites)."""
+        seqs = identity["sequences"]
+        return float(len(seqs) * len(next(iter(seqs.values()))))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         names = list(_TAXA[:self.params["taxa"]])
@@ -224,9 +239,15 @@ class FitchParsimony(IntegerTask):
 
 
 class JukesCantor(Task):
-    version = 2
+    version = 3
     description = "Jukes-Cantor corrected distance between two aligned sequences."
     default_params = {"length": 60}
+    levels = ({"length": 30}, {"length": 45}, {"length": 60}, {"length": 90}, {"length": 120})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Sites to compare."""
+        return float(len(identity["a"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         a = random_dna(rng, self.params["length"])
@@ -251,12 +272,22 @@ class JukesCantor(Task):
 
 
 class TreeCount(IntegerTask):
-    version = 2
+    """Finite by nature (one problem per number of taxa): each level is a window of 8 taxon counts."""
+
+    version = 3
     description = "Number of distinct labelled binary tree topologies."
-    default_params = {"rooted": False}
+    default_params = {"rooted": False, "min_taxa": 4}
+    levels = ({"min_taxa": 4}, {"min_taxa": 8}, {"min_taxa": 12}, {"min_taxa": 16}, {"min_taxa": 20})
+    default_level = 1
+    space_size = 8
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Factors of the double factorial."""
+        return float(identity["n"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"n": rng.randint(4, 25)}
+        lo = self.params["min_taxa"]
+        return {"n": rng.randint(lo, lo + self.space_size - 1)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         kind = "rooted" if self.params["rooted"] else "unrooted"

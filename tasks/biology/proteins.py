@@ -100,9 +100,17 @@ PROPERTIES: dict[str, tuple[str, Any, float | None]] = {
 
 
 class ProteinProperty(Task):
-    version = 2
+    version = 3
     description = "A computed property of a protein sequence."
     default_params = {"property": "average_mass", "min_length": 20, "max_length": 60}
+    levels = ({"min_length": 8, "max_length": 16}, {"min_length": 14, "max_length": 28},
+              {"min_length": 20, "max_length": 60}, {"min_length": 50, "max_length": 100},
+              {"min_length": 80, "max_length": 160})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Residues to sum over."""
+        return float(len(identity["protein"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:

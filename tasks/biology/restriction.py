@@ -57,24 +57,36 @@ def fragments(seq: str, enzymes: list[str], circular: bool = False) -> list[int]
 class Restriction(SetTask):
     """Sites or fragments of a digest; ``answer`` ('sites' or 'fragments'), ``enzymes``, ``circular`` in params."""
 
-    version = 2
+    version = 3
 
     description = "Restriction digest of a DNA sequence."
-    default_params = {"answer": "sites", "enzymes": 1, "circular": False, "length": 240}
+    # ``planted``: how many recognition sites at most are written into the random sequence (at least half
+    # as many), so that levels add sites and fragments to find whatever the enzymes and length of the id.
+    default_params = {"answer": "sites", "enzymes": 1, "circular": False, "length": 240, "planted": 3}
+    levels = ({"planted": 2}, {"planted": 3}, {"planted": 5}, {"planted": 7}, {"planted": 10})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Sites to find, or fragments to measure."""
+        return float(len(self._value(identity)))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         pool = list(ENZYMES) if self.params["answer"] == "sites" else list(_SIX)
         names = sorted(rng.sample(pool, self.params["enzymes"]))
         while True:
             seq = list(random_dna(rng, self.params["length"]))
-            for _ in range(rng.randint(1, 3)):
+            planted = self.params["planted"]
+            for _ in range(rng.randint(max(1, planted // 2), planted)):
                 site = ENZYMES[rng.choice(names)][0]
                 pos = rng.randrange(len(seq) - len(site))
                 seq[pos:pos + len(site)] = site
             dna = "".join(seq)
             if self.params["circular"] and len(sites(dna, names[0], True)) != len(sites(dna, names[0])):
                 continue  # keep sites off the origin: the question stays about reading, not wrapping
-            if self._value({"sequence": dna, "enzymes": names}):
+            value = self._value({"sequence": dna, "enzymes": names})
+            if self.params["circular"] and len(value) < 2:
+                continue  # one cut leaves the whole plasmid: its length would be a constant answer
+            if value:
                 return {"sequence": dna, "enzymes": names}
 
     def prompt(self, identity: dict[str, Any]) -> str:

@@ -73,10 +73,17 @@ class ReverseComplement(Task):
 
 
 class GcContent(Task):
-    version = 2
+    version = 3
     id = "biology/gc_content"
     description = "GC content of a DNA sequence, in percent."
     default_params = {"length": 40}
+    # 12 bases, not fewer: a shorter sequence makes 50 % the answer of a quarter of the problems.
+    levels = ({"length": 12}, {"length": 24}, {"length": 40}, {"length": 80}, {"length": 160})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to count."""
+        return float(len(identity["sequence"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"sequence": random_dna(rng, self.params["length"])}
@@ -100,8 +107,15 @@ class GcContent(Task):
 class StrandTask(ExactSequenceTask):
     """Complement or transcribe a strand; ``mode`` says which (params, not task names)."""
 
+    version = 3
     description = "Complement or transcription of a DNA strand."
     default_params = {"length": 30, "mode": "complement"}
+    levels = ({"length": 10}, {"length": 20}, {"length": 30}, {"length": 60}, {"length": 120})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to rewrite."""
+        return float(len(identity["sequence"]))
     _MODES = {
         "complement": ("Give the complementary DNA strand of 5'-{s}-3', written 3' to 5' so that each base "
                        "pairs with the base above it (letters only)", "ACGT"),
@@ -137,10 +151,17 @@ class StrandTask(ExactSequenceTask):
 class MeltingTemperature(Task):
     """Melting temperature of an oligonucleotide by a stated rule (``method`` param)."""
 
-    version = 2
+    version = 3
 
     description = "Melting temperature of a DNA oligonucleotide."
-    default_params = {"method": "wallace", "min_length": 14, "max_length": 20}
+    # ``scale`` stretches each id's primer length range, so one set of levels fits every method.
+    default_params = {"method": "wallace", "min_length": 14, "max_length": 20, "scale": 1.0}
+    levels = ({"scale": 0.5}, {"scale": 0.75}, {"scale": 1.0}, {"scale": 1.5}, {"scale": 2.0})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases (and nearest-neighbour stacks) to sum over."""
+        return float(len(identity["sequence"]))
     _TEXT = {
         "wallace": "Using the Wallace rule Tm = 2 °C × (A + T) + 4 °C × (G + C), what is the melting temperature "
                    "of the primer 5'-{s}-3'? Give the number of °C as an integer in \\boxed{{}}.",
@@ -155,7 +176,9 @@ class MeltingTemperature(Task):
     }
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"sequence": random_dna(rng, rng.randint(self.params["min_length"], self.params["max_length"]))}
+        scale = self.params["scale"]
+        lo, hi = round(self.params["min_length"] * scale), round(self.params["max_length"] * scale)
+        return {"sequence": random_dna(rng, rng.randint(lo, hi))}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return self._TEXT[self.params["method"]].format(s=identity["sequence"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from typing import Any
@@ -54,10 +55,20 @@ def motif_positions(seq: str, motif: str) -> list[int]:
 class IntegerSeqTask(IntegerTask):
     """Integer answers about one or two sequences; ``kind`` picks the quantity."""
 
-    version = 2
+    version = 3
 
     description = "An integer quantity of DNA sequences."
-    default_params = {"kind": "hamming", "length": 40, "k": 3}
+    # ``scale`` stretches each id's sequence length, so one set of levels fits every kind.
+    default_params = {"kind": "hamming", "length": 40, "k": 3, "scale": 1.0}
+    levels = ({"scale": 0.75}, {"scale": 1.0}, {"scale": 1.5}, {"scale": 2.0}, {"scale": 3.0})
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to compare or scan (times the alignment width for the edit distance)."""
+        a = identity["a"]
+        if self.params["kind"] == "edit":
+            return float(len(a) * len(identity["b"]))
+        return float(len(a))
     _TEXT = {
         "hamming": "What is the Hamming distance between {a} and {b}?",
         "edit": "What is the edit (Levenshtein) distance between {a} and {b}, counting each substitution, "
@@ -67,17 +78,21 @@ class IntegerSeqTask(IntegerTask):
     }
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        kind, n = self.params["kind"], self.params["length"]
+        kind, n = self.params["kind"], round(self.params["length"] * self.params["scale"])
         a = random_dna(rng, n)
         if kind in ("hamming",):
             return {"a": a, "b": mutate(rng, a, rng.randint(3, n // 2))}
         if kind == "edit":
-            return {"a": a, "b": mutate(rng, a, rng.randint(2, n // 3), indels=True)}
+            # at least 8 edits may be drawn: indels cancel, so fewer make a few distances dominate
+            return {"a": a, "b": mutate(rng, a, rng.randint(2, max(8, n // 3)), indels=True)}
         if kind == "kmer_count":
-            k = self.params["k"]
+            k = self.params["k"]  # 2: a longer k-mer's count is 1 or 2 too often (a farmable answer)
             start = rng.randrange(n - k)
             return {"a": a, "k": a[start:start + k]}
-        return {"a": a, "k": rng.randint(2, self.params["k"])}
+        # k near log4(n) + 2: no 2-mers in a long sequence (it holds all 16 of them), no long k-mers in a short
+        # one (they are all distinct, n - k + 1): both would be farmable answers
+        log = math.log(n, 4)
+        return {"a": a, "k": rng.randint(max(2, int(log)), min(self.params["k"], int(log + 2.4)))}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return self._TEXT[self.params["kind"]].format(**identity) + " " + _INT
@@ -96,9 +111,15 @@ class IntegerSeqTask(IntegerTask):
 
 
 class MostFrequentKmer(Task):
-    version = 2
+    version = 3
     description = "A most frequent k-mer of a DNA sequence (any of the tied ones is accepted)."
     default_params = {"length": 60, "k": 5}
+    levels = ({"length": 30}, {"length": 45}, {"length": 60}, {"length": 90}, {"length": 120})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """k-mers to tally."""
+        return float(len(identity["sequence"]) - identity["k"] + 1)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         # A planted repeat makes the maximum nearly always unique, so other seeds' answers fail.
@@ -131,9 +152,15 @@ class MostFrequentKmer(Task):
 
 
 class LongestCommonSubstring(Task):
-    version = 2
+    version = 3
     description = "A longest common substring of two DNA sequences (any longest one is accepted)."
     default_params = {"length": 40}
+    levels = ({"length": 20}, {"length": 30}, {"length": 40}, {"length": 60}, {"length": 80})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Cells of the dynamic-programming table."""
+        return float(len(identity["a"]) * len(identity["b"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         a = random_dna(rng, self.params["length"])
@@ -161,9 +188,15 @@ class LongestCommonSubstring(Task):
 
 
 class MotifPositions(SetTask):
-    version = 2
+    version = 3
     description = "1-based start positions of a motif in a DNA sequence."
     default_params = {"length": 80, "motif_length": 4}
+    levels = ({"length": 40}, {"length": 60}, {"length": 80}, {"length": 120}, {"length": 160})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Positions to scan."""
+        return float(len(identity["sequence"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         motif = random_dna(rng, self.params["motif_length"])
@@ -187,8 +220,16 @@ class MotifPositions(SetTask):
 
 
 class Consensus(ExactSequenceTask):
+    version = 3
     description = "Consensus sequence of aligned DNA sequences."
     default_params = {"count": 7, "length": 20}
+    levels = ({"count": 3, "length": 10}, {"count": 5, "length": 15}, {"count": 7, "length": 20},
+              {"count": 9, "length": 30}, {"count": 11, "length": 40})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to tally (sequences times columns)."""
+        return float(len(identity["sequences"]) * len(identity["sequences"][0]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         base = random_dna(rng, self.params["length"])
@@ -211,7 +252,7 @@ def register(registry: Any) -> None:
     registry.register(IntegerSeqTask, "biology/hamming_distance", {"kind": "hamming"}, "Hamming distance of two sequences.")
     registry.register(IntegerSeqTask, "biology/edit_distance", {"kind": "edit", "length": 24},
                       "Levenshtein distance of two sequences.")
-    registry.register(IntegerSeqTask, "biology/kmer_count", {"kind": "kmer_count", "length": 120, "k": 3},
+    registry.register(IntegerSeqTask, "biology/kmer_count", {"kind": "kmer_count", "length": 120, "k": 2},
                       "Occurrences of a k-mer in a sequence.")
     registry.register(IntegerSeqTask, "biology/distinct_kmers", {"kind": "distinct_kmers", "length": 40, "k": 5},
                       "Number of distinct k-mers of a sequence.")

@@ -28,8 +28,15 @@ class Translate(ExactSequenceTask):
     """Translate a coding sequence with an NCBI genetic code (``table``); ``strand`` says what is given."""
 
     description = "Translate a coding sequence with an NCBI genetic code."
+    version = 3
     alphabet = AMINO
     default_params = {"table": 1, "codons": 15, "strand": "mrna"}
+    levels = ({"codons": 5}, {"codons": 10}, {"codons": 15}, {"codons": 25}, {"codons": 40})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Codons to read."""
+        return float(len(identity["sequence"]) // 3)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         table = codon_table(self.params["table"])
@@ -69,9 +76,15 @@ class Translate(ExactSequenceTask):
 
 
 class ReverseTranslate(Task):
-    version = 2
+    version = 3
     description = "A DNA coding sequence for a protein (any synonymous codons; checked by translating back)."
     default_params = {"length": 12}
+    levels = ({"length": 6}, {"length": 9}, {"length": 12}, {"length": 18}, {"length": 30})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Residues to encode."""
+        return float(len(identity["protein"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"protein": "M" + "".join(rng.choice(AMINO) for _ in range(self.params["length"] - 1))}
@@ -105,12 +118,19 @@ def _degeneracy(aa: str) -> int:
 
 
 class MrnaCount(IntegerTask):
-    version = 2
+    version = 3
     description = "Number of distinct mRNAs (coding region plus stop) that encode a protein."
     default_params = {"length": 8}
+    levels = ({"length": 5}, {"length": 6}, {"length": 8}, {"length": 11}, {"length": 15})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Residues whose codon counts multiply."""
+        return float(len(identity["protein"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"protein": "".join(rng.choice(AMINO) for _ in range(rng.randint(4, self.params["length"])))}
+        n = self.params["length"]
+        return {"protein": "".join(rng.choice(AMINO) for _ in range(rng.randint(max(4, n // 2), n)))}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Under the standard genetic code, how many different mRNA coding sequences (the codons for "
@@ -137,8 +157,15 @@ def open_reading_frames(dna: str) -> list[str]:
 
 class LongestOrf(ExactSequenceTask):
     description = "Protein of the longest open reading frame in six frames."
+    version = 3
     alphabet = AMINO
     default_params = {"length": 120}
+    levels = ({"length": 60}, {"length": 90}, {"length": 120}, {"length": 180}, {"length": 240})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bases to scan in six frames."""
+        return float(len(identity["sequence"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
@@ -161,9 +188,15 @@ class LongestOrf(ExactSequenceTask):
 
 
 class CodonUsage(Task):
-    version = 2
+    version = 3
     description = "Share of an amino acid's codons that use one particular synonymous codon."
     default_params = {"codons": 60}
+    levels = ({"codons": 20}, {"codons": 40}, {"codons": 60}, {"codons": 100}, {"codons": 150})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Codons to classify."""
+        return float(len(identity["sequence"]) // 3)
     _AAS = ("L", "S", "R", "A", "G", "P", "T", "V")
 
     def generate(self, rng: random.Random) -> dict[str, Any]:

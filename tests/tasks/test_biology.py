@@ -136,16 +136,17 @@ def test_mendelian_crosses() -> None:
     assert check("biology/cross_genotype_probability", "1/4", ident) == 0.0
     ident = {"parent1": "AaBb", "parent2": "AaBb", "target": ["dominant", "recessive"]}
     assert check("biology/cross_phenotype_probability", "3/16", ident) == 1.0
-    ratio = {"parent1": "AaBb", "parent2": "AaBb"}
-    assert check("biology/dihybrid_phenotype_ratio", "9:3:3:1", ratio) == 1.0
+    ratio = {"parent1": "AaBb", "parent2": "AaBb", "offspring": 32}
     assert check("biology/dihybrid_phenotype_ratio", "18:6:6:2", ratio) == 1.0
-    assert check("biology/dihybrid_phenotype_ratio", "9:3:1:3", ratio) == 0.0
+    assert check("biology/dihybrid_phenotype_ratio", "9:3:3:1", ratio) == 0.0  # counts, not the ratio
+    assert check("biology/dihybrid_phenotype_ratio", "18:6:2:6", ratio) == 0.0
 
 
 def test_sex_linkage_blood_groups_families() -> None:
     # Carrier mother x normal father: a son is affected with probability 1/4 over all children.
     assert check("biology/x_linked_probability", "1/4", {"mother": 1, "father": 0, "question": "an affected son"}) == 1.0
-    assert check("biology/abo_blood_type_probability", "1/4", {"p1": "AO", "p2": "BO", "type": "O"}) == 1.0
+    abo = {"p1": "AO", "rh1": "DD", "p2": "BO", "rh2": "Dd", "group": "O+", "n": 1, "k": 1}
+    assert check("biology/abo_blood_type_probability", "1/4", abo) == 1.0
     assert check("biology/carrier_family_binomial", "9/16", {"n": 2, "k": 0, "mode": "exactly"}) == 1.0
 
 
@@ -168,3 +169,36 @@ def test_quantitative_biology() -> None:
     assert REG.get("biology/hw_carrier_frequency").value({"N": 10000}) == pytest.approx(0.0198)
     assert REG.get("biology/pcr_cycles_needed").value({"N0": 1, "E": 1.0, "target": 1024}) == 10
     assert REG.get("biology/km_from_two_rates").value({"Vmax": 10, "Km": 7, "S1": 1, "S2": 200}) == pytest.approx(7.0)
+
+
+@pytest.mark.parametrize("task_id", [
+    "biology/gc_content", "biology/tm_basic", "biology/edit_distance", "biology/consensus_sequence",
+    "biology/translate_table2", "biology/mrna_count", "biology/protein_isoelectric_point",
+    "biology/restriction_fragments_circular", "biology/upgma_tree", "biology/fitch_parsimony_score",
+    "biology/rooted_tree_count", "biology/dihybrid_phenotype_ratio",
+    "biology/abo_blood_type_probability",
+])
+def test_levels_rise(task_id: str) -> None:
+    t = REG.get(task_id)
+    assert len(t.levels) >= 3 and t.default_level is not None
+    means = []
+    for level in range(1, t.n_levels + 1):
+        values = [t.complexity(t.problem(seed, level=level).identity) for seed in range(30)]
+        means.append(sum(values) / len(values))
+    assert all(a < b for a, b in zip(means, means[1:])), means
+    assert t.problem(0, level=t.default_level) == t.problem(0)
+
+
+def test_widened_genetics() -> None:
+    # the offspring counts of a dihybrid cross, and the binomial ABO/Rh chance, are exact
+    dihybrid = REG.get("biology/dihybrid_phenotype_ratio")
+    ident = {"parent1": "AaBb", "parent2": "AaBb", "offspring": 160}
+    assert check("biology/dihybrid_phenotype_ratio", "90:30:30:10", ident) == 1.0
+    assert check("biology/dihybrid_phenotype_ratio", "9:3:3:1", ident) == 0.0
+    assert dihybrid.value({"parent1": "GgRr", "parent2": "ggRR", "offspring": 16}) == [8, 0, 8, 0]
+    abo = {"p1": "AO", "rh1": "Dd", "p2": "BO", "rh2": "dd", "group": "O-", "n": 2, "k": 1}
+    # one child is O- with chance 1/4 * 1/2 = 1/8; exactly one of two: 2 * 1/8 * 7/8 = 7/32
+    assert check("biology/abo_blood_type_probability", "7/32", abo) == 1.0
+    assert check("biology/abo_blood_type_probability", "0", abo) == 0.0
+    circular = REG.get("biology/restriction_fragments_circular")
+    assert all(len(circular.value(circular.problem(s).identity)) >= 2 for s in range(20))

@@ -97,21 +97,45 @@ def strip_outer(expr: str) -> str:
     return expr[1:-1] if expr.startswith("(") and expr.endswith(")") else expr
 
 
+def random_expression(rng: random.Random, numbers: list[int]) -> tuple[Fraction, str]:
+    """Combine all ``numbers`` with random operations, pair by pair, into one (value, expression)."""
+    pool = [(Fraction(n), str(n)) for n in numbers]
+    while len(pool) > 1:
+        (a, ea), (b, eb) = pool.pop(rng.randrange(len(pool))), pool.pop(rng.randrange(len(pool)))
+        options = [(a + b, f"({ea} + {eb})"), (a * b, f"({ea} * {eb})"), (a - b, f"({ea} - {eb})")]
+        if b != 0:
+            options.append((a / b, f"({ea} / {eb})"))
+        pool.append(rng.choice(options))
+    return pool[0]
+
+
 class TwentyFour(Task):
-    """Use each of four numbers exactly once with + - * / and brackets to make 24."""
+    """Use each of the given numbers exactly once with + - * / and brackets to make a target (24 and others).
 
-    version = 2
+    The target is drawn as the value of a random expression over the numbers, so every problem has a solution.
+    """
 
-    description = "The 24 game."
-    default_params: dict[str, Any] = {"target": 24, "count": 4, "max_number": 13}
+    version = 3
+
+    description = "The 24 game, generalised to other targets and counts."
+    default_params: dict[str, Any] = {"count": 4, "max_number": 13, "max_target": 100}
+    levels = ({"count": 3, "max_number": 20, "max_target": 150}, {"count": 4, "max_number": 12, "max_target": 80},
+              {"count": 4, "max_number": 13, "max_target": 100}, {"count": 5, "max_number": 13, "max_target": 200},
+              {"count": 6, "max_number": 20, "max_target": 500})
+    default_level = 3
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         p = self.params
         while True:
             nums = sorted(rng.randint(1, p["max_number"]) for _ in range(p["count"]))
-            expr = _combine([(Fraction(n), str(n)) for n in nums], Fraction(p["target"]), False)
-            if expr:
-                return {"numbers": nums, "target": p["target"], "expr": strip_outer(expr)}
+            value, expr = random_expression(rng, nums)
+            if value.denominator == 1 and 10 <= value <= p["max_target"]:
+                return {"numbers": nums, "target": int(value), "expr": strip_outer(expr)}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Numbers to combine times the digits in play (numbers and target)."""
+        digits = sum(len(str(n)) for n in identity["numbers"]) + len(str(identity["target"]))
+        return float(len(identity["numbers"]) * digits)
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Using each of the numbers {', '.join(map(str, identity['numbers']))} exactly once, with +, -, *, / "
@@ -138,16 +162,27 @@ class TwentyFour(Task):
 class Countdown(Task):
     """Reach a target from six numbers, each used at most once; every step a positive integer."""
 
-    version = 2
+    version = 3
 
     description = "Countdown numbers round."
-    default_params: dict[str, Any] = {"count": 6}
+    default_params: dict[str, Any] = {"count": 6, "min_used": 3, "max_used": 5, "min_target": 100, "max_target": 999}
+    levels = ({"count": 4, "min_used": 2, "max_used": 3, "min_target": 10, "max_target": 400},
+              {"count": 5, "min_used": 3, "max_used": 4, "min_target": 50, "max_target": 600},
+              {"count": 6, "min_used": 3, "max_used": 5, "min_target": 100, "max_target": 999},
+              {"count": 6, "min_used": 5, "max_used": 6, "min_target": 100, "max_target": 999},
+              {"count": 7, "min_used": 6, "max_used": 7, "min_target": 200, "max_target": 2000})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Numbers the reference expression combines, times the numbers offered."""
+        return float((identity["expr"].count("(") + 1) * len(identity["numbers"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
+        p = self.params
         while True:
             large = rng.randint(0, 2)
-            nums = rng.sample([25, 50, 75, 100], large) + [rng.randint(1, 10) for _ in range(self.params["count"] - large)]
-            pool = [(Fraction(n), str(n)) for n in rng.sample(nums, rng.randint(3, 5))]
+            nums = rng.sample([25, 50, 75, 100], large) + [rng.randint(1, 10) for _ in range(p["count"] - large)]
+            pool = [(Fraction(n), str(n)) for n in rng.sample(nums, rng.randint(p["min_used"], p["max_used"]))]
             while len(pool) > 1:
                 (a, ea), (b, eb) = pool.pop(rng.randrange(len(pool))), pool.pop(rng.randrange(len(pool)))
                 a, b, ea, eb = (a, b, ea, eb) if a >= b else (b, a, eb, ea)
@@ -158,7 +193,7 @@ class Countdown(Task):
                     options.append((a / b, f"({ea} / {eb})"))
                 pool.append(rng.choice(options))
             value, expr = pool[0]
-            if 100 <= value <= 999:
+            if p["min_target"] <= value <= p["max_target"]:
                 return {"numbers": sorted(nums), "target": int(value), "expr": strip_outer(expr)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
@@ -189,10 +224,17 @@ class Countdown(Task):
 class DigitTarget(Task):
     """Insert + and - between the digits (in order, joining allowed) to hit a target."""
 
-    version = 2
+    version = 3
 
     description = "Insert plus and minus signs between digits to reach a target."
     default_params: dict[str, Any] = {"min_digits": 6, "max_digits": 9}
+    levels = ({"min_digits": 5, "max_digits": 6}, {"min_digits": 5, "max_digits": 8}, {"min_digits": 6, "max_digits": 9},
+              {"min_digits": 9, "max_digits": 12}, {"min_digits": 12, "max_digits": 15})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Digits: each gap between two is a choice of +, - or joining."""
+        return float(len(identity["digits"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         digits = "".join(str(rng.randint(1, 9)) for _ in range(rng.randint(self.params["min_digits"], self.params["max_digits"])))
@@ -229,7 +271,14 @@ class Cryptarithm(Task):
     """Letters stand for distinct digits in an addition; any assignment that makes it true scores."""
 
     description = "Solve an addition cryptarithm."
+    version = 2
     default_params: dict[str, Any] = {"digits": 4}
+    levels = ({"digits": 2}, {"digits": 3}, {"digits": 4}, {"digits": 5}, {"digits": 6})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Letters in the sum times the distinct letters to place."""
+        return float(sum(map(len, identity["words"])) * len(identity["solution"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         k = self.params["digits"]

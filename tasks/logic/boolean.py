@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bootcamp import Score, Task, invalid
-from tasks.logic._common import Op, TableTask, register_table, too_long
+from tasks.logic._common import Op, TableTask, pick, register_table, too_long
 
 _BIN = {"and": "AND", "or": "OR", "imp": "IMPLIES", "iff": "IFF", "xor": "XOR"}
 
@@ -40,8 +40,21 @@ def show(f: Any) -> str:
 
 
 def variables(f: Any) -> list[str]:
-    found = set(re.findall(r"\b[pqrs]\b", show(f)))
+    """The variable names of ``f``, sorted."""
+    found: set[str] = set()
+    stack = [f]
+    while stack:
+        g = stack.pop()
+        if isinstance(g, str):
+            found.add(g)
+        else:
+            stack.extend(g[1:])
     return sorted(found)
+
+
+def size(f: Any) -> int:
+    """Nodes of ``f`` (variables and connectives)."""
+    return 1 if isinstance(f, str) else 1 + sum(size(g) for g in f[1:])
 
 
 def models(f: Any) -> list[dict[str, bool]]:
@@ -54,6 +67,11 @@ def table_size(f: Any) -> int:
     return 2 ** len(variables(f))
 
 
+def work(f: Any) -> float:
+    """Evaluations a truth table of ``f`` takes: nodes times rows (the reference solution's steps)."""
+    return float(size(f) * table_size(f))
+
+
 def _formula_with(rng: random.Random, want: Any, names: str = "pqr", depth: int = 3) -> Any:
     """A random formula for which ``want(f)`` holds (rejection sampling, then any formula)."""
     f = random_formula(rng, list(names), depth)
@@ -64,28 +82,77 @@ def _formula_with(rng: random.Random, want: Any, names: str = "pqr", depth: int 
     return f
 
 
-def _tautology_gen(rng: random.Random) -> dict[str, Any]:
+def full_formula(rng: random.Random, names: list[str], depth: int) -> Any:
+    """A random formula whose top ``min(depth, 2)`` levels are connectives (never a bare variable)."""
+    if depth <= 0:
+        return rng.choice(names)
+    grow = random_formula if depth <= 2 else full_formula
+    sub = (lambda: grow(rng, names, depth - 1)) if depth > 1 else (lambda: rng.choice(names))
+    if rng.random() < 0.15:
+        return ["not", sub()]
+    return [rng.choice(list(_BIN)), sub(), sub()]
+
+
+_NAMES = "pqrstu"
+
+
+def _names(n: int, rng: random.Random | None = None) -> str:
+    """``n`` variable names: the first of ``pqrstu``, or (given ``rng``) drawn from ``p``..``z``."""
+    return "".join(sorted(rng.sample("pqrstuvwyz", n))) if rng is not None else _NAMES[:n]
+
+
+def _drawn(rng: random.Random, n: int, s: int) -> str:
+    """Names for a table op at scale ``s``: drawn, except at scale 3 (the family as first registered)."""
+    return _names(n) if s == 3 else _names(n, rng)
+
+
+def _tautology_gen(rng: random.Random, s: int) -> dict[str, Any]:
+    """Label first: formulas are redrawn until their being a tautology matches the drawn label."""
+    n, depth = pick(s, ((2, 3), (3, 3), (3, 4), (4, 4), (5, 4)))
     is_taut = rng.random() < 0.5
-    f = _formula_with(rng, lambda f: len(variables(f)) >= 2 and (len(models(f)) == table_size(f)) == is_taut, "pq")
+    f = _formula_with(rng, lambda f: len(variables(f)) >= max(n - 1, 2) and (len(models(f)) == table_size(f)) == is_taut,
+                      _names(n, rng), depth)
     return {"f": f}
 
 
-def _pair_gen(rng: random.Random) -> dict[str, Any]:
-    f = random_formula(rng, list("pqr"), 2)
-    if rng.random() < 0.5:
-        g = _rewrite(f)
-    else:
-        g = random_formula(rng, list("pqr"), 2)
+def _mutate(rng: random.Random, f: Any, names: list[str]) -> Any:
+    """``f`` with one connective or variable changed somewhere."""
+    if isinstance(f, str):
+        return rng.choice([n for n in names if n != f] or names)
+    if f[0] == "not":
+        return f[1] if rng.random() < 0.3 else ["not", _mutate(rng, f[1], names)]
+    r = rng.random()
+    if r < 0.34:
+        return [rng.choice([o for o in _BIN if o != f[0]]), f[1], f[2]]
+    if r < 0.67:
+        return [f[0], _mutate(rng, f[1], names), f[2]]
+    return [f[0], f[1], _mutate(rng, f[2], names)]
+
+
+def _pair_gen(rng: random.Random, s: int) -> dict[str, Any]:
+    """Label first: the second formula is a rewriting of the first, or of a one-symbol mutation of it."""
+    n, depth = pick(s, ((2, 2), (3, 2), (3, 3), (4, 3), (4, 4)))
+    names = list(_names(n, rng))
+    same = rng.random() < 0.5
+    for _ in range(100):
+        f = full_formula(rng, names, depth)
+        src = f if same else _mutate(rng, f, names)
+        g = _rewrite(src, rng)
+        if g != f and _equiv({"f": f, "g": g}) == same:
+            break
     return {"f": f, "g": g}
 
 
-def _rewrite(f: Any) -> Any:
-    """An equivalent formula: implications and iff expanded, double negations added around leaves."""
+def _rewrite(f: Any, rng: random.Random | None = None) -> Any:
+    """An equivalent formula: connectives rewritten by De Morgan and definitions (each with chance 0.7 when
+    ``rng`` is given, else all of them)."""
     if isinstance(f, str):
         return f
     if f[0] == "not":
-        return ["not", _rewrite(f[1])]
-    a, b = _rewrite(f[1]), _rewrite(f[2])
+        return ["not", _rewrite(f[1], rng)]
+    a, b = _rewrite(f[1], rng), _rewrite(f[2], rng)
+    if rng is not None and rng.random() < 0.3:
+        return [f[0], b, a] if f[0] != "imp" else ["imp", ["not", b], ["not", a]]
     return {"imp": ["or", ["not", a], b], "iff": ["and", ["imp", a, b], ["imp", b, a]],
             "xor": ["not", ["iff", a, b]], "and": ["not", ["or", ["not", a], ["not", b]]],
             "or": ["not", ["and", ["not", a], ["not", b]]]}[f[0]]
@@ -97,47 +164,75 @@ def _equiv(i: dict[str, Any]) -> bool:
                for v in itertools.product([False, True], repeat=len(names)))
 
 
-def _eval_gen(rng: random.Random) -> dict[str, Any]:
-    return {"f": random_formula(rng, list("pqrs"), 4), "env": {n: rng.random() < 0.5 for n in "pqrs"}}
+def _eval_gen(rng: random.Random, s: int) -> dict[str, Any]:
+    """Label first: formula and assignment are redrawn until the formula has the drawn value."""
+    n, depth = pick(s, ((3, 2), (4, 3), (4, 4), (5, 5), (6, 6)))
+    names = list(_names(n, rng))
+    want = rng.random() < 0.5
+    for _ in range(100):
+        f, env = full_formula(rng, names, depth), {v: rng.random() < 0.5 for v in names}
+        if evaluate(f, env) == want:
+            break
+    return {"f": f, "env": env}
 
 
 def _env_text(env: dict[str, bool]) -> str:
     return ", ".join(f"{k} = {'true' if v else 'false'}" for k, v in sorted(env.items()))
 
 
+def _table_gen(rng: random.Random, s: int) -> dict[str, Any]:
+    n, depth = pick(s, ((2, 2), (2, 3), (3, 3), (4, 3), (4, 4)))
+    return {"f": _formula_with(rng, lambda f: len(variables(f)) == n, _drawn(rng, n, s), depth)}
+
+
+def _rows(i: dict[str, Any]) -> list[dict[str, bool]]:
+    names = variables(i["f"])
+    return [dict(zip(names, vals, strict=True)) for vals in itertools.product([False, True], repeat=len(names))]
+
+
+def _table_question(i: dict[str, Any]) -> str:
+    names = variables(i["f"])
+    n = len(names)
+    rows = [format(b, f"0{n}b") for b in range(2**n)]
+    order = ", ".join(rows) if n < 3 else f"{rows[0]}, {rows[1]}, {rows[2]}, ..., {rows[-1]}"
+    return (f"Write the truth table column of {show(i['f'])} over {', '.join(names)}: one bit (1 = true) per row, rows "
+            f"in the order {''.join(names)} = {order} (0 = false), as a {2**n}-bit string.")
+
+
+def _count_gen(rng: random.Random, s: int) -> dict[str, Any]:
+    n, depth = pick(s, ((3, 3), (4, 3), (4, 4), (5, 4), (6, 5)))
+    return {"f": _formula_with(rng, lambda f: len(variables(f)) >= n - 1, _drawn(rng, n, s), depth)}
+
+
+def _f_work(i: dict[str, Any]) -> float:
+    return work(i["f"])
+
+
 _TABLE = {
     "truth_eval": Op(_eval_gen, lambda i: f"With {_env_text(i['env'])}, what is the truth value of {show(i['f'])}?",
-                     lambda i: evaluate(i["f"], i["env"]), "bool", "Evaluate a propositional formula."),
-    "truth_table": Op(lambda r: {"f": _formula_with(r, lambda f: len(variables(f)) == 3, "pqr", 3)},
-                      lambda i: f"Write the truth table column of {show(i['f'])} over p, q, r: one bit (1 = true) per "
-                      "row, rows in the order pqr = 000, 001, 010, ..., 111 (0 = false), as an 8-bit string.",
-                      lambda i: "".join("1" if evaluate(i["f"], dict(zip("pqr", (b >> 2 & 1, b >> 1 & 1, b & 1),
-                                                                          strict=True))) else "0" for b in range(8)),
-                      "text", "Truth table of a formula."),
+                     lambda i: evaluate(i["f"], i["env"]), "bool", "Evaluate a propositional formula.",
+                     lambda i: float(size(i["f"]))),
+    "truth_table": Op(_table_gen, _table_question,
+                      lambda i: "".join("1" if evaluate(i["f"], e) else "0" for e in _rows(i)),
+                      "text", "Truth table of a formula.", _f_work),
     "tautology": Op(_tautology_gen, lambda i: f"Is {show(i['f'])} a tautology (true under every assignment)?",
-                    lambda i: len(models(i["f"])) == table_size(i["f"]), "yesno", "Is a formula a tautology?"),
+                    lambda i: len(models(i["f"])) == table_size(i["f"]), "yesno", "Is a formula a tautology?", _f_work),
     "equivalent_formulas": Op(_pair_gen, lambda i: f"Are {show(i['f'])} and {show(i['g'])} logically equivalent?",
-                              _equiv, "yesno", "Are two formulas equivalent?"),
-    "count_models": Op(lambda r: {"f": _formula_with(r, lambda f: len(variables(f)) >= 3, "pqrs", 4)},
+                              _equiv, "yesno", "Are two formulas equivalent?",
+                              lambda i: float((size(i["f"]) + size(i["g"])) * 2 ** len(variables(["and", i["f"], i["g"]])))),
+    "count_models": Op(_count_gen,
                        lambda i: f"Over the variables {', '.join(variables(i['f']))}, how many of the truth assignments "
                        f"make {show(i['f'])} true?", lambda i: len(models(i["f"])), "int",
-                       "Count satisfying assignments."),
+                       "Count satisfying assignments.", _f_work),
 }
 
 
-# These generators draw at one size: the family has no levels yet (its table predates them).
-for _op in _TABLE.values():
-    _op.gen = (lambda gen: lambda rng, scale: gen(rng))(_op.gen)
-
-
 class BooleanTask(TableTask):
-    """Propositional logic questions picked by ``op``."""
+    """Propositional logic questions picked by ``op``; the scale sets the variables and the formulas' depth."""
 
     description = "Propositional logic."
     table = _TABLE
-    version = 2
-    levels = ()
-    default_level = None
+    version = 3
 
 
 def parse_assignment(answer: str, names: list[str]) -> dict[str, bool] | None:
@@ -159,6 +254,14 @@ class CnfSat(Task):
 
     description = "Find a satisfying assignment of a CNF formula."
     default_params: dict[str, Any] = {"variables": 8, "clauses": 30}
+    # Near 4.2 clauses per variable random 3-CNF is hardest; more variables widen the search.
+    levels = ({"variables": 5, "clauses": 16}, {"variables": 6, "clauses": 22}, {"variables": 8, "clauses": 30},
+              {"variables": 11, "clauses": 44}, {"variables": 14, "clauses": 58})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Clauses times variables: the size of the formula a solver propagates over."""
+        return float(len(identity["clauses"]) * identity["n"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         n = self.params["variables"]
@@ -199,17 +302,34 @@ class CnfSat(Task):
 
 
 class Falsify(Task):
-    """Give an assignment that makes a non-tautology false; checked by evaluating it."""
+    """Give an assignment that makes a non-tautology false; checked by evaluating it.
+
+    Levels add variables and depth and allow more falsifying rows (``max_false``); the answer is only
+    checked by evaluating, so any falsifying row scores.
+    """
 
     description = "Find a falsifying assignment of a formula."
-    default_params: dict[str, Any] = {}
+    version = 2
+    default_params: dict[str, Any] = {"names": 4, "depth": 4, "max_false": 3, "draw_names": False}
+    levels = ({"names": 3, "depth": 3, "max_false": 1, "draw_names": True},
+              {"names": 3, "depth": 4, "max_false": 2, "draw_names": True},
+              {"names": 4, "depth": 4, "max_false": 3, "draw_names": False},
+              {"names": 5, "depth": 4, "max_false": 3, "draw_names": True},
+              {"names": 5, "depth": 5, "max_false": 4, "draw_names": True})
+    default_level = 3
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        f = _formula_with(rng, lambda f: len(variables(f)) >= 3 and 0 < table_size(f) - len(models(f)) <= 3,
-                          "pqrs", 4)
+        n, k = self.params["names"], self.params["max_false"]
+        f = _formula_with(rng, lambda f: len(variables(f)) >= n - 1 and 0 < table_size(f) - len(models(f)) <= k,
+                          _names(n, rng if self.params["draw_names"] else None), self.params["depth"])
         if len(models(f)) == table_size(f) or len(variables(f)) == 0:
             f = ["and", "p", ["not", "q"]]
         return {"f": f}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Truth-table work (nodes times rows) per falsifying row: the search a solver faces."""
+        f = identity["f"]
+        return work(f) / max(table_size(f) - len(models(f)), 1)
 
     def prompt(self, identity: dict[str, Any]) -> str:
         names = variables(identity["f"])

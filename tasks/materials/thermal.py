@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
 from bootcamp.answers import IntegerTask
 from bootcamp.verifiers.formula import parse_formula
 from tasks.materials._common import NumericTask, pick
-from tasks.materials.composition import comp
+from tasks.materials.composition import CompositionLevels, comp
 from tasks.materials.reactions import REACTIONS, balance, equation
 
 #: Decompositions on heating: (starting solid, solid residue, residue per formula unit of start).
@@ -36,22 +37,37 @@ def _mass(formula: str) -> float:
     return float(c.weight)
 
 
-class TgaMassLoss(NumericTask):
+class TgaMassLoss(CompositionLevels, NumericTask):
+    """TGA mass loss of a generated hydrate heated to its anhydrous salt (the listed decompositions by index)."""
+
+    version = 2
     description = "Percent mass lost on heating a compound to its decomposition residue (TGA)."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.1}
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.1, "elements": (4, 4), "max_sub": 4}
     unit = "percent of the initial mass"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Elements plus atoms of the two formula masses to add up."""
+        start, _, _ = self._pair(identity)
+        c = parse_formula(start)
+        return float(len(c.elements)) + math.log2(1.0 + c.num_atoms) if c is not None else 0.0
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"index": rng.randrange(len(DECOMPOSITIONS))}
+        return {"salt": self._compound(rng)["formula"], "water": rng.randint(1, 12)}
+
+    @staticmethod
+    def _pair(identity: dict[str, Any]) -> tuple[str, str, float]:
+        if "index" in identity:
+            return DECOMPOSITIONS[identity["index"]]
+        return f"{identity['salt']}·{identity['water']}H2O", identity["salt"], 1
 
     def question(self, identity: dict[str, Any]) -> str:
-        start, residue, _ = DECOMPOSITIONS[identity["index"]]
+        start, residue, _ = self._pair(identity)
         return (f"In a thermogravimetric (TGA) experiment, {start} is heated until it has fully converted to "
                 f"{residue} (only gases are released). What percentage of the initial mass is lost? Use standard "
                 "atomic weights.")
 
     def value(self, identity: dict[str, Any]) -> float:
-        start, residue, n = DECOMPOSITIONS[identity["index"]]
+        start, residue, n = self._pair(identity)
         return 100.0 * (1.0 - n * _mass(residue) / _mass(start))
 
 

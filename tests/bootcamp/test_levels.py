@@ -243,7 +243,7 @@ def test_exports_carry_the_level(tmp_path):
         assert task_id == "math/modular_power" and identity["level"] == 1 and identity["e"] <= 100
 
     plain = tmp_path / "plain.jsonl"
-    export(iter_problems(["math/gcd"], 1), "jsonl", plain)
+    export(iter_problems(["generic/number"], 1), "jsonl", plain)
     assert json.loads(plain.read_text())["level"] is None
 
 
@@ -274,7 +274,7 @@ def test_cli_export_level(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["tasks", "sample", "logic/lights_out"],
-                                     ["tasks", "export", "logic/lights_out", "math/gcd", "--out", "unused.jsonl"],
+                                     ["tasks", "export", "logic/lights_out", "generic/number", "--out", "unused.jsonl"],
                                      ["tasks", "show", "logic/lights_out"]])
 def test_cli_out_of_range_level_is_a_one_line_error(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -295,10 +295,10 @@ def test_cli_verify_follows_the_level():
 
 # -- the job's task mix -----------------------------------------------------------------------------------------
 def test_mix_keys_round_trip():
-    assert mix_key("math/gcd") == "math/gcd" and mix_key("math/gcd", 2) == "math/gcd@2"
-    assert split_key("math/gcd@2") == ("math/gcd", 2) and split_key("math/gcd") == ("math/gcd", None)
+    assert mix_key("generic/number") == "generic/number" and mix_key("generic/number", 2) == "generic/number@2"
+    assert split_key("generic/number@2") == ("generic/number", 2) and split_key("generic/number") == ("generic/number", None)
     with pytest.raises(ValueError, match="positive integer"):
-        split_key("math/gcd@x")
+        split_key("generic/number@x")
 
 
 def test_mix_entries_with_levels_draw_at_that_level():
@@ -307,14 +307,14 @@ def test_mix_entries_with_levels_draw_at_that_level():
             self.id, self.weight, self.level = id, weight, level
 
     mix = resolve_mix([("math/modular_power", 1.0, 1), Entry("math/modular_power", 3.0, 4),
-                       ("math/gcd", 1.0), ("logic/lights_out@3", 2.0)])
-    assert mix == {"math/modular_power@1": 1.0, "math/modular_power@4": 3.0, "math/gcd": 1.0,
+                       ("generic/number", 1.0), ("logic/lights_out@3", 2.0)])
+    assert mix == {"math/modular_power@1": 1.0, "math/modular_power@4": 3.0, "generic/number": 1.0,
                    "logic/lights_out@3": 2.0}
     drawn = TaskSampler(mix, seed=3).sample(200)
     by_key: dict[Any, list] = {}
     for p in drawn:
         by_key.setdefault((p.task, p.level), []).append(p)
-    assert set(by_key) == {("math/modular_power", 1), ("math/modular_power", 4), ("math/gcd", None),
+    assert set(by_key) == {("math/modular_power", 1), ("math/modular_power", 4), ("generic/number", None),
                            ("logic/lights_out", 3)}
     assert all(p.identity["e"] <= 100 for p in by_key[("math/modular_power", 1)])
     assert max(p.identity["e"] for p in by_key[("math/modular_power", 4)]) > 10**6
@@ -332,8 +332,8 @@ def test_plain_mix_is_unchanged():
 
 @pytest.mark.parametrize("entries, match", [
     ([("math/modular_power", 1.0, 7)], r"\{id: math/modular_power, level: 7\}: .*1\.\.5"),
-    ([("math/gcd", 1.0, 2)], r"\{id: math/gcd, level: 2\}: math/gcd: has no difficulty levels"),
-    ([("math/modular_*", 1.0, 3)], r"\{id: math/modular_\*, level: 3\}: math/modular_inverse: has no"),
+    ([("generic/number", 1.0, 2)], r"\{id: generic/number, level: 2\}: generic/number: has no difficulty levels"),
+    ([("generic/*", 1.0, 3)], r"\{id: generic/\*, level: 3\}: generic/\w+: has no"),
     ([("math/modular_power@2", 1.0, 3)], r"names level 2, the entry level 3"),
     ([("math/modular_power", 1.0, 2, 9)], r"expected \(id, weight\)"),
 ])

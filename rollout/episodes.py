@@ -63,7 +63,8 @@ def make_env(problem: dict[str, Any], options: EpisodeOptions) -> Any:
     env_id = problem["task"]
     if env_id in ENVIRONMENTS:
         return ENVIRONMENTS.get(env_id)
-    return TaskEnvironment(env_id, tools=tuple(options.tools), max_turns=options.max_turns if options.tools else 1)
+    tools = tuple(options.tools) or TaskEnvironment(env_id, tools=None).tools  # a tool task brings its own
+    return TaskEnvironment(env_id, tools=tools, max_turns=options.max_turns if tools else 1)
 
 
 def make_executor(name: str) -> Any:

@@ -21,14 +21,26 @@ from bootcamp.types import Verdict
 class TaskEnvironment(Environment):
     """A registered task, optionally with tools (see the module docstring)."""
 
-    def __init__(self, task_id: str, tools: tuple[str, ...] | list[str] = (), max_turns: int | None = None,
+    def __init__(self, task_id: str, tools: tuple[str, ...] | list[str] | None = (), max_turns: int | None = None,
                  registry: Registry | None = None, env_id: str | None = None) -> None:
+        """``tools=None``: the tools the task declares (its ``tools``, e.g. a tool task's ``rdkit_descriptors``)."""
         super().__init__(env_id or task_id)
         self.task_id = task_id
         self.registry = registry
-        self.tools = tuple(tools)
-        self.max_turns = max_turns or (4 if self.tools else 1)
+        self._tools = None if tools is None else tuple(tools)
+        self._max_turns = max_turns
         self._task: Any = None
+
+    @property  # type: ignore[override]
+    def tools(self) -> tuple[str, ...]:
+        """The tools an episode offers (the task's own when none were given)."""
+        if self._tools is None:
+            self._tools = tuple(getattr(self.task, "tools", ()) or ())
+        return self._tools
+
+    @property  # type: ignore[override]
+    def max_turns(self) -> int:
+        return self._max_turns or (4 if self.tools else 1)
 
     @property
     def task(self) -> Any:

@@ -128,7 +128,8 @@ class Episodes:
             return ENVIRONMENTS.get(env_id)
         if env_id not in self.registry:
             raise _Unknown(env_id, _close(env_id, [*ENVIRONMENTS.names(), *self.registry.ids()]))
-        names = tuple(dict.fromkeys(tools or ()))
+        # No tools named: a tool task's own (e.g. a descriptor task's rdkit_descriptors), else none.
+        names = tuple(dict.fromkeys(tools or ())) or tuple(getattr(self.registry.get(env_id), "tools", ()) or ())
         unknown = [n for n in names if n not in TOOLS]
         if unknown:
             raise HTTPException(422, f"tools: unknown {', '.join(repr(_clip(n)) for n in unknown)}; "

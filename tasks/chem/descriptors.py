@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rdkit.Chem import Descriptors
 
@@ -69,8 +69,13 @@ def describe(name: str) -> str:
 
 
 class DescriptorTask(NumericMoleculeTask):
-    """Compute one RDKit descriptor of a molecule given as SMILES."""
+    """Compute one RDKit descriptor of a molecule given as SMILES: a tool task (a chemist asks RDKit)."""
 
+    #: 3: a tool task; the prompt names the rdkit_descriptors call that returns the value.
+    version = 3
+    tool_task = True
+    #: The tools an episode of this task offers when no others are named (see TaskEnvironment).
+    tools: ClassVar[tuple[str, ...]] = ("rdkit_descriptors",)
     description = "Predict an RDKit molecular descriptor for a molecule."
     default_params = {"descriptor": "TPSA"}
 
@@ -97,7 +102,8 @@ class DescriptorTask(NumericMoleculeTask):
         what = describe(name)
         what = f" ({what})" if what else ""
         return (f"Compute the RDKit descriptor Descriptors.{name}{what} for the molecule with SMILES "
-                f"{smiles}, using RDKit's definition on the molecule as written (implicit hydrogens, no 3D).")
+                f"{smiles}, using RDKit's definition on the molecule as written (implicit hydrogens, no 3D). "
+                f"With tools, rdkit_descriptors(smiles, names=[\"{name}\"]) returns it.")
 
 
 def task_id_of(name: str) -> str:

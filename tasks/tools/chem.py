@@ -54,15 +54,25 @@ def _round(x: float) -> float | None:
     return round(float(x), 4) if math.isfinite(float(x)) else None
 
 
+#: Most descriptors one call may name.
+MAX_DESCRIPTOR_NAMES = 20
+
+
 @tool("rdkit_descriptors",
       "Descriptors of a molecule as JSON: formula, mol_weight, logp, tpsa, hbd, hba, rotatable_bonds, rings, "
-      "aromatic_rings, heavy_atoms, qed.",
-      {"type": "object", "properties": {"smiles": _SMILES_SCHEMA}, "required": ["smiles"],
-       "additionalProperties": False}, timeout_s=5.0)
+      "aromatic_rings, heavy_atoms, qed; or, with names, those RDKit descriptors (Descriptors._descList names, "
+      "e.g. [\"Chi3v\", \"fr_benzene\"]).",
+      {"type": "object", "properties": {
+          "smiles": _SMILES_SCHEMA,
+          "names": {"type": "array", "items": {"type": "string"}, "maxItems": MAX_DESCRIPTOR_NAMES,
+                    "description": "RDKit descriptor names (Descriptors._descList)"}},
+       "required": ["smiles"], "additionalProperties": False}, timeout_s=5.0)
 def rdkit_descriptors(args: dict[str, Any], context: dict[str, Any]) -> str:
     from rdkit.Chem import QED, Crippen, Descriptors, Lipinski, rdMolDescriptors
 
     mol = _molecule(args["smiles"])
+    if args.get("names") is not None:
+        return json.dumps(_named_descriptors(mol, args["names"], dict(Descriptors._descList)))
     try:
         qed: float | None = _round(QED.qed(mol))
     except Exception:  # noqa: BLE001 - QED fails on some exotic molecules; the rest still stands
@@ -81,6 +91,26 @@ def rdkit_descriptors(args: dict[str, Any], context: dict[str, Any]) -> str:
         "qed": qed,
     }
     return json.dumps(out)
+
+
+def _named_descriptors(mol: Any, names: Any, table: dict[str, Any]) -> dict[str, Any]:
+    """``{name: value}`` for the RDKit descriptors ``names`` (a ToolError names any unknown one)."""
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ToolError("names must be a non-empty list of descriptor names")
+    if len(names) > MAX_DESCRIPTOR_NAMES:
+        raise ToolError(f"at most {MAX_DESCRIPTOR_NAMES} names per call, got {len(names)}")
+    unknown = [n[:40] for n in names if n not in table]
+    if unknown:
+        raise ToolError(f"unknown descriptor(s) {', '.join(map(repr, unknown[:5]))}; names are RDKit's "
+                        "Descriptors._descList names, e.g. 'TPSA', 'Chi3v', 'fr_benzene'")
+    out: dict[str, Any] = {}
+    for name in dict.fromkeys(names):
+        try:
+            value = table[name](mol)
+            out[name] = value if isinstance(value, int) else _round(value)
+        except Exception as exc:  # noqa: BLE001 - one descriptor failing on an odd molecule is its own error
+            out[name] = f"error: {type(exc).__name__}"
+    return out
 
 
 @tool("rdkit_substructure", "How many times a SMARTS pattern matches a molecule (unique matches).",

@@ -167,6 +167,9 @@ def test_task_id_with_tools(http: httpx.Client) -> None:
     assert plain["tools"] == [] and plain["max_turns"] == 1
     out = http.post(f"/v1/episodes/{plain['id']}/step", json={"action": answer}).json()
     assert out["done"] and out["verdict"]["score"] == 1.0
+    # a tool task with no tools named: its own (a descriptor task offers rdkit_descriptors)
+    tool_task = http.post("/v1/episodes", json={"env": "chem/descriptor_tpsa", "seed": 1}).json()
+    assert [t["function"]["name"] for t in tool_task["tools"]] == ["rdkit_descriptors"] and tool_task["max_turns"] == 4
 
 
 def test_two_replicas_share_episodes_through_redis(live_server, redis_url: str) -> None:

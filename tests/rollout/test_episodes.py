@@ -173,3 +173,15 @@ def test_vllm_rollout_actor_plays_multi_turn_episodes(long_model):
         assert "80779853376" in tok.decode(t.response_ids[first_zero:])  # the result, masked, then vLLM's turn
         vllm_turn = [lp for lp, m in list(zip(t.logprobs, t.loss_mask, strict=True))[first_zero:] if m == 1]
         assert vllm_turn and all(lp < 0 for lp in vllm_turn)  # vLLM's own sampling log-probs
+
+
+def test_a_tool_task_brings_its_own_tools_to_a_rollout():
+    from rollout.episodes import EpisodeOptions, make_env
+
+    options = EpisodeOptions()
+    tool_env = make_env({"task": "chem/descriptor_tpsa"}, options)
+    assert tool_env.tools == ("rdkit_descriptors",) and tool_env.max_turns == options.max_turns
+    plain = make_env({"task": "math/gcd"}, options)
+    assert plain.tools == () and plain.max_turns == 1
+    named = make_env({"task": "chem/descriptor_tpsa"}, EpisodeOptions(tools=("calculator",)))
+    assert named.tools == ("calculator",)

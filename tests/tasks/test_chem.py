@@ -199,3 +199,30 @@ def test_every_id_solves_and_rejects(registry: Registry) -> None:
                 assert t.check(wrong, identity) < 1.0, (task_id, wrong)
         verdict = t.verify("\\boxed{Xx(((}", identity)
         assert verdict.reason == "invalid_answer", (task_id, verdict)
+
+
+def test_descriptor_tasks_are_answered_with_their_tool():
+    """A descriptor task is a tool task: its episode offers rdkit_descriptors, whose value for the
+    problem's molecule (asked by name) scores 1.0; an unknown name is a tool error."""
+    import json as _json
+
+    import bootcamp
+    import tasks.tools  # noqa: F401 - registers the tools
+    from bootcamp.env import TOOLS, ToolError
+    from bootcamp.env.task_env import TaskEnvironment
+
+    tool = TOOLS.get("rdkit_descriptors")
+    ids = bootcamp.list_tasks("chem/descriptor_*")
+    for task_id in ids[::8]:
+        task = bootcamp.get_task(task_id)
+        assert task.tool_task and TaskEnvironment(task_id, tools=None).tools == ("rdkit_descriptors",)
+        for seed in range(3):
+            problem = task.problem(seed)
+            name = task.params["descriptor"]
+            value = _json.loads(tool.fn({"smiles": problem.identity["smiles"], "names": [name]}, {}))[name]
+            assert task.verify(task.format_answer(str(value)), problem.identity).score == 1.0, (task_id, seed, value)
+    with pytest.raises(ToolError, match="unknown descriptor"):
+        tool.fn({"smiles": "CCO", "names": ["__import__"]}, {})
+    with pytest.raises(ToolError, match="at most"):
+        tool.fn({"smiles": "CCO", "names": ["TPSA"] * 21}, {})
+    assert TaskEnvironment("chem/largest_ring_size", tools=None).tools == ()

@@ -83,7 +83,7 @@ def check_levels(task: Task) -> None:
     its problems are the task's problems as they were before it had levels.
     """
     cls, tid = type(task), task.task_id
-    levels, default = cls.levels, cls.default_level
+    levels, default = task.levels, task.default_level  # an instance may drop its class's levels (one kind of a family)
     if not isinstance(levels, (tuple, list)) or not all(isinstance(lv, dict) for lv in levels):
         raise RegistrationError(f"{tid}: levels must be a tuple of dicts of parameter overrides, got {levels!r}")
     if cls.space_size is not None and (isinstance(cls.space_size, bool) or not isinstance(cls.space_size, int)

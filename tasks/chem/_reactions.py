@@ -1,4 +1,8 @@
-"""Named reaction templates (RDKit reaction SMARTS) and the building blocks they are run on."""
+"""Named reaction templates (RDKit reaction SMARTS) and the substrates they are run on.
+
+``draw_generated`` builds substrates from :mod:`tasks.chem._substrates` (the named-reaction tasks);
+``BLOCKS``/``draw_reactants`` keep the fixed building blocks the multiple-choice reaction tasks draw from.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from rdkit import Chem
 from rdkit.Chem import rdChemReactions
 
 from bootcamp.verifiers.smiles import mol_to_smiles
+from tasks.chem._substrates import GROUPS, added_atoms, assign_stereo, build_substrate, unspecified_stereo
 
 # Building blocks: each has exactly one site for the templates that use it.
 BLOCKS: dict[str, list[str]] = {
@@ -94,6 +99,8 @@ class Reaction:
     reagents: str
     conditions: str  # the reagent/catalyst class the condition task asks for
     stereo: bool = True  # False when the reaction makes stereo the template cannot assign
+    #: Spectator groups (``_substrates.GROUPS``) and ring-core tags the reagents would attack: never generated.
+    forbid: frozenset[str] = frozenset()
 
 
 _AMINE = "[N;H2,H1;!$(N[C,S]=[O,S,N]);!$(N-[!#6;!#1]);!$(N#*);!$(N=*):{n}]"
@@ -105,7 +112,8 @@ REACTIONS: dict[str, Reaction] = {r.name: r for r in (
              ("acid_chloride", "amine"), "triethylamine, DCM, 0 °C", "acid chloride with an amine base"),
     Reaction("fischer_esterification", "Fischer esterification",
              "[C:1](=[O:2])[OX2H1].[OX2H1;$(O[CX4]):3]>>[C:1](=[O:2])[O:3]",
-             ("acid", "alcohol"), "catalytic H2SO4, heat", "Brønsted acid catalyst"),
+             ("acid", "alcohol"), "catalytic H2SO4, heat", "Brønsted acid catalyst",
+             forbid=frozenset({"ester"})),
     Reaction("sulfonamide_formation", "sulfonamide formation",
              f"[S:1](=[O:2])(=[O:3])Cl.{_AMINE.format(n=4)}>>[S:1](=[O:2])(=[O:3])[N:4]",
              ("sulfonyl_chloride", "amine"), "pyridine, DCM",
@@ -115,35 +123,46 @@ REACTIONS: dict[str, Reaction] = {r.name: r for r in (
              ("amine", "isocyanate"), "DCM, room temperature, no catalyst", "no catalyst needed (direct addition)"),
     Reaction("reductive_amination", "reductive amination",
              f"[CX3H1:1](=O)[#6:2].{_AMINE.format(n=3)}>>[C:1]([#6:2])[N:3]",
-             ("aldehyde", "amine"), "NaBH(OAc)3, AcOH, DCE", "mild hydride reducing agent"),
+             ("aldehyde", "amine"), "NaBH(OAc)3, AcOH, DCE", "mild hydride reducing agent",
+             forbid=frozenset({"ketone"})),
     Reaction("suzuki_coupling", "Suzuki-Miyaura coupling", "[c:1][Br,I].[c:2]B(O)O>>[c:1]-[c:2]",
-             ("aryl_halide", "boronic_acid"), "Pd(PPh3)4, K2CO3, dioxane/water", "palladium(0) catalyst with a base"),
+             ("aryl_halide", "boronic_acid"), "Pd(PPh3)4, K2CO3, dioxane/water", "palladium(0) catalyst with a base",
+             forbid=frozenset({"bromo"})),
     Reaction("buchwald_hartwig", "Buchwald-Hartwig amination", f"[c:1][Br,I].{_AMINE.format(n=2)}>>[c:1][N:2]",
              ("aryl_halide", "amine"), "Pd2(dba)3, XPhos, NaOtBu, toluene",
-             "palladium catalyst with a bulky phosphine ligand and strong base"),
+             "palladium catalyst with a bulky phosphine ligand and strong base",
+             forbid=frozenset({"acetamide", "bromo", "ester", "ketone"})),
     Reaction("sonogashira_coupling", "Sonogashira coupling", "[c:1][Br,I].[CH:2]#[C:3]>>[c:1][C:2]#[C:3]",
-             ("aryl_halide", "alkyne"), "PdCl2(PPh3)2, CuI, Et3N", "palladium catalyst with copper(I) co-catalyst"),
+             ("aryl_halide", "alkyne"), "PdCl2(PPh3)2, CuI, Et3N", "palladium catalyst with copper(I) co-catalyst",
+             forbid=frozenset({"bromo"})),
     Reaction("heck_reaction", "Heck reaction", "[c:1][Br,I].[CH2:2]=[CH:3]>>[c:1][CH:2]=[CH:3]",
              ("aryl_halide", "heck_alkene"), "Pd(OAc)2, P(o-tol)3, Et3N, DMF, heat",
-             "palladium(II) precatalyst with a base", stereo=False),
+             "palladium(II) precatalyst with a base", stereo=False,
+             forbid=frozenset({"alkene", "bromo"})),
     Reaction("williamson_ether", "Williamson ether synthesis",
              "[OX2H1;$(Oc):1].[CH2,CH3;X4:2][Cl,Br,I]>>[O:1][C:2]",
-             ("phenol", "alkyl_halide"), "K2CO3, DMF", "weak inorganic base in a polar aprotic solvent"),
+             ("phenol", "alkyl_halide"), "K2CO3, DMF", "weak inorganic base in a polar aprotic solvent",
+             forbid=frozenset({"amine", "dimethylamino"})),
     Reaction("thioether_formation", "S-alkylation of a thiol",
              "[SX2H1:1].[CH2,CH3;X4:2][Cl,Br,I]>>[S:1][C:2]",
-             ("thiol", "alkyl_halide"), "K2CO3, acetone", "weak base (thiolate formation)"),
+             ("thiol", "alkyl_halide"), "K2CO3, acetone", "weak base (thiolate formation)",
+             forbid=frozenset({"amine", "dimethylamino"})),
     Reaction("sn2_azide", "SN2 substitution with sodium azide",
              "[CH2,CH3;X4:1][Cl,Br,I]>>[C:1]N=[N+]=[N-]", ("alkyl_halide",), "NaN3, DMF",
-             "azide salt in a polar aprotic solvent"),
+             "azide salt in a polar aprotic solvent",
+             forbid=frozenset({"amine", "dimethylamino"})),
     Reaction("sn2_cyanide", "SN2 substitution with cyanide (Kolbe nitrile synthesis)",
              "[CH2,CH3;X4:1][Cl,Br,I]>>[C:1]C#N", ("alkyl_halide",), "NaCN, DMSO",
-             "cyanide salt in a polar aprotic solvent"),
+             "cyanide salt in a polar aprotic solvent",
+             forbid=frozenset({"amine", "dimethylamino"})),
     Reaction("finkelstein", "Finkelstein reaction", "[CH2,CH3;X4:1][Cl,Br]>>[C:1]I", ("alkyl_halide",),
-             "NaI, acetone", "iodide salt in acetone"),
+             "NaI, acetone", "iodide salt in acetone",
+             forbid=frozenset({"amine", "dimethylamino"})),
     Reaction("diels_alder", "Diels-Alder cycloaddition",
              "[C:1]=[C:2]-[C:3]=[C:4].[C:5]=[C:6]>>[C:1]1-[C:2]=[C:3]-[C:4]-[C:5]-[C:6]-1",
              ("diene", "dienophile"), "toluene, heat (thermal, no catalyst)", "heat only (thermal pericyclic)",
-             stereo=False),
+             stereo=False,
+             forbid=frozenset({"alkene"})),
     Reaction("cuaac_click", "copper-catalysed azide-alkyne cycloaddition (CuAAC)",
              "[#6:1][N:2]=[N+:3]=[N-:4].[CH:5]#[C:6]>>[#6:1][N:2]1[CH:5]=[C:6][N+0:4]=[N+0:3]1",
              ("azide", "alkyne"), "CuSO4, sodium ascorbate, tBuOH/water", "copper(I) catalyst"),
@@ -154,35 +173,46 @@ REACTIONS: dict[str, Reaction] = {r.name: r for r in (
              "TFA, DCM", "strong acid (TFA or HCl)"),
     Reaction("ester_hydrolysis", "ester hydrolysis (saponification)",
              "[C:1](=[O:2])O[CH3,$([CH2][CH3])]>>[C:1](=[O:2])O", ("alkyl_ester",), "LiOH, THF/water, then HCl",
-             "hydroxide base, then acid work-up"),
+             "hydroxide base, then acid work-up",
+             forbid=frozenset({"ester"})),
     Reaction("nitro_reduction", "nitro group reduction", "[c:1][N+](=O)[O-]>>[c:1]N", ("nitroarene",),
-             "Fe, NH4Cl, EtOH/water", "dissolving metal reductant (Fe or SnCl2)"),
+             "Fe, NH4Cl, EtOH/water", "dissolving metal reductant (Fe or SnCl2)",
+             forbid=frozenset({"nitro"})),
     Reaction("ketone_reduction", "ketone reduction with sodium borohydride",
              "[#6:1][CX3:2](=[O:3])[#6:4]>>[#6:1][C:2]([O:3])[#6:4]", ("ketone",), "NaBH4, MeOH",
-             "borohydride hydride reagent", stereo=False),
+             "borohydride hydride reagent", stereo=False,
+             forbid=frozenset({"ketone"})),
     Reaction("grignard_addition", "Grignard addition to a ketone or aldehyde",
              "[#6:1][CX3;!$(C[O,N,S,Cl]):2]=[O:3].[#6:4][Mg][Cl,Br,I]>>[#6:1][C:2]([O:3])[#6:4]",
              ("ketone", "grignard"), "dry THF, then aqueous NH4Cl", "organomagnesium reagent in dry ether",
-             stereo=False),
+             stereo=False,
+             forbid=frozenset({"acetamide", "amide", "bromo", "ester", "ketone", "nitrile", "nitro", "sulfone"})),
     Reaction("wittig_reaction", "Wittig olefination",
              "[CX3H1:1](=O)[#6:2].[C:3]=P>>[#6:2][C:1]=[C:3]",
-             ("aldehyde", "ylide"), "THF (phosphonium ylide)", "phosphorus ylide", stereo=False),
+             ("aldehyde", "ylide"), "THF (phosphonium ylide)", "phosphorus ylide", stereo=False,
+             forbid=frozenset({"ketone"})),
     Reaction("epoxidation", "alkene epoxidation", "[C:1]=[C:2]>>[C:1]1[C:2]O1", ("alkene",), "mCPBA, DCM",
-             "peroxy acid", stereo=False),
+             "peroxy acid", stereo=False,
+             forbid=frozenset({"alkene", "amine", "dimethylamino"})),
     Reaction("alcohol_oxidation", "oxidation of an alcohol to a carbonyl compound",
              "[CX4;H1,H2;!$(C[O,N,S]([#6])):1][OX2H1:2]>>[C:1]=[O:2]", ("sec_or_prim_alcohol",),
              "Dess-Martin periodinane, DCM", "mild oxidant (hypervalent iodine, PCC or Swern)", stereo=False),
     Reaction("amide_reduction", "amide reduction to an amine", "[#6:3][C:1](=O)[N:2]>>[#6:3][CH2:1][N:2]",
-             ("amide",), "LiAlH4, THF, reflux", "strong aluminium hydride reducing agent"),
+             ("amide",), "LiAlH4, THF, reflux", "strong aluminium hydride reducing agent",
+             forbid=frozenset({"acetamide", "amide", "ester", "ketone", "nitrile", "nitro"})),
     Reaction("nitrile_reduction", "nitrile reduction to a primary amine", "[#6:2][C:1]#[N:3]>>[#6:2][CH2:1][NH2:3]",
-             ("nitrile",), "H2, Raney nickel, NH3/MeOH", "heterogeneous nickel hydrogenation catalyst"),
+             ("nitrile",), "H2, Raney nickel, NH3/MeOH", "heterogeneous nickel hydrogenation catalyst",
+             forbid=frozenset({"alkene", "bromo", "ketone", "nitrile", "nitro"})),
     Reaction("nitrile_hydrolysis", "nitrile hydrolysis to a carboxylic acid", "[#6:2][C:1]#N>>[#6:2][C:1](=O)O",
-             ("nitrile",), "aqueous H2SO4, reflux", "hot aqueous strong acid"),
+             ("nitrile",), "aqueous H2SO4, reflux", "hot aqueous strong acid",
+             forbid=frozenset({"acetamide", "amide", "ester", "nitrile"})),
     Reaction("ester_reduction", "ester reduction to a primary alcohol",
              "[#6:3][C:1](=[O:2])O[CH3,$([CH2][CH3])]>>[#6:3][CH2:1][O:2]", ("alkyl_ester",),
-             "LiAlH4, THF, 0 °C, then aqueous work-up", "strong hydride reducing agent in dry ether"),
+             "LiAlH4, THF, 0 °C, then aqueous work-up", "strong hydride reducing agent in dry ether",
+             forbid=frozenset({"acetamide", "amide", "ester", "ketone", "nitrile", "nitro"})),
     Reaction("alkene_hydrogenation", "catalytic hydrogenation of an alkene", "[C:1]=[C:2]>>[C:1][C:2]",
-             ("alkene",), "H2 (1 atm), Pd/C, EtOH", "palladium on carbon with hydrogen gas", stereo=False),
+             ("alkene",), "H2 (1 atm), Pd/C, EtOH", "palladium on carbon with hydrogen gas", stereo=False,
+             forbid=frozenset({"alkene", "bromo", "nitro"})),
     Reaction("tbs_protection", "TBS protection of an alcohol",
              "[OX2H1;$(O[CX4]):1]>>[O:1][Si](C)(C)C(C)(C)C", ("alcohol",), "TBSCl, imidazole, DMF",
              "silyl chloride with imidazole"),
@@ -243,3 +273,86 @@ def draw_reactants(name: str, rng: random.Random) -> tuple[list[str], str]:
         if len(products) == 1:
             return reactants, products[0]
     raise RuntimeError(f"{name}: no reactant combination gives a unique product")
+
+
+@dataclass(frozen=True)
+class SubstrateSpec:
+    """How big and decorated a drawn problem's substrates are (a difficulty level's parameters)."""
+
+    min_atoms: int  # heavy atoms each substrate's scaffold adds to its reacting group, at least...
+    max_atoms: int  # ...and at most (a fixed reagent such as butadiene adds none)
+    groups: int  # spectator functional groups over all substrates
+    stereo: int  # stereo elements over all substrates, each with a drawn configuration
+
+
+def _split(total: int, parts: int, rng: random.Random) -> list[int]:
+    counts = [0] * parts
+    for _ in range(total):
+        counts[rng.randrange(parts)] += 1
+    return counts
+
+
+def _sensible_product(name: str, reactants: list[str]) -> str | None:
+    """The one product of the template on ``reactants``, or None (several, none, or stereo left unassigned)."""
+    products = forward(name, tuple(reactants))
+    if len(products) != 1 or products[0] in reactants:
+        return None
+    if REACTIONS[name].stereo:
+        if unspecified_stereo(Chem.MolFromSmiles(products[0])):
+            return None  # the reaction made a stereo element the template cannot assign
+    return products[0]
+
+
+def reacting_sites(name: str, role: int, mol: Chem.Mol) -> int:
+    """How many distinct sites of ``mol`` the template's reactant ``role`` would react at.
+
+    Matches are told apart by their reacting atoms only, so a ketone matched from either side by
+    ``[#6][C](=O)`` is one site, while a molecule with two ketones has two.
+    """
+    rxn = reaction_of(name)
+    reacting = rxn.GetReactingAtoms()[role]
+    matches = mol.GetSubstructMatches(rxn.GetReactantTemplate(role), maxMatches=64)
+    return len({frozenset(m[j] for j in reacting) for m in matches})
+
+
+def draw_generated(name: str, rng: random.Random, spec: SubstrateSpec) -> tuple[list[str], str, list[str]]:
+    """Generated substrates for reaction ``name``, their single product, and the spectator groups they carry.
+
+    Each substrate is built by :func:`tasks.chem._substrates.build_substrate`; a draw is kept only when
+    every substrate's reacting group is matched exactly once by its role's template and the template
+    gives exactly one sanitised product.
+
+    Raises:
+        RuntimeError: no draw worked out (a bug in the patterns for this reaction).
+    """
+    reaction = REACTIONS[name]
+    allowed = [g for g in GROUPS if g not in reaction.forbid]
+    n = len(reaction.roles)
+    for _ in range(300):
+        groups = [rng.choice(allowed) for _ in range(spec.groups)]
+        group_split, stereo_split = _split(len(groups), n, rng), _split(spec.stereo, n, rng)
+        mols: list[Chem.Mol] = []
+        used: list[str] = []
+        added = 0
+        for i, role in enumerate(reaction.roles):
+            mine, groups = groups[:group_split[i]], groups[group_split[i]:]
+            # Sizes lean to the top of the range: small scaffolds are few, and repeats would shrink the space.
+            size = max(rng.randint(spec.min_atoms, spec.max_atoms), rng.randint(spec.min_atoms, spec.max_atoms))
+            built = build_substrate(role, rng, size, mine, stereo_split[i], reaction.forbid)
+            # One reacting site per substrate: a second one would make the product ambiguous.
+            if built is None or reacting_sites(name, i, built[0]) != 1:
+                break
+            mol = assign_stereo(built[0], rng)
+            if mol is None:
+                break
+            mols.append(mol)
+            used += built[1]
+            added += added_atoms(built[0])
+        else:
+            if added < spec.min_atoms:
+                continue  # only fixed reagents (butadiene + maleic anhydride): too few such problems
+            reactants = [Chem.MolToSmiles(m) for m in mols]
+            product = _sensible_product(name, reactants)
+            if product is not None:
+                return reactants, product, sorted(used)
+    raise RuntimeError(f"{name}: no generated substrates give a unique product")

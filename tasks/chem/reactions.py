@@ -1,9 +1,13 @@
 """Forward reaction prediction and one-step retrosynthesis over named reaction templates.
 
-Reactants are drawn from the building blocks in ``_reactions.BLOCKS``; the
-product comes from running the named RDKit reaction template. Forward answers
-are checked by canonical SMILES; retrosynthesis answers by running the same
-template forward on the proposed reactants, so every valid route scores 1.0.
+Substrates are generated (``_substrates``): scaffolds of a drawn size carrying the
+reacting group, spectator groups the reagents leave alone, and stereocentres with
+drawn configurations. The product comes from running the named RDKit reaction
+template, and a draw is kept only when the template matches each substrate once and
+gives one sanitised product. Levels grow the substrates, their spectator groups and
+their stereocentres. Forward answers are checked by canonical SMILES (stereo-aware
+where the template keeps stereo); retrosynthesis answers by running the same template
+forward on the proposed reactants, so every valid route scores 1.0.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from rdkit import Chem
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import Answer, Smiles, SmilesTask
 from bootcamp.verifiers.smiles import molecule_set
-from tasks.chem._common import BOX, variants
-from tasks.chem._reactions import REACTIONS, draw_reactants, products_any_order
+from tasks.chem._common import BOX, mol_of, variants
+from tasks.chem._reactions import REACTIONS, SubstrateSpec, draw_generated, products_any_order
+from tasks.chem._substrates import stereo_elements
 
 #: Most molecules a retrosynthesis answer may list.
 MAX_ANSWER_MOLECULES = 4
+#: Most heavy atoms the reactants of an answer may have beyond the product's.
+MAX_EXTRA_ATOMS = 40
 
 
 def _stereo_note(stereo: bool) -> str:
@@ -29,18 +36,41 @@ def _stereo_note(stereo: bool) -> str:
     return "Stereochemistry is not graded (new stereocentres or double-bond geometry may be left unspecified)."
 
 
-class _NamedReactionTask(Task):
-    """A task about one named reaction (the ``reaction`` param) on drawn building blocks."""
+#: Level parameters: heavy atoms each substrate's scaffold adds (range), spectator groups, stereo elements.
+_LEVELS: tuple[dict[str, Any], ...] = (
+    {"min_atoms": 8, "max_atoms": 14, "groups": 0, "stereo": 0},
+    {"min_atoms": 9, "max_atoms": 16, "groups": 1, "stereo": 0},
+    {"min_atoms": 10, "max_atoms": 18, "groups": 1, "stereo": 1},
+    {"min_atoms": 11, "max_atoms": 20, "groups": 2, "stereo": 1},
+    {"min_atoms": 12, "max_atoms": 22, "groups": 3, "stereo": 2},
+)
 
-    default_params = {"reaction": "amide_coupling"}
+
+class _NamedReactionTask(Task):
+    """A task about one named reaction (the ``reaction`` param) on generated substrates."""
+
+    version = 2
+    default_params = {"reaction": "amide_coupling", **_LEVELS[2]}
+    levels = _LEVELS
+    default_level = 3
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
         self.reaction = REACTIONS[self.params["reaction"]]
+        p = self.params
+        self.spec = SubstrateSpec(p["min_atoms"], p["max_atoms"], p["groups"], p["stereo"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        reactants, product = draw_reactants(self.reaction.name, rng)
-        return {"reactants": reactants, "product": product}
+        reactants, product, groups = draw_generated(self.reaction.name, rng, self.spec)
+        return {"reactants": reactants, "product": product, "spectators": groups}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Heavy atoms of the substrates, plus two per spectator group the reaction must leave alone and two
+        per stereo element whose configuration must be carried through."""
+        mols = [Chem.MolFromSmiles(s) for s in identity["reactants"]]
+        atoms = sum(m.GetNumAtoms() for m in mols)
+        stereo = sum(len(stereo_elements(m)) for m in mols)
+        return float(atoms + 2 * len(identity.get("spectators", ())) + 2 * stereo)
 
 
 class ForwardReaction(SmilesTask, _NamedReactionTask):
@@ -96,6 +126,10 @@ class Retrosynthesis(_NamedReactionTask):
             return invalid("not a list of valid SMILES")
         if len(mols) != len(self.reaction.roles):
             return Score(0.0, "wrong", f"expected {len(self.reaction.roles)} reactant(s)")
+        # No route here loses more than a triphenylphosphine oxide (19 heavy atoms): far larger reactants are
+        # wrong, and refusing them before the template runs bounds the work a hostile answer can cause.
+        if sum(m.GetNumAtoms() for m in mols) > mol_of(identity["product"]).GetNumAtoms() + MAX_EXTRA_ATOMS:
+            return Score(0.0, "wrong", "reactants far larger than the product")
         products = products_any_order(self.reaction.name, mols)
         return 1.0 if identity["product"] in products else Score(0.0)
 

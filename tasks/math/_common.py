@@ -9,6 +9,7 @@ generator with ``{"kind": name}`` in its params. Checking is math equivalence
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -91,7 +92,26 @@ def perturb_value(v: Any, keep_constant: bool = False) -> list[Any]:
     return out
 
 
-class SymTask(ExpressionTask):
+#: The formulas of a question (``$...$``) and the tokens :meth:`SymTask.complexity` counts in them.
+_FORMULA = re.compile(r"\$([^$]*)\$")
+_MATH_TOKEN = re.compile(r"\\[A-Za-z]+|\d|[A-Za-z]|[-+*/^=<>!|]")
+
+
+class LevelsByKind:
+    """Mixin for a family registered once per ``kind``: the kinds in ``unleveled_kinds`` (generators
+    that do not yet build strictly harder problems level by level) have no levels, so they pose
+    their level-1 problem and the quality checks only warn about them."""
+
+    unleveled_kinds: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, task_id: str | None = None, **params: Any) -> None:
+        if params.get("kind", self.default_params.get("kind")) in self.unleveled_kinds:  # type: ignore[attr-defined]
+            self.levels = ()
+            self.default_level = None
+        super().__init__(task_id, **params)  # type: ignore[call-arg]
+
+
+class SymTask(LevelsByKind, ExpressionTask):
     """A task whose identity holds a question and a reference answer in plain text."""
 
     #: 2: equivalence over the reals (not positive symbols), interval endpoints honoured, more answer forms.
@@ -99,6 +119,9 @@ class SymTask(ExpressionTask):
     version = 3
     description = "Math question with an exact symbolic answer."
     default_params: ClassVar[dict[str, Any]] = {"kind": "", "level": 1}
+    #: Difficulty levels: each generator reads ``level`` (1 the easiest) and builds bigger problems with it.
+    levels: ClassVar[tuple[dict[str, Any], ...]] = tuple({"level": k} for k in range(1, 6))
+    default_level: ClassVar[int | None] = 1
     #: Generators of the family, by ``kind``.
     kinds: ClassVar[dict[str, Generator]] = {}
     answer_format: ClassVar[str] = EXACT
@@ -114,6 +137,12 @@ class SymTask(ExpressionTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"{identity['question']} {self.answer_format}"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Math tokens in the question's formulas and in the answer (digits, letters, operators,
+        commands): more terms, higher degrees, bigger numbers and longer answers all count."""
+        formulas = " ".join(_FORMULA.findall(identity["question"])) or identity["question"]
+        return float(len(_MATH_TOKEN.findall(formulas)) + len(_MATH_TOKEN.findall(identity["answer"])))
+
     def value(self, identity: dict[str, Any]) -> str:
         return identity["answer"]
 
@@ -128,3 +157,34 @@ def register_kinds(registry: Any, cls: type[SymTask], table: list[tuple[str, str
         if kind not in cls.kinds:
             raise ValueError(f"{task_id}: unknown kind {kind!r}")
         registry.register(cls, task_id, {"kind": kind, **params}, desc)
+
+
+def span(level: int, base: int = 5, step: int = 2) -> int:
+    """The coefficient bound of a level: ``base`` at level 1, ``step`` more per level."""
+    return base + step * (level - 1)
+
+
+def rpoly_at(rng: random.Random, deg: int, level: int, var: sp.Symbol = x, base: int = 5, step: int = 2) -> sp.Expr:
+    """:func:`rpoly` with coefficients in ``[-span, span]`` for the level (level 1: ``[-base, base]``)."""
+    s = span(level, base, step)
+    return rpoly(rng, deg, var, -s, s)
+
+
+def frac_root(rng: random.Random, bound: int, max_den: int) -> sp.Rational:
+    """A rational number ``p/q`` with ``|p| <= bound`` and ``1 <= q <= max_den`` (an integer for ``max_den`` 1)."""
+    return sp.Rational(rng.randint(-bound, bound), rng.randint(1, max_den))
+
+
+def distinct_roots(rng: random.Random, count: int, bound: int, max_den: int = 1) -> list[sp.Rational]:
+    """``count`` distinct rational roots (see :func:`frac_root`)."""
+    out: list[sp.Rational] = []
+    while len(out) < count:
+        r = frac_root(rng, bound, max_den)
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def math_tokens(text: str) -> int:
+    """Math tokens in ``text`` as :meth:`SymTask.complexity` counts them (digits, letters, operators, commands)."""
+    return len(_MATH_TOKEN.findall(text))

@@ -1,4 +1,8 @@
-"""Polynomials: roots, factorisation, expansion, division, partial fractions, simplification."""
+"""Polynomials: roots, factorisation, expansion, division, partial fractions, simplification.
+
+Every generator reads ``level`` (1 the easiest): higher levels bring higher degrees, bigger
+coefficients, rational roots and more factors.
+"""
 
 from __future__ import annotations
 
@@ -9,55 +13,87 @@ import sympy as sp
 
 from bootcamp import Score, invalid
 from bootcamp.verifiers.math_equiv import equivalent, is_scalar, parse_math, to_text
-from tasks.math._common import SymTask, nz, register_kinds, rpoly, x
+from tasks.math._common import (
+    SymTask,
+    distinct_roots,
+    frac_root,
+    nz,
+    register_kinds,
+    rpoly,
+    rpoly_at,
+    x,
+)
 
 
-def _int_roots(rng: random.Random, count: int, distinct: bool = True) -> list[int]:
-    pool = range(-6, 7)
+def _int_roots(rng: random.Random, count: int, distinct: bool = True, bound: int = 6) -> list[int]:
+    pool = range(-bound, bound + 1)
     return rng.sample(pool, count) if distinct else [rng.choice(pool) for _ in range(count)]
 
 
+def _lin(r: sp.Rational) -> sp.Expr:
+    """The integer linear factor ``q x - p`` with root ``p/q``."""
+    return sp.denom(r) * x - sp.numer(r)
+
+
 def roots_cubic(rng: random.Random, level: int) -> tuple[str, Any]:
-    rs = _int_roots(rng, 3, distinct=False)
-    p = sp.expand(nz(rng, -2, 2) * sp.prod([x - r for r in rs]))
+    rs = [frac_root(rng, 9 + 3 * level, 1 + (level - 1) // 2) for _ in range(3 + (level - 1) // 2)]
+    p = sp.expand(nz(rng, -5, 5) * sp.prod([_lin(r) for r in rs]))
     return f"Find all real roots of ${sp.latex(p)} = 0$, as a set $\\{{\\dots\\}}$.", sp.FiniteSet(*rs)
 
 
 def roots_quadratic(rng: random.Random, level: int) -> tuple[str, Any]:
+    s = 10 + 10 * level
     while True:
-        b, c = rng.randint(-9, 9), rng.randint(-9, 9)
-        d = b * b - 4 * c
+        a, b, c = rng.randint(1, 3 + 2 * level), rng.randint(-s, s), rng.randint(-s, s)
+        d = b * b - 4 * a * c
         if d > 0 and sp.sqrt(d).is_irrational:
             break
-    p = x**2 + b * x + c
+    p = a * x**2 + b * x + c
     r = sp.sqrt(d)
     return (f"Solve ${sp.latex(p)} = 0$. Give the set of exact real roots $\\{{\\dots\\}}$.",
-            sp.FiniteSet((-b + r) / 2, (-b - r) / 2))
+            sp.FiniteSet((-b + r) / (2 * a), (-b - r) / (2 * a)))
 
 
 def roots_complex(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = rng.randint(-5, 5), rng.randint(1, 6)
-    p = sp.expand((x - a) ** 2 + b * b)
+    s = 10 + 10 * level
+    while True:
+        a, b, c = rng.randint(1, 3 + 2 * level), rng.randint(-s, s), rng.randint(1, 3 * s)
+        if b * b - 4 * a * c < 0:
+            break
+    p = a * x**2 + b * x + c
+    if level >= 3:  # a cubic: one rational root times the quadratic
+        p *= _lin(frac_root(rng, 3 * level, level - 2))
+    p = sp.expand(p)
     return (f"Find all complex roots of ${sp.latex(p)} = 0$, as a set (use $i$ for the imaginary unit).",
-            sp.FiniteSet(a + b * sp.I, a - b * sp.I))
+            sp.FiniteSet(*sp.roots(sp.Poly(p, x)).keys()))
 
 
 def roots_quartic_biquadratic(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = rng.sample(range(1, 7), 2)
-    p = sp.expand((x**2 - a * a) * (x**2 - b * b))
-    return f"Find all real solutions of ${sp.latex(p)} = 0$, as a set.", sp.FiniteSet(a, -a, b, -b)
+    s = 50 * level
+    while True:
+        p, q = rng.randint(1, s), rng.randint(-s, s)
+        if q and q != p:
+            break
+    c = rng.randint(1, 5)
+    poly = sp.expand(c * (x**2 - p) * (x**2 - q))
+    if level >= 3:  # a quadratic in x^2 with rational roots: (a x^2 - p)(b x^2 - q)
+        a = rng.randint(2, level)
+        poly = sp.expand(c * (a * x**2 - p) * (x**2 - q))
+        p = sp.Rational(p, a)
+    sols = {sp.sqrt(p), -sp.sqrt(p)} | ({sp.sqrt(q), -sp.sqrt(q)} if q > 0 else set())
+    return f"Find all real solutions of ${sp.latex(poly)} = 0$, as a set.", sp.FiniteSet(*sols)
 
 
 def vieta_sum(rng: random.Random, level: int) -> tuple[str, Any]:
-    p = rpoly(rng, rng.randint(3, 5))
+    p = rpoly_at(rng, rng.randint(2 + level, 4 + level), level)
     c = sp.Poly(p, x).all_coeffs()
     return f"Find the sum of all (complex) roots, counted with multiplicity, of ${sp.latex(p)} = 0$.", \
         sp.Rational(-c[1], c[0])
 
 
 def vieta_product(rng: random.Random, level: int) -> tuple[str, Any]:
-    d = rng.randint(2, 5)
-    p = rpoly(rng, d)
+    d = rng.randint(1 + level, 4 + level)
+    p = rpoly_at(rng, d, level)
     c = sp.Poly(p, x).all_coeffs()
     if c[-1] == 0:
         return vieta_product(rng, level)
@@ -66,17 +102,21 @@ def vieta_product(rng: random.Random, level: int) -> tuple[str, Any]:
 
 
 def discriminant(rng: random.Random, level: int) -> tuple[str, Any]:
-    p = rpoly(rng, rng.choice([2, 3]))
+    degree = rng.choice({1: [2, 3], 2: [3], 3: [3, 4], 4: [4], 5: [4]}[level])
+    p = rpoly_at(rng, degree, level, base=9)
     return f"Compute the discriminant of the polynomial ${sp.latex(p)}$.", sp.discriminant(p, x)
 
 
 def poly_quotient(rng: random.Random, level: int) -> tuple[str, Any]:
-    p, d = rpoly(rng, rng.randint(3, 4)), x - nz(rng, -4, 4)
+    p, d = rpoly_at(rng, rng.randint(2 + level, 3 + level), level), x - nz(rng, -3 - level, 3 + level)
+    if level >= 3:  # a quadratic divisor
+        d = d * (x - nz(rng, -3 - level, 3 + level))
+        d = sp.expand(d + rng.randint(-level, level))
     return f"Find the quotient when ${sp.latex(p)}$ is divided by ${sp.latex(d)}$.", sp.div(p, d, x)[0]
 
 
 def poly_remainder(rng: random.Random, level: int) -> tuple[str, Any]:
-    p, d = rpoly(rng, rng.randint(4, 5)), rpoly(rng, 2, lo=1, hi=3)
+    p, d = rpoly_at(rng, rng.randint(3 + level, 4 + level), level), rpoly(rng, 2 + (level - 1) // 2, lo=1, hi=2 + level)
     r = sp.div(p, d, x)[1]
     if r == 0:
         return poly_remainder(rng, level)
@@ -84,16 +124,31 @@ def poly_remainder(rng: random.Random, level: int) -> tuple[str, Any]:
 
 
 def poly_gcd(rng: random.Random, level: int) -> tuple[str, Any]:
-    g = sp.prod([x - r for r in _int_roots(rng, rng.randint(1, 2))])
-    p = sp.expand(g * (x - rng.randint(7, 9)))
-    q = sp.expand(g * (x + rng.randint(7, 9)) * nz(rng, 1, 3))
-    return f"Find the monic greatest common divisor of ${sp.latex(p)}$ and ${sp.latex(q)}$.", sp.expand(g)
+    g = sp.prod([_lin(r) for r in distinct_roots(rng, rng.randint(1, 1 + (level + 1) // 2), 9 + level,
+                                                  1 + (level - 1) // 2)])
+    p = sp.expand(g * rpoly_at(rng, rng.randint(1, level), level, base=9))
+    q = sp.expand(g * rpoly_at(rng, rng.randint(1, level), level, base=9))
+    gcd = sp.Poly(sp.gcd(p, q), x).monic().as_expr()
+    return f"Find the monic greatest common divisor of ${sp.latex(p)}$ and ${sp.latex(q)}$.", gcd
 
 
 def eval_log(rng: random.Random, level: int) -> tuple[str, Any]:
-    b1, e1 = rng.choice([2, 3, 5]), rng.randint(2, 6)
-    b2, e2 = rng.choice([2, 3, 10]), rng.randint(1, 4)
-    return (f"Evaluate $\\log_{{{b1}}} {b1 ** e1} - \\log_{{{b2}}} \\frac{{1}}{{{b2 ** e2}}}$.", sp.Integer(e1 + e2))
+    total, parts = sp.Integer(0), []
+    for i in range(2 + level):
+        b, e = rng.choice([2, 3, 5, 6, 7, 10]), rng.randint(1, 4 + level)
+        c = rng.randint(1, 1 + level) if level > 1 else 1
+        form = rng.randrange(3 if level > 2 else 2)
+        if form == 0:
+            arg, val = str(b**e), sp.Integer(e)
+        elif form == 1:
+            arg, val = f"\\frac{{1}}{{{b ** e}}}", sp.Integer(-e)
+        else:
+            k = rng.randint(2, 3)
+            arg, val = f"\\sqrt[{k}]{{{b ** e}}}", sp.Rational(e, k)
+        sign = rng.choice([1, -1]) if i else 1
+        parts.append(f"{'-' if sign < 0 else ('+' if i else '')} {c if c > 1 else ''}\\log_{{{b}}} {arg}")
+        total += sign * c * val
+    return f"Evaluate ${' '.join(parts)}$.", total
 
 
 KINDS = {f.__name__: f for f in (roots_cubic, roots_quadratic, roots_complex, roots_quartic_biquadratic, vieta_sum,
@@ -103,6 +158,7 @@ KINDS = {f.__name__: f for f in (roots_cubic, roots_quadratic, roots_complex, ro
 class Polynomials(SymTask):
     """Polynomial questions with exact answers checked by equivalence."""
 
+    version = 4
     kinds = KINDS
 
 
@@ -120,28 +176,33 @@ def _poly_factors(e: sp.Expr) -> list[tuple[sp.Expr, int]] | None:
 class FormTask(SymTask):
     """An answer that must equal the reference AND have a required form (factored, expanded...)."""
 
+    version = 4
     default_params = {"form": "factored", "level": 1}
     kinds = {}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        form = self.params["form"]
+        form, level = self.params["form"], self.params["level"]
         if form == "factored":
-            rs = _int_roots(rng, rng.randint(2, 3), distinct=False)
-            q = rng.choice([1, x**2 + rng.randint(1, 5), x**2 - 2])
-            p = sp.expand(nz(rng, -3, 3) * sp.prod([x - r for r in rs]) * q)
+            rs = [frac_root(rng, 8 + level, 1 + (level - 1) // 2) for _ in range(rng.randint(1 + level, 2 + level))]
+            c = rng.randint(1, 9)
+            q = rng.choice([1, x**2 + c, x**2 - rng.choice([2, 3, 5, 6, 7]), x**2 + rng.randint(1, level) * x + c])
+            if not sp.Poly(q, x).is_irreducible:
+                q = 1
+            p = sp.expand(nz(rng, -5, 5) * sp.prod([_lin(r) for r in rs]) * q)
             return {"question": f"Factor completely over the rationals: ${sp.latex(p)}$.", "answer": to_text(sp.factor(p))}
         if form == "expanded":
-            p = rpoly(rng, 1) ** rng.randint(2, 4) * rpoly(rng, 1)
+            p = rpoly_at(rng, 1, level) ** rng.randint(1 + level, 3 + level) * rpoly_at(rng, 1, level)
             return {"question": f"Expand ${sp.latex(p)}$ fully.", "answer": to_text(sp.expand(p))}
         if form == "partial_fractions":
-            a, b = rng.sample(range(-5, 6), 2)
-            A, B = nz(rng, -5, 5), nz(rng, -5, 5)
-            f = sp.together(A / (x - a) + B / (x - b))
-            return {"question": f"Decompose ${sp.latex(f)}$ into partial fractions.",
-                    "answer": to_text(A / (x - a) + B / (x - b))}
+            roots = distinct_roots(rng, 2 + (level - 1) // 2, 9, 1 + (level - 1) // 3)
+            f = sum(nz(rng, -9, 9) / _lin(r) for r in roots)
+            if level >= 4:  # a repeated factor
+                f += nz(rng, -9, 9) / _lin(roots[0]) ** 2
+            return {"question": f"Decompose ${sp.latex(sp.factor(sp.together(f)))}$ into partial fractions.",
+                    "answer": to_text(f)}
         # simplified: a rational expression that cancels
-        g = x - nz(rng, -5, 5)
-        p, q = rpoly(rng, 1), rpoly(rng, 1)
+        g = sp.prod([x - nz(rng, -5 * level, 5 * level) for _ in range((level + 1) // 2)])
+        p, q = rpoly_at(rng, 1 + (level - 1) // 2, level), rpoly_at(rng, 1 + level // 3, level)
         f = sp.expand(g * p) / sp.expand(g * q)
         return {"question": f"Simplify ${sp.latex(f)}$ (for the values of $x$ where it is defined).",
                 "answer": to_text(sp.cancel(f))}

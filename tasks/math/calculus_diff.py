@@ -1,13 +1,18 @@
-"""Differential calculus: derivatives of many kinds, partials, tangent lines, critical points."""
+"""Differential calculus: derivatives of many kinds, partials, tangent lines, critical points.
+
+Every generator reads ``level`` (1 the easiest): higher levels bring higher degrees, bigger
+coefficients, more terms and deeper nesting.
+"""
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
 import sympy as sp
 
-from tasks.math._common import SymTask, nz, register_kinds, rpoly, x, y
+from tasks.math._common import SymTask, distinct_roots, nz, register_kinds, rpoly, rpoly_at, span, x, y
 
 
 def _d(f: sp.Expr, var: sp.Symbol = x, order: int = 1) -> sp.Expr:
@@ -19,101 +24,147 @@ def _ask(f: sp.Expr, what: str = "Find the derivative with respect to $x$ of") -
 
 
 def deriv_poly(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, rng.randint(2, 3 + level))
+    f = rpoly_at(rng, rng.randint(2 if level == 1 else 1 + level, 3 + level), level)
     return _ask(f), _d(f)
 
 
 def deriv_product(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, rng.randint(1, 2)) * rng.choice([sp.sin(x), sp.cos(x), sp.exp(x), sp.log(x)])
-    return _ask(f), _d(f)
+    a = rng.randint(1, 1 + level)
+    g = rng.choice([sp.sin(a * x), sp.cos(a * x), sp.exp(a * x), sp.log(x), sp.exp(-a * x)])
+    f = rpoly_at(rng, rng.randint(level, level + 1), level, base=9)
+    if level >= 4:  # a third factor: the product rule twice
+        f *= rng.choice([sp.sin(x), sp.cos(x), sp.exp(x)])
+    return _ask(f * g), _d(f * g)
 
 
 def deriv_quotient(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, rng.randint(1, 2)) / (x**2 + rng.randint(1, 9))
-    return _ask(f), _d(f)
+    num = rpoly_at(rng, rng.randint(1, level + 1), level, base=9)
+    den = x ** (2 if level < 4 else 3) + rng.randint(-level + 1, level - 1) * x + rng.randint(1, 9 * level)
+    return _ask(num / den), _d(num / den)
 
 
 def deriv_chain(rng: random.Random, level: int) -> tuple[str, Any]:
-    inner = rpoly(rng, rng.randint(1, 2))
-    outer = rng.choice([lambda u: u ** rng.randint(3, 6), sp.sin, sp.cos, sp.exp, sp.sqrt])
-    f = outer(inner)
+    f = rpoly_at(rng, rng.randint(1, 2), level, base=6)
+    for _ in range(1 + (level - 1) // 2):  # one composition at levels 1-2, two at 3-4, three at 5
+        outer = rng.choice([lambda u: u ** rng.randint(2, 5 + level), sp.sin, sp.cos, sp.exp, sp.sqrt,
+                            lambda u: u ** sp.Rational(rng.choice([1, 2, 4, 5]), 3)])
+        f = nz(rng, -3 * level, 3 * level) * outer(f)
     return _ask(f), _d(f)
 
 
 def deriv_exp(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = nz(rng, -4, 4), nz(rng, -5, 5)
-    f = b * sp.exp(a * x) + rng.randint(2, 9) ** x
+    f = sum(nz(rng, -5 * level, 5 * level) * x ** rng.randint(0, level - 1) * sp.exp(nz(rng, -6, 6) * x + rng.randint(-3, 3))
+            for _ in range(level))
+    f += nz(rng, -5, 5) * rng.randint(2, 9) ** x
     return _ask(f), _d(f)
 
 
 def deriv_log(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = sp.log(rpoly(rng, 2, lo=1, hi=6)) + nz(rng, -5, 5) * sp.log(x) / x
+    inner = rpoly(rng, rng.randint(2, level + 1), lo=1, hi=9)
+    f = nz(rng, -5, 5) * sp.log(inner) + nz(rng, -5 * level, 5 * level) * sp.log(x) ** rng.randint(1, level) / \
+        x ** rng.randint(1, level)
     return _ask(f), _d(f)
 
 
 def deriv_trig(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = nz(rng, 1, 5), nz(rng, 1, 5)
-    f = rng.choice([sp.tan, sp.sec, sp.sin])(a * x) * rng.choice([sp.cos, sp.sin, lambda u: 1])(b * x)
+    trig = [sp.tan, sp.sec, sp.sin, sp.cos]
+    f = nz(rng, -9, 9) * rng.choice(trig)(rng.randint(1, 9) * x) ** rng.randint(1, level) * \
+        rng.choice([sp.cos, sp.sin, lambda u: 1])(rng.randint(1, 9) * x)
+    for _ in range(level):
+        f += nz(rng, -9, 9) * rng.choice(trig)(rng.randint(1, 9) * x)
     return _ask(f), _d(f)
 
 
 def deriv_inverse_trig(rng: random.Random, level: int) -> tuple[str, Any]:
-    a = nz(rng, 1, 6)
-    f = rng.choice([sp.atan, sp.asin, sp.acos])(x / a) * rng.randint(1, 5) + rng.randint(1, 4) * sp.atan(x) * x
+    a = rng.randint(1, 6 + level)
+    arg = (x + rng.randint(-level + 1, level - 1)) / a
+    f = nz(rng, -9, 9) * rng.choice([sp.atan, sp.asin, sp.acos])(arg) + \
+        nz(rng, -9, 9) * sp.atan(rng.randint(1, 9) * x) * x ** rng.randint(1, level)
     return _ask(f), _d(f)
 
 
 def deriv_second(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, rng.randint(3, 5)) + nz(rng, -3, 3) * rng.choice([sp.exp(x), sp.sin(x), sp.log(x)])
+    f = rpoly(rng, rng.randint(2 + level, 4 + level)) + nz(rng, -3, 3) * rng.choice(
+        [sp.exp(x), sp.sin(x), sp.log(x)])
+    if level > 1:
+        f += nz(rng, -level, level) * x ** rng.randint(1, level) * sp.exp(rng.randint(1, level) * x)
     return _ask(f, "Find the second derivative $f''(x)$ of"), _d(f, x, 2)
 
 
 def deriv_nth(rng: random.Random, level: int) -> tuple[str, Any]:
-    order = rng.randint(3, 5 + level)
-    f = rng.choice([sp.exp(nz(rng, -3, 3) * x), sp.sin(nz(rng, 1, 3) * x), x ** rng.randint(order, order + 3)])
+    order = rng.randint(3, 4 + level)
+    pool = [sp.exp(nz(rng, -3, 3) * x), sp.sin(rng.randint(1, 4) * x), sp.cos(rng.randint(1, 4) * x),
+            x ** rng.randint(order, order + 3), sp.log(x)]
+    f = sum(nz(rng, -9, 9) * g for g in rng.sample(pool, 1 + (level + 1) // 2))
     return _ask(f, f"Find the derivative of order {order} of"), _d(f, x, order)
 
 
 def deriv_at_point(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, 3) + nz(rng, -3, 3) * sp.exp(x - 1)
+    f = rpoly_at(rng, 2 + level, level, step=1) + nz(rng, -3, 3) * sp.exp(x - 1)
+    if level > 1:
+        f += nz(rng, -level, level) * sp.sin(sp.pi * x / rng.choice([2, 3, 6])) * x ** (level - 1)
     p = rng.randint(-3, 3)
     return _ask(f, f"Evaluate $f'({p})$ for"), _d(f).subs(x, p)
 
 
 def deriv_log_diff(rng: random.Random, level: int) -> tuple[str, Any]:
-    a = rng.randint(1, 4)
-    f = x ** (a * x) if rng.random() < 0.5 else (x ** 2 + a) ** sp.sin(x)
+    base = rpoly(rng, rng.randint(1, level), lo=1, hi=9)
+    if rng.random() < 0.5:
+        base = base - base.subs(x, 0)  # x-power bases too: x^(x), 3x^(...)
+    b = rng.randint(1, 9)
+    g = rng.choice([b * x + rng.randint(0, 5), sp.sin(b * x), sp.cos(b * x), b * sp.log(x), x ** b])
+    if level >= 3:
+        g *= x + rng.randint(1, 9)
+    f = nz(rng, -9, 9) * base ** g
+    if level >= 4:
+        f += nz(rng, -9, 9) * (x + rng.randint(1, 9)) ** rng.choice([sp.sqrt(x), sp.exp(x), x ** 2])
     return _ask(f, "Using logarithmic differentiation, find the derivative (for $x>0$) of"), _d(f)
 
 
+_IMPLICIT_TERMS = [x**3, x * y**2, y**2, x**2 * y, y**4, x**3 * y, x * y**3, x**4]
+
+
 def implicit(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b, c = nz(rng, 1, 5), nz(rng, -5, 5), nz(rng, 1, 5)
-    F = a * x**2 + b * x * y + c * y**3
-    px, py = rng.randint(-3, 3), nz(rng, -3, 3)
-    value = F.subs({x: px, y: py})
-    slope = (-sp.diff(F, x) / sp.diff(F, y)).subs({x: px, y: py})
-    if slope.has(sp.zoo, sp.nan):
-        return implicit(rng, level)
+    while True:
+        F = nz(rng, 1, 9) * x**2 + nz(rng, -9, 9) * x * y + nz(rng, 1, 9) * y**3
+        for term in rng.sample(_IMPLICIT_TERMS, level - 1):
+            F += nz(rng, -span(level, 2, 2), span(level, 2, 2)) * term
+        px, py = rng.randint(-3, 3), nz(rng, -3, 3)
+        value = F.subs({x: px, y: py})
+        slope = (-sp.diff(F, x) / sp.diff(F, y)).subs({x: px, y: py})
+        if not slope.has(sp.zoo, sp.nan):
+            break
     return (f"The curve ${sp.latex(F)} = {value}$ passes through $({px}, {py})$. "
             "Find $dy/dx$ at that point."), slope
 
 
+def _two_var(rng: random.Random, level: int, mixed: bool) -> sp.Expr:
+    a, b = rng.randint(1, 5), rng.randint(1, 5)
+    f = nz(rng, -9, 9) * x ** rng.randint(1, 3 + level) * y ** rng.randint(1, 2 + level)
+    pool = [sp.exp(a * x * y), sp.sin(a * x + b * y), sp.log(x**2 + b * y**2), a * x / y] if not mixed else \
+        [sp.exp(a * x * y), sp.sin(a * x * y), a * x * sp.log(b * y), sp.cos(a * x + b * y)]
+    for g in rng.sample(pool, 1 + (level - 1) // 2):
+        f += nz(rng, -9, 9) * g
+    for _ in range(level - 1):
+        f += nz(rng, -9, 9) * x ** rng.randint(0, level) * y ** rng.randint(1, level)
+    return f
+
+
 def partial_x(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = nz(rng, -5, 5) * x ** rng.randint(1, 4) * y ** rng.randint(1, 3) + rng.choice(
-        [sp.exp(x * y), sp.sin(x + y), sp.log(x**2 + y**2), x / y])
+    f = _two_var(rng, level, False)
     var = rng.choice([x, y])
     return f"Find the partial derivative $\\partial f/\\partial {var}$ of $f(x, y) = {sp.latex(f)}$.", sp.diff(f, var)
 
 
 def partial_mixed(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = nz(rng, -5, 5) * x ** rng.randint(1, 4) * y ** rng.randint(1, 4) + rng.choice(
-        [sp.exp(x * y), sp.sin(x * y), x * sp.log(y)])
+    f = _two_var(rng, level, True)
     return f"Find the mixed partial derivative $\\partial^2 f/\\partial x \\partial y$ of $f(x, y) = {sp.latex(f)}$.", \
         sp.diff(f, x, y)
 
 
 def gradient(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, 2) + nz(rng, -4, 4) * x * y + nz(rng, -4, 4) * y**2
+    f = rpoly_at(rng, 1 + level, level, step=1) + nz(rng, -3 - level, 3 + level) * x**level * y + \
+        nz(rng, -3 - level, 3 + level) * y ** (level + 1)
     px, py = rng.randint(-3, 3), rng.randint(-3, 3)
     g = [sp.diff(f, v).subs({x: px, y: py}) for v in (x, y)]
     return (f"Find the gradient of $f(x, y) = {sp.latex(f)}$ at the point $({px}, {py})$, "
@@ -121,8 +172,8 @@ def gradient(rng: random.Random, level: int) -> tuple[str, Any]:
 
 
 def tangent_line(rng: random.Random, level: int) -> tuple[str, Any]:
-    f = rpoly(rng, rng.randint(2, 3))
-    p = rng.randint(-3, 3)
+    f = rpoly_at(rng, rng.randint(1 + level, 2 + level), level, step=1)
+    p = rng.randint(-2 - level, 2 + level)
     m, c = _d(f).subs(x, p), f.subs(x, p)
     return (f"Find the equation of the tangent line to $y = {sp.latex(f)}$ at $x = {p}$, "
             "in the form $y = mx + b$."), sp.Eq(y, sp.expand(m * (x - p) + c))
@@ -130,8 +181,8 @@ def tangent_line(rng: random.Random, level: int) -> tuple[str, Any]:
 
 def normal_line(rng: random.Random, level: int) -> tuple[str, Any]:
     while True:
-        f = rpoly(rng, 2)
-        p = rng.randint(-3, 3)
+        f = rpoly_at(rng, rng.randint(1 + level, 2 + level), level, base=6, step=1)
+        p = rng.randint(-2 - level, 2 + level)
         m = _d(f).subs(x, p)
         if m != 0:
             break
@@ -139,27 +190,36 @@ def normal_line(rng: random.Random, level: int) -> tuple[str, Any]:
             "in the form $y = mx + b$."), sp.Eq(y, sp.expand(-(x - p) / m + f.subs(x, p)))
 
 
+def _with_roots_of(rng: random.Random, level: int, times: int) -> tuple[sp.Expr, list[sp.Rational]]:
+    """A polynomial whose ``times``-th derivative has the drawn distinct rational roots (and no others)."""
+    count = 2 + (level - 1) // 2  # 2 roots at levels 1-2, 3 at 3-4, 4 at 5
+    roots = distinct_roots(rng, count, 5 + level, 1 + level // 2)
+    deriv = sp.Poly(sp.prod([sp.denom(r) * x - sp.numer(r) for r in roots]), x)
+    for _ in range(times):
+        deriv = deriv.integrate()
+    scale = math.lcm(*(int(sp.denom(c)) for c in deriv.all_coeffs()))
+    f = nz(rng, -3, 3) * scale * deriv.as_expr() + rng.randint(-9 * level, 9 * level) * x ** (times - 1)
+    return sp.expand(f), roots
+
+
 def critical_points(rng: random.Random, level: int) -> tuple[str, Any]:
-    r1, r2 = rng.sample(range(-5, 6), 2)
-    a = nz(rng, -3, 3)
-    f = sp.Poly(3 * a * (x - r1) * (x - r2), x).integrate().as_expr() + rng.randint(-9, 9)
-    return (f"Find all critical points (the $x$-values where $f'(x)=0$) of $f(x) = {sp.latex(sp.expand(f))}$, "
-            "as a set $\\{\\dots\\}$."), sp.FiniteSet(r1, r2)
+    f, roots = _with_roots_of(rng, level, 1)
+    return (f"Find all critical points (the $x$-values where $f'(x)=0$) of $f(x) = {sp.latex(f)}$, "
+            "as a set $\\{\\dots\\}$."), sp.FiniteSet(*roots)
 
 
 def inflection_points(rng: random.Random, level: int) -> tuple[str, Any]:
-    r1, r2 = rng.sample(range(-4, 5), 2)
-    a = nz(rng, -2, 2)
-    f = sp.Poly(12 * a * (x - r1) * (x - r2), x).integrate().integrate().as_expr() + rng.randint(-5, 5) * x
+    f, roots = _with_roots_of(rng, level, 2)
     return (f"Find the $x$-coordinates of all inflection points of $f(x) = {sp.latex(f)}$, as a set "
-            "$\\{\\dots\\}$."), sp.FiniteSet(r1, r2)
+            "$\\{\\dots\\}$."), sp.FiniteSet(*roots)
 
 
 def abs_max(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b, c = nz(rng, -2, 2), rng.randint(-4, 4), rng.randint(-4, 4)
-    f = rpoly(rng, 0) + sp.Poly(a * (x - b) * (x - c), x).integrate().as_expr() * 3
-    lo = rng.randint(-4, 0)
-    hi = lo + rng.randint(2, 5)
+    s = span(level, 4, 2)
+    a, b, c = nz(rng, -2, 2), rng.randint(-s, s), rng.randint(-s, s)
+    f = rng.randint(-9 * level, 9 * level) + sp.Poly(a * (x - b) * (x - c), x).integrate().as_expr() * 3
+    lo = rng.randint(-s, 0)
+    hi = lo + rng.randint(2, 4 + level)
     cands = [v for v in {lo, hi, b, c} if lo <= v <= hi]
     best = max(f.subs(x, v) for v in cands)
     return f"Find the absolute maximum value of $f(x) = {sp.latex(f)}$ on $[{lo}, {hi}]$.", best
@@ -173,7 +233,10 @@ KINDS = {f.__name__: f for f in (
 
 class Differentiation(SymTask):
     """Differential calculus questions with a symbolic answer checked by equivalence."""
+    #: Generators whose problems do not yet get strictly harder (or more varied) level by level.
+    unleveled_kinds = frozenset({"deriv_inverse_trig"})
 
+    version = 4
     kinds = KINDS
 
 

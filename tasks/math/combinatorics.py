@@ -1,9 +1,15 @@
-"""Counting: binomials, permutations, derangements, Catalan, Stirling, Bell, partitions, paths."""
+"""Counting: binomials, permutations, derangements, Catalan, Stirling, Bell, partitions, paths.
+
+Levels grow the sizes (more elements, groups, blocked points, divisors). Counts of one or two small
+parameters are asked modulo a random m, so seeds pose distinct problems without astronomically long answers.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+import re
 from functools import cache
 from typing import Any
 
@@ -15,73 +21,93 @@ from tasks.math._common import SymTask, register_kinds
 INT = "Give the answer as an exact integer in \\boxed{}."
 
 
+def _mod(rng: random.Random, question: str, value: Any) -> tuple[str, Any]:
+    """Ask for ``value`` modulo a random m in [1000, 99999]: counts of a few small parameters are too few
+    to pose distinct problems, and the exact counts grow too fast to widen the parameters instead."""
+    m = rng.randint(1000, 99999)
+    return f"{question} Give the remainder of this number when divided by {m}.", sp.Integer(int(value) % m)
+
+
 def binomial(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(8, 30 * level)
+    nn = rng.randint(8 + 20 * (level - 1), 30 * level)
     kk = rng.randint(2, nn - 2)
-    return f"Compute $\\binom{{{nn}}}{{{kk}}}$.", sp.binomial(nn, kk)
+    return _mod(rng, f"Let $N = \\binom{{{nn}}}{{{kk}}}$.", sp.binomial(nn, kk))
+
+
+#: Groups a committee is drawn from.
+_GROUPS = ("chemists", "biologists", "physicists", "mathematicians", "engineers", "geologists")
 
 
 def committee(rng: random.Random, level: int) -> tuple[str, Any]:
-    men, women, km, kw = rng.randint(4, 12), rng.randint(4, 12), rng.randint(1, 3), rng.randint(1, 3)
-    return (f"A committee of {km} men and {kw} women is chosen from {men} men and {women} women. "
-            "How many different committees are possible?"), sp.binomial(men, km) * sp.binomial(women, kw)
+    groups = rng.sample(_GROUPS, 3 + (level - 1) // 2)
+    sizes = [rng.randint(4, 15 + 10 * level) for _ in groups]
+    picks = [rng.randint(1, 2 + level) for _ in groups]
+    chosen = ", ".join(f"{k} {g}" for k, g in zip(picks, groups, strict=True))
+    pool = ", ".join(f"{n} {g}" for n, g in zip(sizes, groups, strict=True))
+    val = math.prod(math.comb(n, k) for n, k in zip(sizes, picks, strict=True))
+    return (f"A committee of {chosen} is chosen from {pool}. How many different committees are possible?",
+            sp.Integer(val))
 
 
 def permutations(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(6, 20)
-    kk = rng.randint(2, min(nn, 8))
-    return (f"In how many ways can {kk} distinct prizes be given to {kk} different people chosen from {nn} "
-            "people (each person gets at most one prize)?"), sp.Integer(math.perm(nn, kk))
+    nn = rng.randint(6 + 12 * (level - 1), 20 * level)
+    kk = rng.randint(2, min(nn, 4 + 2 * level))
+    return _mod(rng, f"In how many ways can {kk} distinct prizes be given to {kk} different people chosen from {nn} "
+                     "people (each person gets at most one prize)?", math.perm(nn, kk))
 
 
 def multiset_perm(rng: random.Random, level: int) -> tuple[str, Any]:
-    word = rng.choice(["MISSISSIPPI", "BANANA", "STATISTICS", "COMMITTEE", "BOOKKEEPER", "ABRACADABRA",
-                       "MATHEMATICS", "PEPPER", "SUCCESS", "TENNESSEE", "ASSESSMENT", "REFERENCE"])
-    counts = [word.count(c) for c in sorted(set(word))]
+    # a random multiset of letters: more distinct letters and more repeats each level
+    letters = rng.sample("ABCDEFGHIJKLMNOPQRSTUVWXYZ", rng.randint(2 + level // 2, 3 + level))
+    counts = [rng.randint(1, 2 + level) for _ in letters]
+    word = [c for c, k in zip(letters, counts, strict=True) for _ in range(k)]
+    rng.shuffle(word)
     val = math.factorial(len(word))
     for c in counts:
         val //= math.factorial(c)
-    return f"How many distinct arrangements of the letters of {word} are there?", sp.Integer(val)
+    return f"How many distinct arrangements of the letters of {''.join(word)} are there?", sp.Integer(val)
 
 
 def circular(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(4, 14)
-    return f"In how many ways can {nn} people sit around a round table (rotations considered the same)?", \
-        sp.factorial(nn - 1)
+    nn = rng.randint(4 + 10 * (level - 1), 14 * level)
+    return _mod(rng, f"In how many ways can {nn} people sit around a round table (rotations considered the same)?",
+                sp.factorial(nn - 1))
 
 
 def derangements(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(4, 12 + level)
-    return (f"In how many ways can {nn} letters be put into their {nn} addressed envelopes so that no letter "
-            "is in its own envelope?"), subfactorial(nn)
+    nn = rng.randint(4 + 8 * (level - 1), 12 * level)
+    return _mod(rng, f"In how many ways can {nn} letters be put into their {nn} addressed envelopes so that no "
+                     "letter is in its own envelope?", subfactorial(nn))
 
 
 def catalan_fn(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(3, 15)
-    return f"How many balanced strings of {nn} pairs of parentheses are there?", catalan(nn)
+    nn = rng.randint(3 + 10 * (level - 1), 15 * level)
+    return _mod(rng, f"How many balanced strings of {nn} pairs of parentheses are there?", catalan(nn))
 
 
 def stirling2(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(4, 12)
+    nn = rng.randint(4 + 8 * (level - 1), 12 * level)
     kk = rng.randint(2, nn - 1)
-    return (f"In how many ways can a set of {nn} distinct elements be partitioned into exactly {kk} non-empty "
-            "unlabeled blocks?"), stirling(nn, kk, kind=2)
+    return _mod(rng, f"In how many ways can a set of {nn} distinct elements be partitioned into exactly {kk} "
+                     "non-empty unlabeled blocks?", stirling(nn, kk, kind=2))
 
 
 def stirling1(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(4, 10)
+    nn = rng.randint(4 + 6 * (level - 1), 10 * level)
     kk = rng.randint(1, nn - 1)
-    return f"How many permutations of {nn} elements have exactly {kk} cycles?", stirling(nn, kk, kind=1)
+    return _mod(rng, f"How many permutations of {nn} elements have exactly {kk} cycles?", stirling(nn, kk, kind=1))
 
 
 def bell_fn(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(3, 14)
-    return f"In how many ways can a set of {nn} distinct elements be partitioned into non-empty blocks?", bell(nn)
+    nn = rng.randint(3 + 10 * (level - 1), 14 * level)
+    return _mod(rng, f"In how many ways can a set of {nn} distinct elements be partitioned into non-empty blocks?",
+                bell(nn))
 
 
 def partitions(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(5, 60)
-    return f"How many partitions does the integer {nn} have (order of parts does not matter)?", partition(nn)
+    nn = rng.randint(5 + 40 * (level - 1), 60 * level)
+    return _mod(rng, f"How many partitions does the integer {nn} have (order of parts does not matter)?",
+                partition(nn))
 
 
 @cache
@@ -94,58 +120,90 @@ def _parts_at_most(nn: int, kk: int) -> int:
 
 
 def partitions_bounded(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn, kk = rng.randint(6, 40), rng.randint(2, 5)
-    return f"How many partitions of {nn} have every part at most {kk}?", sp.Integer(_parts_at_most(nn, kk))
+    nn, kk = rng.randint(6 + 30 * (level - 1), 40 * level), rng.randint(2 + (level - 1) // 2, 3 + level)
+    return _mod(rng, f"How many partitions of {nn} have every part at most {kk}?", _parts_at_most(nn, kk))
 
 
 def grid_paths(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = rng.randint(2, 10), rng.randint(2, 10)
-    return (f"How many shortest lattice paths go from $(0,0)$ to $({a},{b})$ using unit steps right and up?",
-            sp.binomial(a + b, a))
+    a, b = rng.randint(2 + 6 * (level - 1), 10 * level), rng.randint(2 + 6 * (level - 1), 10 * level)
+    return _mod(rng, f"How many shortest lattice paths go from $(0,0)$ to $({a},{b})$ using unit steps right and "
+                     "up?", sp.binomial(a + b, a))
+
+
+def _paths_avoiding(a: int, b: int, blocked: set[tuple[int, int]]) -> int:
+    """Monotone paths from (0, 0) to (a, b) avoiding ``blocked``, by dynamic programming over the grid."""
+    ways = [[0] * (b + 1) for _ in range(a + 1)]
+    for i in range(a + 1):
+        for j in range(b + 1):
+            if (i, j) in blocked:
+                continue
+            ways[i][j] = 1 if i == j == 0 else (ways[i - 1][j] if i else 0) + (ways[i][j - 1] if j else 0)
+    return ways[a][b]
 
 
 def grid_paths_blocked(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = rng.randint(3, 9), rng.randint(3, 9)
-    px, py = rng.randint(1, a - 1), rng.randint(1, b - 1)
-    total = sp.binomial(a + b, a) - sp.binomial(px + py, px) * sp.binomial(a - px + b - py, a - px)
-    return (f"How many shortest lattice paths (unit steps right and up) go from $(0,0)$ to $({a},{b})$ "
-            f"without passing through the point $({px},{py})$?"), total
+    a, b = rng.randint(3, 9 + 5 * (level - 1)), rng.randint(3, 9 + 5 * (level - 1))
+    blocked: set[tuple[int, int]] = set()
+    while len(blocked) < 1 + (level - 1) // 2:
+        blocked.add((rng.randint(1, a - 1), rng.randint(1, b - 1)))
+    pts = sorted(blocked)
+    where = " or ".join(f"$({px},{py})$" for px, py in pts)
+    return _mod(rng, f"How many shortest lattice paths (unit steps right and up) go from $(0,0)$ to $({a},{b})$ "
+                     f"without passing through {where}?", _paths_avoiding(a, b, blocked))
 
 
 def stars_bars(rng: random.Random, level: int) -> tuple[str, Any]:
-    balls, boxes = rng.randint(5, 20), rng.randint(2, 6)
-    return f"In how many ways can {balls} identical balls be put into {boxes} distinct boxes?", \
-        sp.binomial(balls + boxes - 1, boxes - 1)
+    balls, boxes = rng.randint(5, 20 * level), rng.randint(2, 4 + level)
+    least = [rng.randint(0, level) for _ in range(boxes)] if level >= 2 else [0] * boxes
+    free = balls - sum(least)
+    if free < 0:
+        least, free = [0] * boxes, balls
+    cond = "" if not any(least) else " if box " + ", ".join(
+        f"{i + 1} must get at least {v}" for i, v in enumerate(least) if v) + " (boxes numbered 1 to " + \
+        f"{boxes})"
+    return _mod(rng, f"In how many ways can {balls} identical balls be put into {boxes} distinct boxes{cond}?",
+                sp.binomial(free + boxes - 1, boxes - 1))
 
 
 def surjections(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn, kk = rng.randint(4, 9), rng.randint(2, 4)
-    return (f"How many functions from a {nn}-element set onto a {kk}-element set are there (every element of "
-            "the codomain is hit)?"), sp.factorial(kk) * stirling(nn, kk, kind=2)
+    nn, kk = rng.randint(4 + 6 * (level - 1), 9 * level), rng.randint(2, 4 + level)
+    kk = min(kk, nn)
+    return _mod(rng, f"How many functions from a {nn}-element set onto a {kk}-element set are there (every element "
+                     "of the codomain is hit)?", sp.factorial(kk) * stirling(nn, kk, kind=2))
 
 
 def no_consecutive(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(5, 30)
-    return (f"How many subsets of $\\{{1, 2, \\dots, {nn}\\}}$ (including the empty set) contain no two "
-            "consecutive integers?"), sp.fibonacci(nn + 2)
+    nn = rng.randint(5 + 20 * (level - 1), 30 * level)
+    return _mod(rng, f"How many subsets of $\\{{1, 2, \\dots, {nn}\\}}$ (including the empty set) contain no two "
+                     "consecutive integers?", sp.fibonacci(nn + 2))
 
 
 def diagonals(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn = rng.randint(5, 40)
+    nn = rng.randint(5, 10 ** (4 + level))
     return f"How many diagonals does a convex polygon with {nn} sides have?", sp.Integer(nn * (nn - 3) // 2)
 
 
 def handshakes(rng: random.Random, level: int) -> tuple[str, Any]:
-    nn, kk = rng.randint(5, 30), rng.randint(2, 4)
-    return f"How many {kk}-element subsets of a {nn}-element set contain a fixed element $a$?", \
-        sp.binomial(nn - 1, kk - 1)
+    # k-subsets of an n-set holding j given elements and none of i other given ones: C(n - j - i, k - j)
+    nn, kk = rng.randint(10, 10 ** (2 + level)), rng.randint(2, 3 + level)
+    j, i = rng.randint(1, min(2, kk)), rng.randint(0, 3)
+    inc = "a fixed element $a$" if j == 1 else "two fixed elements $a$ and $b$"
+    exc = "" if not i else f" and none of {i} other fixed elements"
+    return (f"How many {kk}-element subsets of a {nn}-element set contain {inc}{exc}?",
+            sp.binomial(nn - j - i, kk - j))
 
 
 def inclusion_exclusion3(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b, c = rng.sample([2, 3, 5, 7], 3)
-    m = rng.randint(100, 5000)
-    cnt = sum(1 for v in range(1, m + 1) if v % a == 0 or v % b == 0 or v % c == 0)
-    return f"How many integers from 1 to {m} are divisible by at least one of {a}, {b}, {c}?", sp.Integer(cnt)
+    if level == 1:
+        ds = rng.sample([2, 3, 5, 7], 3)
+        m = rng.randint(100, 5000)
+    else:  # more divisors, not all prime: the intersections need least common multiples
+        ds = rng.sample(range(2, 7 + 3 * level), 2 + level)
+        m = rng.randint(100, 5000 * 10 ** (level - 1))
+    cnt = sum((-1) ** (r + 1) * (m // math.lcm(*sub)) for r in range(1, len(ds) + 1)
+              for sub in itertools.combinations(ds, r))
+    return (f"How many integers from 1 to {m} are divisible by at least one of {', '.join(map(str, ds))}?",
+            sp.Integer(cnt))
 
 
 KINDS = {f.__name__: f for f in (
@@ -157,8 +215,19 @@ KINDS = {f.__name__: f for f in (
 class Counting(SymTask):
     """Combinatorics questions with exact integer answers."""
 
+    #: 4: levels; counts of small parameters asked modulo a random m; wider generators.
+    version = 4
     kinds = KINDS
     answer_format = INT
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Bits of the problem's parameters (the modulus of a reduced count left out): the sizes that make a
+        count hard to compute."""
+        question = identity["question"].split(" Give the remainder")[0]
+        bits = sum(math.log2(1 + int(v)) for v in re.findall(r"\d+", question))
+        # a word to arrange: its length and the variety of its letters
+        words = re.findall(r"\b[A-Z]{2,}\b", question)
+        return float(bits + sum(len(w) + len(set(w)) for w in words))
 
 
 TABLE = [

@@ -1,11 +1,16 @@
-"""More number theory: primes, arithmetic functions, congruences, bases, digits."""
+"""More number theory: primes, arithmetic functions, congruences, bases, digits.
+
+Levels grow the numbers (one more decimal digit per level where the work grows with the size) and
+the number of conditions (moduli, divisors, digits asked for).
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy as sp
 from sympy.functions.combinatorial.numbers import primepi, totient
@@ -18,50 +23,85 @@ from tasks.math._common import SymTask, register_kinds
 INT = "Give the answer as an integer in \\boxed{}."
 
 
+def _digits(rng: random.Random, d: int) -> int:
+    """A random integer with exactly ``d`` decimal digits."""
+    return rng.randint(10 ** (d - 1), 10**d - 1)
+
+
+def _prime_index(rng: random.Random, level: int) -> int:
+    """A prime drawn by index: below about 1,200 at level 1, twice the range each level."""
+    return int(sp.prime(rng.randint(5, 200 * 2 ** (level - 1))))
+
+
 def nth_prime(rng: random.Random, level: int) -> tuple[str, Any]:
-    k = rng.randint(10, 150 * level)
-    return f"What is the {k}-th prime number (the 1st prime is 2)?", sp.prime(k)
+    # the k-th prime after a start: the search window and the start grow with the level
+    k, start = rng.randint(1, level), _digits(rng, 4 + level)
+    val = start
+    for _ in range(k):
+        val = sp.nextprime(val)
+    if k == 1:
+        return f"What is the smallest prime number greater than {start}?", sp.Integer(val)
+    return (f"List the prime numbers greater than {start} in increasing order. What is the {k}-th number of that "
+            "list?"), sp.Integer(val)
 
 
 def prime_count(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(50, 2000 * level)
-    return f"How many primes are less than or equal to {m}?", sp.Integer(primepi(m))
+    lo = rng.randint(1, 1000 * 4 ** (level - 1))
+    hi = lo + rng.randint(50, 300 * level)
+    return f"How many primes $p$ satisfy ${lo} \\le p \\le {hi}$?", sp.Integer(primepi(hi) - primepi(lo - 1))
 
 
 def totient_fn(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(20, 5000 * level)
+    m = _digits(rng, 4 + level)
     return f"Compute Euler's totient $\\varphi({m})$.", sp.Integer(totient(m))
 
 
 def divisor_count(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(24, 10000 * level)
-    return f"How many positive divisors does {m} have?", sp.Integer(sp.divisor_count(m))
+    # the count is drawn first (then a number with it), so no count dominates the answers
+    target = rng.choice([2, 4, 6, 8, 10, 12, 16, 18, 20, 24, 32, 36, 48])
+    m = _digits(rng, 4 + level)
+    for _ in range(5000):
+        if sp.divisor_count(m) == target:
+            break
+        m = _digits(rng, 4 + level)
+    return f"How many positive divisors does ${m}$ have?", sp.Integer(sp.divisor_count(m))
 
 
 def divisor_sum(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(12, 5000 * level)
-    return f"Find the sum of all positive divisors of {m}.", sp.Integer(sp.divisor_sigma(m))
+    m = _digits(rng, 4 + level)
+    return f"Find the sum of all positive divisors of ${m}$.", sp.Integer(sp.divisor_sigma(m))
 
 
 def largest_prime_factor(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(100, 100000 * level)
+    m = rng.randint(100, 100000) if level == 1 else _digits(rng, 4 + level)
     return f"What is the largest prime factor of {m}?", sp.Integer(max(factorint(m)))
 
 
+def _coprime_moduli(rng: random.Random, count: int, top: int) -> list[int]:
+    """``count`` pairwise coprime moduli in [3, top] (prime powers of distinct primes)."""
+    out = []
+    for p in rng.sample(list(sp.primerange(2, top + 1)), count):
+        out.append(rng.choice([p**e for e in range(1, 10) if 3 <= p**e <= top]))
+    return out
+
+
 def crt_pair(rng: random.Random, level: int) -> tuple[str, Any]:
-    while True:
-        m1, m2, m3 = rng.sample([3, 4, 5, 7, 8, 9, 11, 13], 3)
-        if math.gcd(m1, m2) == math.gcd(m1, m3) == math.gcd(m2, m3) == 1:
-            break
-    rs = [rng.randrange(m) for m in (m1, m2, m3)]
-    val, _ = crt([m1, m2, m3], rs)
-    return (f"Find the smallest non-negative integer $x$ with $x \\equiv {rs[0]} \\pmod{{{m1}}}$, "
-            f"$x \\equiv {rs[1]} \\pmod{{{m2}}}$, $x \\equiv {rs[2]} \\pmod{{{m3}}}$."), sp.Integer(val)
+    if level == 1:
+        while True:
+            mods = rng.sample([3, 4, 5, 7, 8, 9, 11, 13], 3)
+            if math.gcd(mods[0], mods[1]) == math.gcd(mods[0], mods[2]) == math.gcd(mods[1], mods[2]) == 1:
+                break
+    else:  # more congruences, bigger moduli
+        mods = _coprime_moduli(rng, 2 + level, 10 + 10 * level)
+    rs = [rng.randrange(m) for m in mods]
+    val, _ = crt(mods, rs)
+    eqs = ", ".join(f"$x \\equiv {r} \\pmod{{{m}}}$" for r, m in zip(rs, mods, strict=True))
+    return f"Find the smallest non-negative integer $x$ with {eqs}.", sp.Integer(val)
 
 
 def linear_congruence(rng: random.Random, level: int) -> tuple[str, Any]:
     while True:
-        m = rng.randint(7, 97)
+        m = rng.randint(7, 97 * 10 ** (level - 1))
         a = rng.randint(2, m - 1)
         if math.gcd(a, m) == 1:
             break
@@ -72,28 +112,30 @@ def linear_congruence(rng: random.Random, level: int) -> tuple[str, Any]:
 
 def diophantine(rng: random.Random, level: int) -> tuple[str, Any]:
     while True:
-        a, b = rng.randint(3, 40), rng.randint(3, 40)
+        a, b = rng.randint(3, 40 * level), rng.randint(3, 40 * level)
         if math.gcd(a, b) == 1:
             break
-    c = rng.randint(a * b, 4 * a * b)
-    # count non-negative solutions of a x + b y = c
-    cnt = sum(1 for xx in range(c // a + 1) if (c - a * xx) % b == 0)
+    # c up to (8 + 4 level) ab: the count (about c / ab) spreads over many values
+    c = rng.randint(a * b, (8 + 4 * level) * a * b)
+    # count non-negative solutions of a x + b y = c: x runs over one residue class modulo b
+    x0 = c * pow(a, -1, b) % b
+    cnt = 0 if a * x0 > c else (c - a * x0) // (a * b) + 1
     return f"How many pairs of non-negative integers $(x, y)$ satisfy ${a}x + {b}y = {c}$?", sp.Integer(cnt)
 
 
 def diophantine_min(rng: random.Random, level: int) -> tuple[str, Any]:
     while True:
-        a, b = rng.randint(3, 40), rng.randint(3, 40)
+        a, b = rng.randint(3, 40 * 3 ** (level - 1)), rng.randint(3, 40 * 3 ** (level - 1))
         if math.gcd(a, b) == 1:
             break
-    c = rng.randint(1, 200)
-    x0 = next(v for v in range(1, b + 1) if (c - a * v) % b == 0)
+    c = rng.randint(1, 200 * 3 ** (level - 1))
+    x0 = c * pow(a, -1, b) % b or b
     return (f"Among all integer solutions of ${a}x + {b}y = {c}$, find the smallest positive value of $x$.",
             sp.Integer(x0))
 
 
 def to_base(rng: random.Random, level: int) -> tuple[str, Any]:
-    base, m = rng.randint(2, 9), rng.randint(50, 5000 * level)
+    base, m = rng.randint(2, 9), rng.randint(50, 5000 * 4 ** (level - 1))
     digits = ""
     v = m
     while v:
@@ -104,81 +146,120 @@ def to_base(rng: random.Random, level: int) -> tuple[str, Any]:
 
 
 def from_base(rng: random.Random, level: int) -> tuple[str, Any]:
-    base, m = rng.choice([2, 3, 5, 7, 8, 16]), rng.randint(50, 5000 * level)
+    base, m = rng.choice([2, 3, 5, 7, 8, 16]), rng.randint(50, 5000 * 4 ** (level - 1))
     digits = sp.ntheory.digits(m, base)[1:]
     s = "".join("0123456789ABCDEF"[d] for d in digits)
     return f"Convert ${s}_{{{base}}}$ to base 10.", sp.Integer(m)
 
 
 def digit_sum_power(rng: random.Random, level: int) -> tuple[str, Any]:
-    b, e = rng.randint(2, 9), rng.randint(10, 60 * level)
+    b, e = rng.randint(2, 999), rng.randint(10, 30 * level)
     return f"Find the sum of the decimal digits of ${b}^{{{e}}}$.", sp.Integer(sum(map(int, str(b**e))))
 
 
 def digit_sum_factorial(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(10, 60 * level)
-    return f"Find the sum of the decimal digits of ${m}!$.", sp.Integer(sum(map(int, str(math.factorial(m)))))
+    # a quotient of factorials: the product of the integers from a + 1 to m (more factors each level)
+    a = rng.randint(2, 5000)
+    m = a + rng.randint(3, 6 * level)
+    val = math.prod(range(a + 1, m + 1))
+    return (f"Find the sum of the decimal digits of $\\frac{{{m}!}}{{{a}!}}$.",
+            sp.Integer(sum(map(int, str(val)))))
+
+
+def _legendre_valuation(m: int, p: int) -> int:
+    cnt, q = 0, p
+    while q <= m:
+        cnt += m // q
+        q *= p
+    return cnt
 
 
 def trailing_zeros(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(30, 5000 * level)
-    cnt, p = 0, 5
-    while p <= m:
-        cnt += m // p
-        p *= 5
-    return f"How many trailing zeros does ${m}!$ have in base 10?", sp.Integer(cnt)
+    if level == 1:
+        m = rng.randint(30, 5000)
+        return f"How many trailing zeros does ${m}!$ have in base 10?", sp.Integer(_legendre_valuation(m, 5))
+    # other bases from level 3: the scarcest prime power of the base decides
+    m, base = _digits(rng, 3 + level), 10 if level == 2 else rng.randint(6, 12 * level)
+    cnt = min(_legendre_valuation(m, p) // e for p, e in factorint(base).items())
+    return f"How many trailing zeros does ${m}!$ have in base {base}?", sp.Integer(cnt)
 
 
 def last_digits(rng: random.Random, level: int) -> tuple[str, Any]:
-    b, e = rng.randint(2, 99), rng.randint(100, 10**6)
-    return (f"What are the last two digits of ${b}^{{{e}}}$? Give them as a number from 0 to 99.",
-            sp.Integer(pow(b, e, 100)))
+    nd = (2, 2, 3, 3, 4)[min(level, 5) - 1]
+    b, e = rng.randint(2, 99 * 10 ** (nd - 2)), rng.randint(100, 10 ** (6 + 3 * (level - 1)))
+    what = "two" if nd == 2 else f"{nd}"
+    return (f"What are the last {what} digits of ${b}^{{{e}}}$? Give them as a number from 0 to {10**nd - 1}.",
+            sp.Integer(pow(b, e, 10**nd)))
 
 
 def multiplicative_order(rng: random.Random, level: int) -> tuple[str, Any]:
-    p = sp.prime(rng.randint(5, 60))
+    p = _prime_index(rng, level)
     a = rng.randint(2, p - 1)
     return f"Find the multiplicative order of {a} modulo {p}.", sp.Integer(n_order(a, p))
 
 
 def primitive_root(rng: random.Random, level: int) -> tuple[str, Any]:
-    p = sp.prime(rng.randint(4, 80))
-    return f"Find the smallest primitive root modulo {p}.", sp.Integer(sp.primitive_root(p))
+    p = _prime_index(rng, level)
+    c = rng.randint(1, p // 2)
+    g = next(v for v in range(c + 1, p) if n_order(v, p) == p - 1)
+    return f"Find the smallest primitive root modulo {p} that is greater than {c}.", sp.Integer(g)
 
 
 def quadratic_residues(rng: random.Random, level: int) -> tuple[str, Any]:
-    p = sp.prime(rng.randint(4, 40))
-    a = rng.randint(2, p - 1)
+    # the symbol is drawn first so the two answers are balanced
+    want = rng.choice([1, -1])
+    p = _prime_index(rng, level)
+    while True:
+        a = rng.randint(2, p - 1) if level <= 2 else rng.randint(p + 1, p * 10 ** (level - 2))
+        if a % p and sp.legendre_symbol(a % p, p) == want:
+            break
     return (f"Compute the Legendre symbol $\\left(\\frac{{{a}}}{{{p}}}\\right)$ (answer 1 or -1).",
-            sp.Integer(sp.legendre_symbol(a, p) if a % p else 0))
+            sp.Integer(want))
 
 
 def mobius(rng: random.Random, level: int) -> tuple[str, Any]:
-    m = rng.randint(2, 3000)
+    m = _digits(rng, 4 + level)
     return f"Compute $\\sum_{{d \\mid {m}}} \\mu(d)\\, d$ where $\\mu$ is the Mobius function.", \
-        sp.Integer(sum(sp.mobius(d) * d for d in sp.divisors(m)))
+        sp.Integer(math.prod(1 - p for p in factorint(m)))
 
 
 def repetend_length(rng: random.Random, level: int) -> tuple[str, Any]:
+    # the period of 1/m in base b is the order of b modulo m
+    base = rng.randint(2, 16)
     while True:
-        m = rng.randint(3, 500)
-        if math.gcd(m, 10) == 1:
+        m = rng.randint(3, 3000 * 4 ** (level - 1))
+        if math.gcd(m, base) == 1:
             break
-    return f"How many digits are in the repeating block of the decimal expansion of $1/{m}$?", \
-        sp.Integer(n_order(10, m))
+    where = "decimal expansion" if base == 10 else f"expansion in base {base}"
+    return f"How many digits are in the repeating block of the {where} of $1/{m}$?", sp.Integer(n_order(base, m))
 
 
 def count_coprime(rng: random.Random, level: int) -> tuple[str, Any]:
-    a, b = rng.sample([2, 3, 5, 7, 11], 2)
-    m = rng.randint(100, 10000)
-    cnt = m - m // a - m // b + m // (a * b)
-    return f"How many integers from 1 to {m} are divisible by neither {a} nor {b}?", sp.Integer(cnt)
+    ds = rng.sample([2, 3, 5, 7, 11, 13, 17][: 5 + (level - 1) // 2], 1 + level)
+    m = rng.randint(100, 10000 * 10 ** (level - 1))
+    # inclusion-exclusion over the subsets of the (pairwise coprime) divisors
+    cnt = sum((-1) ** len(sub) * (m // math.prod(sub)) for r in range(len(ds) + 1)
+              for sub in itertools.combinations(ds, r))
+    if len(ds) == 2:
+        return f"How many integers from 1 to {m} are divisible by neither {ds[0]} nor {ds[1]}?", sp.Integer(cnt)
+    names = ", ".join(map(str, ds[:-1])) + f" and {ds[-1]}"
+    return f"How many integers from 1 to {m} are divisible by none of {names}?", sp.Integer(cnt)
 
 
 def fib_mod(rng: random.Random, level: int) -> tuple[str, Any]:
-    k, m = rng.randint(20, 500), rng.randint(7, 100)
+    k, m = rng.randint(20, 500 * 10 ** (level - 1)), rng.randint(7, 100 * level)
     return (f"Let $F_1 = F_2 = 1$ and $F_{{n}} = F_{{n-1}} + F_{{n-2}}$. Compute $F_{{{k}}} \\bmod {m}$.",
-            sp.Integer(sp.fibonacci(k) % m))
+            sp.Integer(_fib_mod(k, m)))
+
+
+def _fib_mod(k: int, m: int) -> int:
+    """F_k mod m by fast doubling (F_k itself has about k/5 digits)."""
+    a, b = 0, 1  # F_0, F_1
+    for bit in bin(k)[2:]:
+        a, b = a * (2 * b - a) % m, (a * a + b * b) % m  # F_2j, F_2j+1
+        if bit == "1":
+            a, b = b, (a + b) % m
+    return a
 
 
 KINDS = {f.__name__: f for f in (
@@ -188,9 +269,26 @@ KINDS = {f.__name__: f for f in (
     repetend_length, count_coprime, fib_mod)}
 
 
+def _digit_sum_size(identity: dict[str, Any]) -> float:
+    """Digits of the number whose digits are summed (read back from the question's formula)."""
+    nums = [int(v) for v in re.findall(r"\d+", identity["question"])]
+    if "frac" in identity["question"]:
+        m, a = nums[0], nums[1]
+        return sum(math.log10(v) for v in range(a + 1, m + 1))
+    return nums[1] * math.log10(nums[0])
+
+
 class NumberTheory(SymTask):
     """Number theory questions with integer answers."""
 
+    #: 4: levels (bigger numbers, more moduli and divisors); small problem spaces widened.
+    version = 4
+    #: Kinds whose difficulty is not the size of their formulas: the digits of the number to digit-sum.
+    _SIZES: ClassVar[dict[str, Any]] = {"digit_sum_power": _digit_sum_size, "digit_sum_factorial": _digit_sum_size}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        size = self._SIZES.get(self.params["kind"])
+        return float(size(identity)) if size else super().complexity(identity)
     kinds = KINDS
     answer_format = INT
 
@@ -199,9 +297,21 @@ _FACTOR = re.compile(r"^(\d{1,12})(?:\s*\^\s*\{?\s*(\d{1,3})\s*\}?)?$")
 
 
 class PrimeFactorization(Task):
-    """Prime factorisation written as a product of prime powers (form and value checked)."""
+    """Prime factorisation written as a product of prime powers (form and value checked).
 
+    Levels raise ``max_value`` tenfold each: bigger numbers, more and larger prime factors to find.
+    """
+
+    #: 2: levels.
+    version = 2
     default_params = {"max_value": 100000}
+    levels = tuple({"max_value": 10**e} for e in range(5, 10))
+    default_level = 1
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Decimal digits of n plus its prime factors counted with multiplicity."""
+        n = identity["n"]
+        return float(len(str(n)) + sum(factorint(n).values()))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         return {"n": rng.randint(100, self.params["max_value"])}

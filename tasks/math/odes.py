@@ -14,48 +14,68 @@ import sympy as sp
 
 from bootcamp import Score, Task, invalid
 from bootcamp.verifiers.math_equiv import is_scalar, parse_math, to_text
-from tasks.math._common import nz, x
+from tasks.math._common import LevelsByKind, distinct_roots, frac_root, math_tokens, nz, rpoly_at, x
 
 Y = sp.Symbol("y")
 
 
 
-def _family(kind: str, rng: random.Random) -> dict[str, Any]:
-    A, B = nz(rng, -4, 4), nz(rng, -4, 4)
+def _char_roots(rng: random.Random, level: int) -> tuple[list[sp.Rational], sp.Expr, sp.Expr, sp.Expr]:
+    """Two distinct characteristic roots (rational from level 3 on) and the integer coefficients
+    ``p2, p1, p0`` of the characteristic polynomial ``(d1 r - n1)(d2 r - n2)``."""
+    r1, r2 = distinct_roots(rng, 2, 4 + level, 1 if level < 3 else level - 1)
+    poly = sp.Poly(sp.expand((sp.denom(r1) * x - sp.numer(r1)) * (sp.denom(r2) * x - sp.numer(r2))), x)
+    p2, p1, p0 = poly.all_coeffs()
+    return [r1, r2], p2, p1, p0
+
+
+def _family(kind: str, rng: random.Random, level: int) -> dict[str, Any]:
+    s = 9 * level  # constants of the solution: bigger numbers at higher levels
+    A, B = nz(rng, -s, s), nz(rng, -s, s)
     if kind == "growth":
-        k = nz(rng, -3, 3)
-        return {"p2": 0, "p1": 1, "p0": -k, "g": 0, "y": A * sp.exp(k * x)}
+        k, m = frac_root(rng, 9, 4 + level), rng.randint(1, 5)
+        if k == 0:
+            k = sp.Integer(level)
+        return {"p2": 0, "p1": m, "p0": -m * k, "g": 0, "y": A * sp.exp(k * x) / rng.randint(1, level)}
     if kind == "first_order_linear":
-        a, b = nz(rng, -4, 4), nz(rng, -9, 9)
-        return {"p2": 0, "p1": 1, "p0": a, "g": b, "y": sp.Rational(b, a) + A * sp.exp(-a * x)}
+        a, b, m = nz(rng, -9, 9) / sp.Integer(rng.randint(1, level)), nz(rng, -20 * level, 20 * level), rng.randint(1, 3)
+        return {"p2": 0, "p1": m, "p0": m * a, "g": m * b, "y": b / a + A * sp.exp(-a * x)}
     if kind == "first_order_forced":
-        a = nz(rng, -3, 3)
-        return {"p2": 0, "p1": 1, "p0": a, "g": x, "y": x / a - sp.Rational(1, a * a) + A * sp.exp(-a * x)}
+        a = nz(rng, -5, 5)
+        g = rpoly_at(rng, level, level, base=9)
+        # y' + a y = g: y_p = sum_j (-1)^j g^(j) / a^(j+1)
+        yp = sum((-1) ** j * sp.diff(g, x, j) / sp.Integer(a) ** (j + 1) for j in range(level + 1))
+        return {"p2": 0, "p1": 1, "p0": a, "g": g, "y": sp.expand(yp) + A * sp.exp(-a * x)}
     if kind == "separable":
-        k = nz(rng, -3, 3)
-        return {"p2": 0, "p1": 1, "p0": -k * x, "g": 0, "y": A * sp.exp(sp.Rational(k, 2) * x**2)}
+        q = rpoly_at(rng, level, level, base=9)  # y' = q(x) y  =>  y = A exp(integral of q)
+        return {"p2": 0, "p1": 1, "p0": -q, "g": 0, "y": A * sp.exp(sp.integrate(q, x))}
     if kind == "direct_integration":
-        g = sum(rng.randint(-5, 5) * x**i for i in range(3)) + nz(rng, -3, 3) * sp.cos(x)
+        g = sum(rng.randint(-5 * level, 5 * level) * x**i for i in range(2 + level)) + \
+            nz(rng, -3 * level, 3 * level) * rng.choice([sp.cos, sp.sin, sp.exp])(rng.randint(1, level) * x)
         return {"p2": 0, "p1": 1, "p0": 0, "g": g, "y": sp.integrate(g, x) + A}
-    r1, r2 = rng.sample(range(-4, 5), 2)
+    (r1, r2), p2, p1, p0 = _char_roots(rng, level)
     if kind == "distinct_roots":
-        return {"p2": 1, "p1": -(r1 + r2), "p0": r1 * r2, "g": 0, "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x)}
+        return {"p2": p2, "p1": p1, "p0": p0, "g": 0, "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x)}
     if kind == "repeated_root":
-        return {"p2": 1, "p1": -2 * r1, "p0": r1 * r1, "g": 0, "y": (A + B * x) * sp.exp(r1 * x)}
+        d = 1 if level < 3 else rng.randint(1, level - 1)
+        q = sp.Rational(rng.randint(-4 - 2 * level, 4 + 2 * level), d)
+        return {"p2": sp.denom(q) ** 2, "p1": -2 * sp.numer(q) * sp.denom(q), "p0": sp.numer(q) ** 2, "g": 0,
+                "y": (A + B * x) * sp.exp(q * x)}
     if kind == "complex_roots":
-        al, be = rng.randint(-2, 2), rng.randint(1, 4)
+        al, be = rng.randint(-2 - 2 * level, 2 + 2 * level), rng.randint(1, 4 + 2 * level)
         return {"p2": 1, "p1": -2 * al, "p0": al * al + be * be, "g": 0,
                 "y": sp.exp(al * x) * (A * sp.cos(be * x) + B * sp.sin(be * x))}
     if kind == "forced_constant":
-        r1, r2 = rng.sample([-4, -3, -2, -1, 1, 2, 3, 4], 2)
-        c = nz(rng, -12, 12)
-        return {"p2": 1, "p1": -(r1 + r2), "p0": r1 * r2, "g": c,
-                "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x) + sp.Rational(c, r1 * r2)}
-    # forced_exponential: g = e^{m x}, m not a root
-    m = next(v for v in rng.sample(range(-4, 5), 9) if v not in (r1, r2))
-    d = m * m - (r1 + r2) * m + r1 * r2
-    return {"p2": 1, "p1": -(r1 + r2), "p0": r1 * r2, "g": sp.exp(m * x),
-            "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x) + sp.exp(m * x) / d}
+        if 0 in (r1, r2):
+            return _family(kind, rng, level)
+        c = nz(rng, -12 * level, 12 * level)
+        return {"p2": p2, "p1": p1, "p0": p0, "g": c, "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x) + c / p0}
+    # forced_exponential: g = c e^{m x}, m not a root
+    m = next(v for v in rng.sample(range(-4 - level, 5 + level), 9 + 2 * level) if v not in (r1, r2))
+    c = nz(rng, -level, level) if level > 1 else 1
+    d = p2 * m * m + p1 * m + p0
+    return {"p2": p2, "p1": p1, "p0": p0, "g": c * sp.exp(m * x),
+            "y": A * sp.exp(r1 * x) + B * sp.exp(r2 * x) + c * sp.exp(m * x) / d}
 
 
 def _evaluator(c: sp.Expr):  # noqa: ANN202 - a small closure
@@ -102,13 +122,23 @@ def _coef(c: sp.Expr) -> str:
     return sp.latex(c) + " " if c.is_number else f"\\left({sp.latex(c)}\\right) "
 
 
-class InitialValueProblem(Task):
+class InitialValueProblem(LevelsByKind, Task):
     """Solve a linear ODE with initial conditions; checked by substituting the answer."""
 
-    default_params = {"kind": "growth"}
+    #: 2: wider problem spaces, five difficulty levels (bigger constants, higher degrees, rational roots).
+    version = 2
+    default_params = {"kind": "growth", "level": 1}
+    levels = tuple({"level": k} for k in range(1, 6))
+    default_level = 1
+    #: Complexity does not yet rise strictly from level to level for these.
+    unleveled_kinds = frozenset({"complex_roots", "distinct_roots", "forced_exponential", "growth"})
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Math tokens in the equation, the initial conditions and the reference solution."""
+        return float(sum(math_tokens(identity[k]) for k in ("p2", "p1", "p0", "g", "y0", "dy0", "answer")))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        fam = _family(self.params["kind"], rng)
+        fam = _family(self.params["kind"], rng, self.params["level"])
         sol = fam["y"]
         ident = {k: to_text(sp.sympify(fam[k])) for k in ("p2", "p1", "p0", "g")}
         ident["y0"] = to_text(sol.subs(x, 0))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-import random
 import re
 
 import pytest
-import sympy as sp
 
 import bootcamp
-from tasks.math import combinatorics, probability
 
 MATH_IDS = bootcamp.list_tasks("math/*")
 
@@ -139,39 +135,40 @@ def _ints(text: str) -> list[int]:
     return [int(v) for v in re.findall(r"-?\d+", text)]
 
 
-def test_known_values_by_brute_force() -> None:
-    rng = random.Random(5)
-    for _ in range(5):
-        question, answer = combinatorics.derangements(rng, 1)
-        size = _ints(question)[0]
-        if size <= 8:
-            count = sum(all(p[i] != i for i in range(size)) for p in itertools.permutations(range(size)))
-            assert answer == count
-        question, answer = probability.dice_sum(rng, 1)
-        dice, faces, total = _ints(question)[:3]
-        hits = sum(sum(r) == total for r in itertools.product(range(1, faces + 1), repeat=dice))
-        assert answer == sp.Rational(hits, faces**dice)
-        question, answer = combinatorics.grid_paths_blocked(rng, 1)
-        nums = _ints(question)
-        a, b, px, py = nums[2:6]
-        paths = {(0, 0): 1}
-        for i in range(a + 1):
-            for j in range(b + 1):
-                if (i, j) != (0, 0):
-                    paths[(i, j)] = 0 if (i, j) == (px, py) else paths.get((i - 1, j), 0) + paths.get((i, j - 1), 0)
-        assert answer == paths[(a, b)]
+#: One task per family module with levels; the mean complexity must rise from level to level.
+LEVELED = ["math/derivative_polynomial", "math/riemann_sum", "math/limit_sqrt_difference", "math/geometric_series_sum",
+           "math/solve_linear_equation", "math/line_slope", "math/sum_of_roots", "math/indefinite_integral_poly",
+           "math/ode_first_order_forced", "math/modular_inverse", "math/gcd"]
 
 
-def test_catalan_and_totient_known_values() -> None:
-    from math import gcd
+@pytest.mark.parametrize("task_id", LEVELED)
+def test_levels_rise(task_id: str) -> None:
+    task = bootcamp.get_task(task_id)
+    assert task.n_levels >= 3 and task.levels[task.default_level - 1].items() <= task.params.items()
+    means = []
+    for level in range(1, task.n_levels + 1):
+        values = [task.at_level(level).complexity(task.problem(seed, level=level).identity) for seed in range(30)]
+        means.append(sum(values) / len(values))
+    assert all(a < b for a, b in zip(means, means[1:], strict=False)), means
 
-    from tasks.math import number_theory_more
 
-    rng = random.Random(0)
-    for _ in range(3):
-        question, answer = number_theory_more.totient_fn(rng, 1)
-        m = _ints(question)[0]
-        assert answer == sum(gcd(m, k) == 1 for k in range(1, m + 1))
-    question, answer = combinatorics.catalan_fn(rng, 1)
-    size = _ints(question)[0]
-    assert answer == sp.binomial(2 * size, size) / (size + 1)
+@pytest.mark.parametrize("task_id", LEVELED)
+def test_hardest_level_reference_scores(task_id: str) -> None:
+    task = bootcamp.get_task(task_id)
+    level = task.n_levels
+    for seed in range(2):
+        problem = task.problem(seed, with_answer=True, level=level)
+        assert problem.identity["level"] == level
+        assert task.verify(task.format_answer(problem.answer), problem.identity).correct, (seed, problem.answer)
+        for wrong in task.at_level(level).perturb(problem.answer, problem.identity):
+            if wrong.strip() != problem.answer.strip():
+                assert task.check(wrong, problem.identity) < 1.0, (seed, wrong, problem.answer)
+
+
+def test_level_one_spaces_are_wide() -> None:
+    """Families that used to repeat problems within 200 seeds now pose distinct ones at level 1."""
+    for task_id in ("math/telescoping_series", "math/biquadratic_roots", "math/improper_integral",
+                    "math/known_series_value", "math/limit_lhopital", "math/ode_growth"):
+        task = bootcamp.get_task(task_id)
+        prompts = {task.problem(seed, level=1).prompt for seed in range(100)}
+        assert len(prompts) >= 99, (task_id, len(prompts))

@@ -39,8 +39,13 @@ def render_catalogue(registry: Registry | None = None, sources: tuple[str, ...] 
     tools = sum(tasks[i].tool_task for i in library)
     leveled = [i for i in ids if tasks[i].levels]
     per_domain = Counter(i.split("/", 1)[0] for i in library)
+    leveled_library = [i for i in leveled if tasks[i].space_size is None]
+    tool_levels = sum(tasks[i].tool_task for i in leveled_library)
     summary = (f"{len(library)} tasks in {len(per_domain)} domains ({len(library) - tools} reasoning tasks, "
-               f"{tools} tool tasks); {len(leveled)} with difficulty levels.")
+               f"{tools} tool tasks). {len(leveled_library)} of them ({len(leveled_library) - tool_levels} reasoning, "
+               f"{tool_levels} tool) have difficulty levels and pass the quality checks at every level in CI "
+               "(problem space, constant guess, rising complexity: `bootcamp tasks check`); the other "
+               f"{len(library) - len(leveled_library)} are checked with quality warnings only.")
     if finite:
         summary += f" {len(finite)} more with a finite problem space are listed apart."
     lines = [HEADER, "# Task catalogue", "", summary, "", "| domain | tasks |", "| --- | ---: |"]

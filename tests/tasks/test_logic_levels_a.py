@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from _levels import (
+    assert_complexity_rises,
+    assert_default_level_keeps_the_problem,
+    assert_reference_solves_every_level,
+)
 
 import bootcamp
 from tasks.logic.algorithms import batcher, chain_inputs, pruned_network, removal_order, sorts_all
@@ -14,28 +19,16 @@ LEVELED = ["logic/truth_eval", "logic/cnf_sat", "logic/falsifying_assignment", "
 
 @pytest.mark.parametrize("task_id", LEVELED)
 def test_mean_complexity_rises_level_by_level(task_id: str) -> None:
-    task = bootcamp.get_task(task_id)
-    assert len(task.levels) >= 3 and task.default_level in range(1, len(task.levels) + 1)
-    means = []
-    for level in range(1, len(task.levels) + 1):
-        values = [task.at_level(level).complexity(task.problem(seed, level=level).identity) for seed in range(30)]
-        means.append(sum(values) / len(values))
-    assert all(a < b for a, b in zip(means, means[1:], strict=False)), means
+    assert_complexity_rises(task_id)
 
 
 @pytest.mark.parametrize("task_id", LEVELED)
 def test_reference_solves_every_level(task_id: str) -> None:
-    task = bootcamp.get_task(task_id)
-    for level in range(1, len(task.levels) + 1):
-        problem = task.problem(3, with_answer=True, level=level)
-        assert problem.identity["level"] == level
-        assert task.verify(task.format_answer(problem.answer), problem.identity).score == 1.0
+    assert_reference_solves_every_level(task_id)
 
 
 def test_default_level_keeps_the_default_problem() -> None:
-    task = bootcamp.get_task("logic/knapsack")
-    assert task.problem(5).prompt == task.problem(5, level=task.default_level).prompt
-    assert task.problem(5, level=1).prompt != task.problem(5).prompt
+    assert_default_level_keeps_the_problem("logic/knapsack")
 
 
 def test_two_valued_answers_are_balanced() -> None:

@@ -66,7 +66,7 @@ QUALITY_TIME_LIMIT_S = 60.0
 MIN_SAMPLE = 20
 #: Fewer seeds than this at either of two levels (a slow generator past the time limit): their mean
 #: complexities say too little to compare, and are not.
-MIN_COMPLEXITY_SEEDS = 10
+MIN_COMPLEXITY_SEEDS = 20
 #: Seeds the constant answer is always scored on, even past the time limit (slow verifiers, e.g. sandboxed code).
 MIN_CONSTANT_SEEDS = 10
 

@@ -125,8 +125,9 @@ class XrdStrongestHkl(IndicesTask):
     description = "Miller indices of the strongest powder XRD peak of a cubic crystal."
     version = 2
     default_params = {"tier": 3}
-    levels = _TIER_LEVELS
-    default_level = 3
+    # No levels yet: (1 1 1) is the strongest peak of most cubic crystals (a constant guess earns 0.5-0.8).
+    levels = ()
+    default_level = None
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """Atoms in the conventional cell times species: terms of every structure factor."""
@@ -160,8 +161,9 @@ class XrdPeakPosition(NumericTask):
     version = 2
     default_params = {"rel_tol": 0.0, "abs_tol": 0.05, "peaks": (0.0, 1.0)}
     unit = "degrees (2θ)"
-    levels = _PEAK_LEVELS
-    default_level = 3
+    # No levels yet: the complexity (h^2+k^2+l^2 of the asked peak) does not rise strictly at the top levels.
+    levels = ()
+    default_level = None
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """h² + k² + l² of the asked reflection."""
@@ -190,8 +192,9 @@ class LatticeFromPeak(NumericTask):
     version = 2
     default_params = {"rel_tol": 0.001, "abs_tol": 0.0, "peaks": (0.0, 1.0)}
     unit = "Å"
-    levels = _PEAK_LEVELS
-    default_level = 3
+    # No levels yet: the complexity (h^2+k^2+l^2 of the asked peak) does not rise strictly at the top levels.
+    levels = ()
+    default_level = None
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """h² + k² + l² of the given reflection."""

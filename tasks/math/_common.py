@@ -103,9 +103,12 @@ class LevelsByKind:
     their level-1 problem and the quality checks only warn about them."""
 
     unleveled_kinds: ClassVar[frozenset[str]] = frozenset()
+    #: The parameter that names a registration's kind.
+    kind_param: ClassVar[str] = "kind"
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
-        if params.get("kind", self.default_params.get("kind")) in self.unleveled_kinds:  # type: ignore[attr-defined]
+        key = self.kind_param
+        if params.get(key, self.default_params.get(key)) in self.unleveled_kinds:  # type: ignore[attr-defined]
             self.levels = ()
             self.default_level = None
         super().__init__(task_id, **params)  # type: ignore[call-arg]

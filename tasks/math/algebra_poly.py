@@ -175,6 +175,9 @@ def _poly_factors(e: sp.Expr) -> list[tuple[sp.Expr, int]] | None:
 
 class FormTask(SymTask):
     """An answer that must equal the reference AND have a required form (factored, expanded...)."""
+    #: Forms whose problems do not yet get strictly harder level by level.
+    unleveled_kinds = frozenset({"partial_fractions"})
+    kind_param = "form"
 
     version = 4
     default_params = {"form": "factored", "level": 1}

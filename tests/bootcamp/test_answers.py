@@ -153,7 +153,8 @@ INTEGER_TASKS = ["logic/island_count", "logic/popcount", "materials/atoms_per_fo
                  "biology/hamming_distance", "biology/pcr_cycles_needed", "math/gcd"]
 YES_NO_TASKS = ["logic/is_leap_year", "logic/syllogism", "materials/is_stable", "chem/same_molecule",
                 "math/digit_below"]
-NUMBER_TASKS = ["logic/clock_angle", "materials/molar_mass", "chem/molecular_weight", "biology/jukes_cantor_distance",
+#: Number tasks whose references are decimals (the variants below are built from each task's reference).
+NUMBER_TASKS = ["chem/molecular_weight", "materials/molar_mass", "materials/mass_fraction", "biology/jukes_cantor_distance",
                 "biology/michaelis_menten_rate"]
 VARIANTS = [
     lambda r: r, lambda r: f" {r} ", lambda r: f"${r}$", lambda r: f"\\text{{{r}}}", lambda r: f"{r} atoms",

@@ -212,7 +212,7 @@ KINDS = {f.__name__: f for f in (linear_eq, exponential_eq, exp_same_base, log_e
 class Equations(SymTask):
     """Equations, inequalities and systems with exact answers."""
     #: Generators whose problems do not yet get strictly harder (or more varied) level by level.
-    unleveled_kinds = frozenset({"ineq_abs", "ineq_quadratic", "abs_eq", "log_sum_eq", "radical_eq"})
+    unleveled_kinds = frozenset({"ineq_abs", "ineq_quadratic", "abs_eq", "log_sum_eq", "radical_eq", "exponential_eq"})
 
     version = 4
     kinds = KINDS

@@ -234,7 +234,7 @@ KINDS = {f.__name__: f for f in (
 class Differentiation(SymTask):
     """Differential calculus questions with a symbolic answer checked by equivalence."""
     #: Generators whose problems do not yet get strictly harder (or more varied) level by level.
-    unleveled_kinds = frozenset({"deriv_inverse_trig", "deriv_nth"})
+    unleveled_kinds = frozenset({"deriv_inverse_trig", "deriv_nth", "deriv_chain"})
 
     version = 4
     kinds = KINDS

@@ -137,7 +137,7 @@ KINDS = {f.__name__: f for f in (lim_infinity, lim_removable, lim_trig, lim_exp,
 class Limits(SymTask):
     """Limits and Taylor expansions, exact answers checked by equivalence."""
     #: Generators whose problems do not yet get strictly harder (or more varied) level by level.
-    unleveled_kinds = frozenset({"lim_lhopital", "lim_removable"})
+    unleveled_kinds = frozenset({"lim_lhopital", "lim_removable", "taylor_coeff", "taylor_poly", "taylor_about"})
 
     version = 4
     kinds = KINDS

@@ -227,7 +227,7 @@ KINDS = {f.__name__: f for f in (
 class Geometry(SymTask):
     """Geometry questions with exact answers."""
     #: Generators whose problems do not yet get strictly harder level by level.
-    unleveled_kinds = frozenset({"arc_length", "polygon_area", "midpoint", "law_of_cosines"})
+    unleveled_kinds = frozenset({"arc_length", "polygon_area", "midpoint", "law_of_cosines", "sphere_volume"})
 
     #: 4: levels (wider coordinates and lengths, 3D points, general triangles, one more step from level 3).
     version = 4

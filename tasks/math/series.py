@@ -209,7 +209,7 @@ KINDS = {f.__name__: f for f in (
 class Series(SymTask):
     """Series and sequences with exact answers (formulas in n compared by equivalence)."""
     #: Generators whose problems do not yet get strictly harder (or more varied) level by level.
-    unleveled_kinds = frozenset({"radius_of_convergence"})
+    unleveled_kinds = frozenset({"radius_of_convergence", "telescoping"})
 
     version = 4
     kinds = KINDS

@@ -343,7 +343,8 @@ def _check_level_answers(task: Any, sample: _Sample, level_seeds: int, call: _Ca
                                    f"(reference {_short(answer)})")
 
 
-def _complexity(task: Any, sample: _Sample, call: _Caller, report: QualityReport) -> float | None:
+def _complexity(task: Any, sample: _Sample, call: _Caller, report: QualityReport) -> list[float] | None:
+    """The complexity of each sampled problem, in seed order (None when it cannot be measured)."""
     solver, where = at_level(task, sample.level), level_name(sample.level)
 
     def measure(identity: dict[str, Any]) -> float | NotImplementedError:
@@ -361,7 +362,7 @@ def _complexity(task: Any, sample: _Sample, call: _Caller, report: QualityReport
         if not ok or isinstance(value, NotImplementedError):
             return None
         values.append(value)
-    return sum(values) / len(values) if values else None
+    return values or None
 
 
 def _check_default_level(task: Any, call: _Caller, report: QualityReport) -> None:
@@ -416,21 +417,26 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
                                 f"(time limit {limit:.1f}s or generation errors); thresholds scaled to {n}")
         if leveled:
             _check_level_answers(task, sample, level_seeds, call, report)
-            figures["complexity"] = _complexity(task, sample, call, report)
-            means.append((sample.level, figures["complexity"], n))
+            values = _complexity(task, sample, call, report)
+            figures["complexity"] = sum(values) / len(values) if values else None
+            means.append((sample.level, values, n))
         if n < min(MIN_SAMPLE, sample.wanted) or n == 0:
             report.notes.append(f"quality checks ({where}): only {n} seeds sampled, space and constant-guess "
                                 "checks skipped")
             continue
         _check_space(task, sample, report)
         figures["constant_reward"] = _constant_reward(task, sample, call, report, deadline)
-    for (lo, lo_mean, lo_n), (hi, hi_mean, hi_n) in zip(means, means[1:], strict=False):
-        if min(lo_n, hi_n) < MIN_COMPLEXITY_SEEDS:
-            report.notes.append(f"levels: complexity of levels {lo} and {hi} not compared (only {min(lo_n, hi_n)} "
-                                f"seeds sampled at one of them, need {MIN_COMPLEXITY_SEEDS})")
+    for (lo, lo_values, _), (hi, hi_values, _) in zip(means, means[1:], strict=False):
+        if lo_values is None or hi_values is None:
             continue
-        if lo_mean is not None and hi_mean is not None and not hi_mean > lo_mean:
-            report.add(LEVELS, f"level {hi}: mean complexity {hi_mean:.4g} over seeds 0-{hi_n - 1} does not "
-                               f"rise above level {lo}'s {lo_mean:.4g} (seeds 0-{lo_n - 1})")
+        k = min(len(lo_values), len(hi_values))  # the same seeds at both levels
+        if k < MIN_COMPLEXITY_SEEDS:
+            report.notes.append(f"levels: complexity of levels {lo} and {hi} not compared (only {k} seeds sampled "
+                                f"at one of them, need {MIN_COMPLEXITY_SEEDS})")
+            continue
+        lo_mean, hi_mean = sum(lo_values[:k]) / k, sum(hi_values[:k]) / k
+        if not hi_mean > lo_mean:
+            report.add(LEVELS, f"level {hi}: mean complexity {hi_mean:.4g} over seeds 0-{k - 1} does not "
+                               f"rise above level {lo}'s {lo_mean:.4g} (the same seeds)")
     report.seconds = time.monotonic() - start
     return report

@@ -10,6 +10,7 @@ import pkgutil
 from fractions import Fraction
 
 import pytest
+from _levels import assert_complexity_rises
 
 from bootcamp.registry import Registry
 from tasks.biology._seq import codon_table, translate
@@ -180,12 +181,7 @@ def test_quantitative_biology() -> None:
 ])
 def test_levels_rise(task_id: str) -> None:
     t = REG.get(task_id)
-    assert len(t.levels) >= 3 and t.default_level is not None
-    means = []
-    for level in range(1, t.n_levels + 1):
-        values = [t.complexity(t.problem(seed, level=level).identity) for seed in range(30)]
-        means.append(sum(values) / len(values))
-    assert all(a < b for a, b in zip(means, means[1:], strict=False)), means
+    assert_complexity_rises(task_id)
     assert t.problem(0, level=t.default_level) == t.problem(0)
 
 

@@ -115,17 +115,21 @@ def _service_in_thread(pool_workers: int, max_batch: int) -> Iterator[str]:
         thread.join(30)
 
 
-def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thread: bool = False) -> dict[str, Any]:
+def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thread: bool = False,
+                  in_flight: int = 2) -> dict[str, Any]:
     """In-process and service throughput, measured in alternating rounds on fresh responses.
 
-    Each round times one in-process pass and then one ``/v1/verify/batch`` pass over the same
-    ``n`` responses (new ones each round, so the service never hits its cache), back to back: on
-    a machine shared with other work, the two rates of a round saw about the same load. The
-    best of each, and each round's ratio, are reported.
+    Each round times one in-process pass, one pass through ``BootcampClient.verify_batch`` (requests of
+    ``batch`` items, ``in_flight`` of them open at once: how a trainer calls the service) and one pass
+    of plain sequential posts (httpx's own JSON, one request at a time) over the same ``n`` responses
+    (new ones each round, so the service never hits its cache), back to back: on a machine shared with
+    other work, the rates of a round saw about the same load. The best of each, and each round's
+    ratio, are reported.
     """
     import httpx
 
     import bootcamp
+    from rewards.client import BootcampClient
 
     items = _items(n)
     for t, i, r in items:  # warm this process's caches too
@@ -134,8 +138,16 @@ def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thr
     starter = _service_in_thread if in_thread else _service_process
     inproc: list[float] = []
     service: list[float] = []
-    with starter(pool_workers, max(batch, 1024)) as url, httpx.Client(base_url=url, timeout=600) as http:
+    plain: list[float] = []
+    with starter(pool_workers, max(batch, 1024)) as url, httpx.Client(base_url=url, timeout=600) as http, \
+            BootcampClient(url, timeout=600, batch_size=batch, in_flight=in_flight) as client:
         def post_all(suffix: str) -> float:
+            start = time.perf_counter()
+            verdicts = client.verify_batch([(t, i, r + suffix) for t, i, r in items])
+            assert len(verdicts) == n
+            return time.perf_counter() - start
+
+        def post_plain(suffix: str) -> float:
             body = [{"task": t, "identity": i, "response": r + suffix} for t, i, r in items]
             start = time.perf_counter()
             for k in range(0, n, batch):
@@ -150,6 +162,7 @@ def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thr
                 bootcamp.get_task(t).verify(r + f" {k}", i)
             inproc.append(n / (time.perf_counter() - start))
             service.append(n / post_all(f" {k}"))
+            plain.append(n / post_plain(f" plain {k}"))
         warm = post_all(f" {rounds - 1}")  # the last round again: every verdict is cached
         lat = []
         for t, i, r in items[: min(300, n)]:
@@ -161,6 +174,8 @@ def bench_service(n: int, pool_workers: int, batch: int, rounds: int = 3, in_thr
         "service_per_s": max(service),
         "ratio": max(service) / max(inproc),
         "round_ratios": [s / i for s, i in zip(service, inproc, strict=True)],
+        "plain_per_s": max(plain),
+        "plain_ratio": max(plain) / max(inproc),
         "cached_per_s": n / warm,
         "cache_speedup": (n / warm) / max(service),
         "p50_ms": statistics.median(lat),
@@ -203,12 +218,16 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="alternating in-process/service rounds (best of each)")
     ap.add_argument("--math-repeat", type=int, default=8, help="passes over the math answer pairs (0: skip)")
     ap.add_argument("--in-thread", action="store_true", help="run the service in this process (see above)")
+    ap.add_argument("--in-flight", type=int, default=2, help="requests the client keeps open at once")
     args = ap.parse_args()
 
-    s = bench_service(args.n, args.pool_workers, args.batch, args.rounds, args.in_thread)
+    s = bench_service(args.n, args.pool_workers, args.batch, args.rounds, args.in_thread, args.in_flight)
     rounds = " ".join(f"{x:.2f}" for x in s["round_ratios"])
     print(f"verdicts/s in-process           {s['inproc_per_s']:10.0f}   (best of {args.rounds})")
-    print(f"verdicts/s via /v1/verify/batch {s['service_per_s']:10.0f}   ({s['ratio']:.2f}x in-process; rounds {rounds})")
+    print(f"verdicts/s via /v1/verify/batch {s['service_per_s']:10.0f}   ({s['ratio']:.2f}x in-process; rounds {rounds}; "
+          f"BootcampClient, {args.in_flight} requests in flight)")
+    print(f"verdicts/s plain posts          {s['plain_per_s']:10.0f}   ({s['plain_ratio']:.2f}x in-process; one request at a "
+          "time, httpx's JSON)")
     print(f"verdicts/s cached               {s['cached_per_s']:10.0f}   (cache-hit speed-up {s['cache_speedup']:.2f}x)")
     print(f"single /v1/verify latency       p50 {s['p50_ms']:.2f} ms   p99 {s['p99_ms']:.2f} ms")
     m = bench_math(args.math_repeat) if args.math_repeat > 0 else None

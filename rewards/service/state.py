@@ -22,6 +22,11 @@ from rewards.service.metrics import Metrics
 from rewards.service.settings import Settings
 
 
+#: Items routed per slice of a big batch (at least; at most 8 slices). Two slices are in work at
+#: once, so the verifier processes never wait while this process keys, combines or caches.
+PIPELINE_SLICE = 64
+
+
 def default_backends(settings: Settings) -> dict[str, Any]:
     """Reward-model backends from settings; each loads on first use."""
     from rewards.models import build_backends
@@ -148,24 +153,36 @@ class ServiceState:
                 first[keys[i]] = i  # type: ignore[index]
         self.metrics.cache_hits.inc(len(lookup) - len(first) - len(dupes))
         self.metrics.cache_misses.inc(len(first) + len(dupes))
-        todo = sorted([*first.values(), *live])
-        if todo:
-            verdicts = await router.ascore([items[i] for i in todo])
-            fresh: dict[str, str] = {}
-            timeouts: dict[str, str] = {}
-            for i, v in zip(todo, verdicts, strict=True):
-                out[i] = v = _utf8_safe(v)
-                # Only verdicts the verifiers reached on their own, and timeouts of the answer's own
-                # doing (it will time out again): a killed or crashed process, a model timeout or a
-                # failed part (even inside an otherwise fine verdict) may pass next time.
-                if cacheable(v, FAILURES) and i not in live:
-                    store = timeouts if answer_timeout(v, FAILURES) else fresh
-                    store[keys[i]] = v.model_dump_json()  # type: ignore[index]
-            self.metrics.count_parts(verdicts)
-            await self.cache.set_many(fresh)
-            if timeouts:  # kept briefly: a loaded machine can time out an answer that would pass
-                await self.cache.set_many(timeouts, ttl_s=self.settings.timeout_cache_ttl_s)
+        # In slices, two at a time: while the verifier processes score one slice, this process
+        # prepares the next and caches the last (see PIPELINE_SLICE). Batch-dependent items stay
+        # together in one slice: their verdicts depend on each other.
+        todo = sorted(first.values())
+        size = max(PIPELINE_SLICE, -(-len(todo) // 8))
+        slices = [todo[k:k + size] for k in range(0, len(todo), size)] + ([sorted(live)] if live else [])
+        gate = asyncio.Semaphore(2)
+        await asyncio.gather(*(self._route(router, items, part, keys, live, out, gate) for part in slices))
         for i in dupes:
             out[i] = out[first[keys[i]]]  # type: ignore[index]
         self.metrics.count_verdicts([task_id for task_id, _, _ in items], out)  # type: ignore[arg-type]
         return out  # type: ignore[return-value]
+
+    async def _route(self, router: Router, items: list[tuple[str, dict[str, Any], str]], todo: list[int],
+                     keys: list[str | None], live: set[int], out: list[Verdict | None],
+                     gate: asyncio.Semaphore) -> None:
+        """Score items ``todo`` through the router into ``out`` and cache what may be cached."""
+        async with gate:
+            verdicts = await router.ascore([items[i] for i in todo])
+        fresh: dict[str, str] = {}
+        timeouts: dict[str, str] = {}
+        for i, v in zip(todo, verdicts, strict=True):
+            out[i] = v = _utf8_safe(v)
+            # Only verdicts the verifiers reached on their own, and timeouts of the answer's own
+            # doing (it will time out again): a killed or crashed process, a model timeout or a
+            # failed part (even inside an otherwise fine verdict) may pass next time.
+            if cacheable(v, FAILURES) and i not in live:
+                store = timeouts if answer_timeout(v, FAILURES) else fresh
+                store[keys[i]] = v.model_dump_json()  # type: ignore[index]
+        self.metrics.count_parts(verdicts)
+        await self.cache.set_many(fresh)
+        if timeouts:  # kept briefly: a loaded machine can time out an answer that would pass
+            await self.cache.set_many(timeouts, ttl_s=self.settings.timeout_cache_ttl_s)

@@ -210,6 +210,24 @@ def test_async_client(server) -> None:
     asyncio.run(main())
 
 
+
+@pytest.mark.parametrize("in_flight", [1, 3])
+def test_clients_keep_order_with_requests_in_flight(server, in_flight: int) -> None:
+    # 50 items in requests of 4, several open at once (and the service routes each in slices):
+    # every verdict comes back in its item's place, from the sync and the async client alike.
+    items = [(ADD_ID, {"a": i, "b": 3}, boxed(str(i + 3 if i % 3 else i + 4))) for i in range(50)]
+    want = [bool(i % 3) for i in range(50)]
+    with BootcampClient(server.url, batch_size=4, in_flight=in_flight) as c:
+        assert [v.correct for v in c.verify_batch(items)] == want
+
+    async def main() -> list[bool]:
+        async with AsyncBootcampClient(server.url, batch_size=4, in_flight=in_flight) as c:
+            return [v.correct for v in await c.verify_batch(items)]
+
+    assert asyncio.run(main()) == want
+    with pytest.raises(ValueError, match="in_flight"):
+        BootcampClient(server.url, in_flight=0)
+
 def test_api_keys_and_rate_limit(live_server) -> None:
     ensure_registered()
     settings = Settings(api_keys=["key-one-0123456789abcdef", "key-two-0123456789abcdef"], rate_limit_per_s=1.0, rate_limit_burst=3, pool_workers=1,

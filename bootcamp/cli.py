@@ -182,20 +182,59 @@ def tasks_check(
         raise typer.Exit(1)
 
 
+#: The file suffix each export format writes.
+_EXPORT_SUFFIX = {"jsonl": ".jsonl", "verl": ".parquet", "openrlhf": ".jsonl"}
+
+
+def _export_target(fmt: str | None, out: Path | None, overwrite: bool) -> tuple[str, Path]:
+    """The format and file of an export: the format follows the suffix (or names it); a suffix that
+    does not fit the format, or an existing file without ``overwrite``, is an error."""
+    from bootcamp.export import FORMATS
+
+    if fmt is not None and fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}")
+    if out is None:
+        fmt = fmt or "jsonl"
+        out = Path("problems" + _EXPORT_SUFFIX[fmt])
+    elif fmt is None:
+        by_suffix = {".parquet": "verl", ".jsonl": "jsonl"}
+        if out.suffix not in by_suffix:
+            _fail(f"--out {out}: name a .jsonl or .parquet file, or pass --format")
+        fmt = by_suffix[out.suffix]
+    elif out.suffix != _EXPORT_SUFFIX[fmt]:
+        _fail(f"--out {out}: --format {fmt} writes {_EXPORT_SUFFIX[fmt]}, not {out.suffix or 'a file without suffix'}")
+    if out.is_dir():
+        _fail(f"--out {out}: is a folder")
+    if out.exists() and not overwrite:
+        _fail(f"--out {out}: exists; pass --overwrite to replace it")
+    return fmt, out
+
+
 @tasks_app.command("export")
 def tasks_export(
     ids: Annotated[list[str], typer.Argument(help="Task ids or globs.")],
     n: Annotated[int, typer.Option("--n", "-n", min=1, help="Problems per task.")] = 100,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl | verl | openrlhf")] = "jsonl",
-    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("problems.jsonl"),
+    fmt: Annotated[str | None, typer.Option("--format", help=(
+        "jsonl | verl | openrlhf (default: from --out's suffix, .parquet is verl)"))] = None,
+    out: Annotated[Path | None, typer.Option("--out", help=(
+        "Output file (default problems.jsonl, or problems.parquet for verl)."))] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
     level: Annotated[int | None, typer.Option(help=_LEVEL_HELP + " Every task exported must have it.")] = None,
 ) -> None:
-    """Export problems for other RL stacks (verl parquet, OpenRLHF JSONL) or as plain JSONL."""
-    from bootcamp.export import FORMATS, export, iter_problems
+    """Export problems for other RL stacks (verl parquet, OpenRLHF JSONL) or as plain JSONL.
 
-    if fmt not in FORMATS:
-        _fail(f"--format must be one of {', '.join(FORMATS)}")
+    Examples:
+
+      bootcamp tasks export 'math/*' -n 200 --out math.jsonl
+
+      bootcamp tasks export 'chem/*' --out chem.parquet   (verl's parquet layout)
+
+      bootcamp tasks export logic/sudoku --format openrlhf --out sudoku.jsonl --level 3
+    """
+    from bootcamp.export import export, iter_problems
+
+    fmt, out = _export_target(fmt, out, overwrite)
     targets = _resolve(ids)
     _check_level(targets, level)
     with _progress() as progress:

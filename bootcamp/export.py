@@ -7,6 +7,7 @@ Every row carries the problem's difficulty level (None for a task without levels
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -83,22 +84,34 @@ def to_openrlhf_row(p: Problem) -> dict[str, Any]:
 
 
 def export(problems: Iterable[Problem], fmt: str, out: str | Path) -> int:
-    """Write problems to ``out`` in format ``fmt``; returns the number written."""
+    """Write problems to ``out`` in format ``fmt``; returns the number written.
+
+    The file appears whole or not at all: rows go to a temporary file beside it, renamed over
+    ``out`` at the end, so a failed or interrupted export leaves an existing ``out`` as it was.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        count = _write(problems, fmt, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
+
+
+def _write(problems: Iterable[Problem], fmt: str, path: Path) -> int:
     if fmt == "verl":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        rows = []
-        for i, p in enumerate(problems):
-            rows.append(to_verl_row(p, index=i))
-        pq.write_table(pa.Table.from_pylist(rows), out)
+        rows = [to_verl_row(p, index=i) for i, p in enumerate(problems)]
+        pq.write_table(pa.Table.from_pylist(rows), path)
         return len(rows)
-    with out.open("w", encoding="utf-8") as fh:
+    count = 0
+    with path.open("w", encoding="utf-8") as fh:
         for p in problems:
             row = p.model_dump() if fmt == "jsonl" else to_openrlhf_row(p)
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -71,32 +71,61 @@ def add_commands(app: Any) -> None:
         output: Annotated[str | None, typer.Option("--output", "-o", help="Run folder (default runs/<name>-<time>).")] = None,
         address: Annotated[str | None, typer.Option(help="Join this Ray cluster instead of starting one.")] = None,
         resume: Annotated[bool, typer.Option("--resume", help="Continue from the run folder's last checkpoint.")] = False,
+        overwrite: Annotated[bool, typer.Option("--overwrite", help=(
+            "Clear the run folder first if it holds a run (without it, an existing run is refused)."))] = False,
+        resume_or_start: Annotated[bool, typer.Option("--resume-or-start", help=(
+            "Continue from the last checkpoint if the run folder has one, else start a fresh run there."))] = False,
         steps: Annotated[int | None, typer.Option(help="Override the number of RL steps.")] = None,
         set_: Annotated[list[str] | None, typer.Option("--set", help=(
             "Override a config field, KEY=VALUE with a dotted key and a YAML value "
             "(e.g. --set warmup.steps=5 --set rollout.engine=hf); repeatable."))] = None,
     ) -> None:
-        """Run an online RL job: rollout actors, FSDP2 learners, weight sync, eval before and after."""
+        """Run an online RL job: rollout actors, FSDP2 learners, weight sync, eval before and after.
+
+        Examples:
+
+          bootcamp train examples/quickstart.yaml
+
+          bootcamp train examples/quickstart.yaml --output runs/q1 --steps 50 --set rollout.engine=hf
+
+          bootcamp train examples/quickstart.yaml --output runs/q1 --resume
+        """
         import json
         import os
         import time
         from pathlib import Path
 
         from rich.console import Console
+        from rich.markup import escape
 
         err = Console(stderr=True)
         cfg = _load_job(config, set_, {"steps": steps} if steps is not None else None)
-        if output is None and resume:
+        if output is None and (resume or resume_or_start):
             runs = sorted(Path("runs").glob(f"{cfg.name}-*"))
-            if not runs:
+            if not runs and resume:
                 err.print(f"[red]error:[/red] --resume: no runs/{cfg.name}-* folder; pass --output")
                 raise typer.Exit(2)
-            output = str(runs[-1])
+            output = str(runs[-1]) if runs else None
         output = output or f"runs/{cfg.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        from bootcamp.registry import REGISTRY, UnknownTaskError
+        from learner.preflight import PreflightError, check_job, prepare_run_folder
+
+        # Everything a plain mistake can break, before Ray or a model starts (and before the run folder).
+        problems = check_job(cfg, REGISTRY)
+        for line in problems:
+            err.print(f"[red]error:[/red] {escape(line)}", soft_wrap=True)
+        if problems:
+            raise typer.Exit(2)
+        try:
+            resume = prepare_run_folder(output, resume, overwrite, resume_or_start)
+        except PreflightError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+        err.print(f"run folder: {output}  ({'resuming' if resume else 'new run'}; "
+                  f"tensorboard --logdir {Path(output) / 'tensorboard'})")
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         import torch
 
-        from bootcamp.registry import UnknownTaskError
         from learner.trainer import Trainer
 
         torch.set_num_threads(1)

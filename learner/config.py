@@ -583,8 +583,27 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Jo
     """Load and validate a job config from YAML (``overrides`` are dotted keys, e.g. ``steps``)."""
     import yaml
 
-    text = Path(path).read_text()
-    return parse_config(apply_overrides(yaml.safe_load(text) or {}, overrides or {}))
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{path}: is a folder; give a job config file (YAML), e.g. examples/quickstart.yaml")
+    text = p.read_text()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {_yaml_error(exc)}") from None
+    if data is not None and not isinstance(data, dict):
+        raise ValueError(f"{path}: a job config is a mapping of sections (model:, tasks:, ...), "
+                         f"not a {type(data).__name__}")
+    return parse_config(apply_overrides(data or {}, overrides or {}))
+
+
+def _yaml_error(exc: Exception) -> str:
+    """A YAML error in one line: where (line and column, from 1) and what."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

@@ -136,3 +136,37 @@ def test_installing_example_plugin_adds_its_tasks(tmp_path):
     check = subprocess.run([sys.executable, "-m", "bootcamp.cli", "tasks", "check", "physics/example_free_fall",
                             "--seeds", "5"], capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_export_refuses_to_overwrite_and_follows_the_suffix(tmp_path):
+    out = tmp_path / "p.jsonl"
+    out.write_text("".join(f'{{"row": {i}}}\n' for i in range(1000)))
+    refused = run("tasks", "export", "math/gcd", "--n", "2", "--out", str(out))
+    assert refused.exit_code == 2 and "--overwrite" in refused.output
+    assert len(out.read_text().splitlines()) == 1000  # untouched
+    assert run("tasks", "export", "math/gcd", "--n", "2", "--out", str(out), "--overwrite").exit_code == 0
+    assert len(out.read_text().splitlines()) == 2
+    # the format follows the suffix; a suffix that does not fit the format is refused
+    parquet = tmp_path / "v.parquet"
+    assert run("tasks", "export", "math/gcd", "--n", "2", "--out", str(parquet)).exit_code == 0
+    assert len(pq.read_table(parquet).to_pylist()) == 2
+    mismatch = run("tasks", "export", "math/gcd", "--n", "2", "--format", "verl", "--out", str(tmp_path / "x.jsonl"))
+    assert mismatch.exit_code == 2 and ".parquet" in mismatch.output and not (tmp_path / "x.jsonl").exists()
+    unknown = run("tasks", "export", "math/gcd", "--out", str(tmp_path / "x.csv"))
+    assert unknown.exit_code == 2 and "--format" in unknown.output
+
+
+def test_a_failed_export_leaves_the_old_file(tmp_path):
+    from bootcamp.export import export
+    from bootcamp.registry import REGISTRY
+
+    out = tmp_path / "p.jsonl"
+    out.write_text("old\n")
+
+    def problems():
+        yield REGISTRY.get("math/gcd").problem(0)
+        raise RuntimeError("generator failed midway")
+
+    with pytest.raises(RuntimeError):
+        export(problems(), "jsonl", out)
+    assert out.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["p.jsonl"]

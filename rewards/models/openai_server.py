@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bootcamp.tether import tethered_argv
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now."""
@@ -90,8 +92,10 @@ class LocalModelServer:
                **self.env}
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child writes to it for its whole life
         try:
-            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=env,
-                                         start_new_session=True)
+            # Tethered: the server and its engine processes die with this process, even when it is
+            # SIGKILLed (a group of its own would otherwise outlive it, holding GBs and a port).
+            self.proc = subprocess.Popen(tethered_argv(self.command()), stdout=log, stderr=subprocess.STDOUT,
+                                         env=env, start_new_session=True)
         finally:
             log.close()
         deadline = time.monotonic() + self.startup_timeout

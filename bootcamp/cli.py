@@ -15,6 +15,21 @@ from rich.table import Table
 
 from bootcamp.registry import REGISTRY, UnknownTaskError
 
+def _hide_flag_types() -> None:
+    """Flags show no ``<bool>`` type in ``--help`` (they take no value; this typer prints one)."""
+    option = getattr(getattr(typer, "core", None), "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if shown is None or getattr(shown, "_bootcamp", False):
+        return
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: object) -> str | None:
+        return None if getattr(self, "is_bool_flag", False) else shown(self, ctx)
+
+    display_type_rich._bootcamp = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich  # type: ignore[union-attr]
+
+
+_hide_flag_types()
 app = typer.Typer(help="bootcamp: an RL gym and reward service for science.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 tasks_app = typer.Typer(help="List, inspect, sample, check and export tasks.", no_args_is_help=True)
@@ -22,6 +37,20 @@ app.add_typer(tasks_app, name="tasks")
 
 console = Console()
 err = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from bootcamp import __version__
+
+        console.print(f"bootcamp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                                callback=_show_version)] = False) -> None:
+    """bootcamp: an RL gym and reward service for science."""
 
 
 def _fail(message: str, code: int = 2) -> None:

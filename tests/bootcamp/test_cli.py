@@ -170,3 +170,14 @@ def test_a_failed_export_leaves_the_old_file(tmp_path):
     with pytest.raises(RuntimeError):
         export(problems(), "jsonl", out)
     assert out.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["p.jsonl"]
+
+
+def test_version_and_help_without_flag_types():
+    from bootcamp import __version__
+
+    version = run("--version")
+    assert version.exit_code == 0 and version.stdout.strip() == f"bootcamp {__version__}"
+    for args in (("--help",), ("tasks", "export", "--help"), ("tasks", "check", "--help")):
+        shown = run(*args)
+        assert shown.exit_code == 0 and "<bool>" not in shown.stdout
+    assert "Examples:" in run("tasks", "export", "--help").stdout

@@ -215,7 +215,8 @@ def tasks_check(
 _EXPORT_SUFFIX = {"jsonl": ".jsonl", "verl": ".parquet", "openrlhf": ".jsonl"}
 
 
-def _export_target(fmt: str | None, out: Path | None, overwrite: bool) -> tuple[str, Path]:
+def _export_target(fmt: str | None, out: Path | None, overwrite: bool,
+                   splits: dict[str, float] | None = None) -> tuple[str, Path]:
     """The format and file of an export: the format follows the suffix (or names it); a suffix that
     does not fit the format, or an existing file without ``overwrite``, is an error."""
     from bootcamp.export import FORMATS
@@ -232,10 +233,13 @@ def _export_target(fmt: str | None, out: Path | None, overwrite: bool) -> tuple[
         fmt = by_suffix[out.suffix]
     elif out.suffix != _EXPORT_SUFFIX[fmt]:
         _fail(f"--out {out}: --format {fmt} writes {_EXPORT_SUFFIX[fmt]}, not {out.suffix or 'a file without suffix'}")
-    if out.is_dir():
-        _fail(f"--out {out}: is a folder")
-    if out.exists() and not overwrite:
-        _fail(f"--out {out}: exists; pass --overwrite to replace it")
+    from bootcamp.export import split_path
+
+    for path in [split_path(out, name) for name in splits] if splits else [out]:
+        if path.is_dir():
+            _fail(f"--out {path}: is a folder")
+        if path.exists() and not overwrite:
+            _fail(f"--out {path}: exists; pass --overwrite to replace it")
     return fmt, out
 
 
@@ -248,6 +252,9 @@ def tasks_export(
     out: Annotated[Path | None, typer.Option("--out", help=(
         "Output file (default problems.jsonl, or problems.parquet for verl)."))] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")] = False,
+    split: Annotated[str | None, typer.Option("--split", help=(
+        "Shares by seed, e.g. train=0.9,val=0.1: one file per split (math.train.parquet, ...), "
+        "no seed in two splits."))] = None,
     seed: Annotated[int, typer.Option(help="First seed.")] = 0,
     level: Annotated[int | None, typer.Option(help=_LEVEL_HELP + " Every task exported must have it.")] = None,
 ) -> None:
@@ -260,17 +267,24 @@ def tasks_export(
       bootcamp tasks export 'chem/*' --out chem.parquet   (verl's parquet layout)
 
       bootcamp tasks export logic/sudoku --format openrlhf --out sudoku.jsonl --level 3
-    """
-    from bootcamp.export import export, iter_problems
 
-    fmt, out = _export_target(fmt, out, overwrite)
+      bootcamp tasks export 'math/*' --out math.parquet --split train=0.9,val=0.1
+    """
+    from bootcamp.export import export, iter_problems, parse_splits, split_path
+
+    try:
+        splits = parse_splits(split) if split is not None else None
+    except ValueError as exc:
+        _fail(f"--split: {exc}")
+    fmt, out = _export_target(fmt, out, overwrite, splits)
     targets = _resolve(ids)
     _check_level(targets, level)
     with _progress() as progress:
         bar = progress.add_task("exporting", total=len(targets) * n)
         problems = iter_problems(targets, n, seed=seed, on_problem=lambda: progress.advance(bar), level=level)
-        count = export(problems, fmt, out)
-    err.print(f"wrote {count} problems to {out}")
+        count = export(problems, fmt, out, splits)
+    where = ", ".join(str(split_path(out, name)) for name in splits) if splits else str(out)
+    err.print(f"wrote {count} problems to {where}")
 
 
 @tasks_app.command("catalogue")

@@ -83,37 +83,109 @@ def to_openrlhf_row(p: Problem) -> dict[str, Any]:
     return {"prompt": p.prompt, "label": make_label(p.task, p.identity)}
 
 
-def export(problems: Iterable[Problem], fmt: str, out: str | Path) -> int:
+def parse_splits(text: str) -> dict[str, float]:
+    """``"train=0.9,val=0.1"`` -> ``{"train": 0.9, "val": 0.1}``; the shares must be positive and sum to 1."""
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, sep, share = part.partition("=")
+        name = name.strip()
+        try:
+            value = float(share)
+        except ValueError:
+            value = -1.0
+        if not sep or not name.isidentifier() or not 0 < value <= 1:
+            raise ValueError(f"split {part!r}: want NAME=SHARE with a share in (0, 1], e.g. train=0.9,val=0.1")
+        if name in out:
+            raise ValueError(f"split {name!r} is named twice")
+        out[name] = value
+    if not out:
+        raise ValueError("give at least one split, e.g. train=0.9,val=0.1")
+    if abs(sum(out.values()) - 1.0) > 1e-6:
+        raise ValueError(f"split shares sum to {sum(out.values()):g}, not 1")
+    return out
+
+
+def split_of(seed: int, splits: dict[str, float]) -> str:
+    """The split a seed belongs to: a fixed function of the seed alone, so splits never share a seed
+    (for any task, in any export) and a seed keeps its split when more seeds are exported."""
+    import hashlib
+
+    u = int.from_bytes(hashlib.sha256(f"bootcamp-split:{seed}".encode()).digest()[:8], "big") / 2**64
+    edge = 0.0
+    for name, share in splits.items():
+        edge += share
+        if u < edge:
+            return name
+    return name
+
+
+def split_path(out: str | Path, split: str) -> Path:
+    """Where split ``split`` of an export to ``out`` goes: ``data/math.parquet`` -> ``data/math.val.parquet``."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.{split}{out.suffix}")
+
+
+def export(problems: Iterable[Problem], fmt: str, out: str | Path, splits: dict[str, float] | None = None) -> int:
     """Write problems to ``out`` in format ``fmt``; returns the number written.
 
-    The file appears whole or not at all: rows go to a temporary file beside it, renamed over
-    ``out`` at the end, so a failed or interrupted export leaves an existing ``out`` as it was.
+    With ``splits`` (``{"train": 0.9, "val": 0.1}``) each problem goes to the split of its seed
+    (:func:`split_of`), one file per split (:func:`split_path`), and verl's ``extra_info.split`` (a
+    ``split`` field in JSONL rows) names it.
+
+    Files appear whole or not at all: rows go to temporary files beside them, renamed at the end,
+    so a failed or interrupted export leaves existing files as they were.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    names = list(splits) if splits else ["train"]
+    targets = {name: split_path(out, name) if splits else Path(out) for name in names}
+    tmps = {name: path.with_name(f".{path.name}.{os.getpid()}.tmp") for name, path in targets.items()}
+    for path in targets.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        count = _write(problems, fmt, tmp)
-        os.replace(tmp, out)
+        count = _write(problems, fmt, tmps, splits)
+        for name, path in targets.items():
+            os.replace(tmps[name], path)
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
     return count
 
 
-def _write(problems: Iterable[Problem], fmt: str, path: Path) -> int:
+def _write(problems: Iterable[Problem], fmt: str, paths: dict[str, Path], splits: dict[str, float] | None) -> int:
+    def which(p: Problem) -> str:
+        return split_of(p.seed, splits) if splits else "train"
+
     if fmt == "verl":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        rows = [to_verl_row(p, index=i) for i, p in enumerate(problems)]
-        pq.write_table(pa.Table.from_pylist(rows), path)
-        return len(rows)
-    count = 0
-    with path.open("w", encoding="utf-8") as fh:
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in paths}
         for p in problems:
+            name = which(p)
+            rows[name].append(to_verl_row(p, split=name, index=len(rows[name])))
+        for name, path in paths.items():
+            pq.write_table(pa.Table.from_pylist(rows[name]) if rows[name] else _empty_verl(), path)
+        return sum(len(r) for r in rows.values())
+    count = 0
+    handles = {name: path.open("w", encoding="utf-8") for name, path in paths.items()}
+    try:
+        for p in problems:
+            name = which(p)
             row = p.model_dump() if fmt == "jsonl" else to_openrlhf_row(p)
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if splits:
+                row["split"] = name
+            handles[name].write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
+    finally:
+        for fh in handles.values():
+            fh.close()
     return count
+
+
+def _empty_verl() -> Any:
+    """A verl table with no rows (a split no seed fell into) that still has the columns."""
+    import pyarrow as pa
+
+    sample = to_verl_row(Problem(task="x/y", seed=0, prompt="", identity={}))
+    return pa.Table.from_pylist([sample]).slice(0, 0)

@@ -181,3 +181,24 @@ def test_version_and_help_without_flag_types():
         shown = run(*args)
         assert shown.exit_code == 0 and "<bool>" not in shown.stdout
     assert "Examples:" in run("tasks", "export", "--help").stdout
+
+
+def test_export_splits_are_seed_disjoint_and_deterministic(tmp_path):
+    out = tmp_path / "m.parquet"
+    args = ("tasks", "export", "math/gcd", "math/lcm", "--n", "60", "--out", str(out), "--split", "train=0.8,val=0.2")
+    assert run(*args).exit_code == 0
+    train = pq.read_table(tmp_path / "m.train.parquet").to_pylist()
+    val = pq.read_table(tmp_path / "m.val.parquet").to_pylist()
+    assert len(train) + len(val) == 120 and 10 <= len(val) <= 45
+    assert {r["extra_info"]["split"] for r in train} == {"train"} and {r["extra_info"]["split"] for r in val} == {"val"}
+    seeds = {s: {r["extra_info"]["seed"] for r in rows} for s, rows in (("train", train), ("val", val))}
+    assert not seeds["train"] & seeds["val"]
+    # a seed keeps its split for every task and when more seeds are exported
+    again = tmp_path / "more.jsonl"
+    assert run("tasks", "export", "math/gcd", "--n", "90", "--out", str(again), "--split", "train=0.8,val=0.2").exit_code == 0
+    rows = [json.loads(x) for x in (tmp_path / "more.val.jsonl").read_text().splitlines()]
+    assert {r["seed"] for r in rows if r["seed"] < 60} == seeds["val"] and {r["split"] for r in rows} == {"val"}
+    assert run(*args).exit_code == 2  # the split files exist now
+    for bad in ("train=0.9,val=0.2", "train", "train=0.5,train=0.5", "a-b=1"):
+        refused = run("tasks", "export", "math/gcd", "--out", str(tmp_path / "z.jsonl"), "--split", bad)
+        assert refused.exit_code == 2 and "--split" in refused.output

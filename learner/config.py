@@ -401,6 +401,12 @@ class RewardsConfig(_Model):
 
 class LoggingConfig(_Model):
     tensorboard: bool = True
+    wandb: dict[str, Any] | None = Field(None, description=(
+        "Weights & Biases: {} or {project, entity, name, group, tags, mode: offline|online} (default "
+        "offline, files in the run folder); needs the trackers extra."))
+    mlflow: dict[str, Any] | None = Field(None, description=(
+        "MLflow: {} or {tracking_uri, experiment, name} (default a file store in the run folder); needs "
+        "the trackers extra."))
     plot: bool = True
     progress: bool = True
 

@@ -77,29 +77,29 @@ def mixture_metrics(trajs: list[Trajectory], prefix: str = "") -> dict[str, floa
 
 
 class MetricsLogger:
-    """Appends one JSON line per step and mirrors scalars to TensorBoard."""
+    """Appends one JSON line per step and mirrors the scalars to the job's trackers
+    (TensorBoard, Weights & Biases, MLflow: :mod:`learner.trackers`)."""
 
-    def __init__(self, run_dir: str | Path, tensorboard: bool = True) -> None:
+    def __init__(self, run_dir: str | Path, tensorboard: bool = True, trackers: list[Any] | None = None) -> None:
+        from learner.trackers import TRACKERS
+
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / "metrics.jsonl"
-        self.writer = None
-        if tensorboard:
-            try:
-                from torch.utils.tensorboard import SummaryWriter
+        self.trackers = list(trackers) if trackers is not None else (
+            [TRACKERS["tensorboard"]({})] if tensorboard else [])
 
-                self.writer = SummaryWriter(str(self.run_dir / "tensorboard"))
-            except ImportError:  # tensorboard is optional: metrics.jsonl still has everything
-                self.writer = None
+    def start(self, config: dict[str, Any], name: str, resumed: bool = False) -> None:
+        """Open the trackers, each given the job's config once."""
+        for tracker in self.trackers:
+            tracker.start(self.run_dir, config, name, resumed)
 
     def log(self, step: int, metrics: dict[str, Any]) -> None:
         row = {"step": step, **metrics}
         with self.path.open("a") as f:
             f.write(json.dumps(row) + "\n")
-        if self.writer is not None:
-            for k, v in metrics.items():
-                if isinstance(v, int | float) and not isinstance(v, bool):
-                    self.writer.add_scalar(k, v, step)
-            self.writer.flush()
+        scalars = {k: float(v) for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        for tracker in self.trackers:
+            tracker.log(step, scalars)
 
     def truncate(self, step: int) -> None:
         """Drop the RL rows of steps ``>= step`` (all rows when ``step < 0``): a run resumed from the
@@ -115,8 +115,8 @@ class MetricsLogger:
             tmp.replace(self.path)
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+        for tracker in self.trackers:
+            tracker.close()
 
 
 class EventLog:

@@ -114,6 +114,14 @@ def check_redis(cfg: Any, timeout_s: float = 2.0) -> list[str]:
     return []
 
 
+def check_trackers(cfg: Any) -> list[str]:
+    """The packages of the experiment trackers the job turns on are installed."""
+    from learner.trackers import missing_module
+
+    wanted = [name for name in ("wandb", "mlflow") if getattr(cfg.logging, name) is not None]
+    return [e for e in (missing_module(name) for name in wanted) if e]
+
+
 def check_job(cfg: Any, registry: Any) -> list[str]:
     """All of the above, in the order a user would fix them."""
-    return check_paths(cfg) + check_tasks(cfg, registry) + check_redis(cfg)
+    return check_paths(cfg) + check_tasks(cfg, registry) + check_redis(cfg) + check_trackers(cfg)

@@ -33,6 +33,7 @@ from learner.evaluation import make_job_scorer, run_eval
 from learner.evaluation import score as score_trajectories
 from learner.group import ActorGroup
 from learner.metrics import EventLog, MetricsLogger, plot_curve, reward_metrics
+from learner.trackers import build_trackers
 from learner.pipeline import Group, RolloutStream
 from learner.recovery import Recovery
 from learner.schedule import learning_rate
@@ -91,7 +92,8 @@ class Trainer(Recovery):
         self.mix = resolve_mix([(t.id, t.weight) for t in cfg.tasks], self.problems)
         self.scorer = self._make_scorer()
         self.tokenizer = AutoTokenizer.from_pretrained(self.base_model_path)
-        self.metrics = MetricsLogger(self.run_dir, cfg.logging.tensorboard)
+        self.metrics = MetricsLogger(self.run_dir, trackers=build_trackers(cfg.logging))
+        self.metrics.start(cfg.model_dump(mode="json", by_alias=True), cfg.name, self.resume)
         self.events = EventLog(self.run_dir)
         self.started_ray = ensure_ray(self.address, cfg.rollout.engine_config().worker_env())
         from learner.placement import reserve

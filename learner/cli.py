@@ -121,6 +121,9 @@ def add_commands(app: Any) -> None:
         except PreflightError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(2) from None
+        from learner.announce import restart_clock
+
+        restart_clock()
         err.print(f"run folder: {output}  ({'resuming' if resume else 'new run'}; "
                   f"tensorboard --logdir {Path(output) / 'tensorboard'})")
         os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -266,11 +266,9 @@ def _generate_rounds(rollout: ActorGroup, problems: list[Problem], n: int, tempe
 
 
 def _progress(enabled: bool) -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from learner.announce import progress
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=Console(stderr=True), disable=not enabled, transient=True)
+    return progress(enabled, transient=True)
 
 
 def run_eval(cfg: JobConfig, rollout: ActorGroup, scorer: Any, sampler: TaskSampler, version: int, *,

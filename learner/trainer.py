@@ -85,6 +85,8 @@ class Trainer(Recovery):
         cfg = self.cfg
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "config.yaml").write_text(dump_config(cfg))
+        self.say(f"model: {cfg.model.path}" if cfg.model.path else
+                 f"model: building the tiny {cfg.model.tiny.arch} model (cached in {cfg.model.cache_dir})")
         self.base_model_path = cfg.model.path or ensure_tiny_model(cfg.model.tiny.model_dump(), cfg.model.cache_dir)
         from bootcamp.env.job_problems import job_problems
 
@@ -95,6 +97,7 @@ class Trainer(Recovery):
         self.metrics = MetricsLogger(self.run_dir, trackers=build_trackers(cfg.logging))
         self.metrics.start(cfg.model_dump(mode="json", by_alias=True), cfg.name, self.resume)
         self.events = EventLog(self.run_dir)
+        self.say(f"Ray: joining {self.address}" if self.address else "Ray: starting a local cluster")
         self.started_ray = ensure_ray(self.address, cfg.rollout.engine_config().worker_env())
         from learner.placement import reserve
 
@@ -134,6 +137,9 @@ class Trainer(Recovery):
         # the run's history is the checkpoint's: steps after it are trained (and logged) again
         self.metrics.truncate(self.start_step if self.warmup_done else -1)
         self.model_path = model_path
+        self.say(f"starting {cfg.learner.num_ranks} learner rank(s)" + (
+            f" and {cfg.rollout.num_actors} rollout actor(s) ({cfg.rollout.engine})" if not self.rollout else "") + (
+            f", from checkpoint {last.name}" if last is not None else ""))
         self.learners = start_learners(cfg, model_path, self.placement)
         fresh_engines = not self.rollout
         if fresh_engines:
@@ -352,12 +358,16 @@ class Trainer(Recovery):
             self.metrics.log(step, metrics)
 
     def progress(self) -> Any:
-        """A rich progress display on stderr (disabled by ``logging.progress: false``)."""
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        """A progress display on stderr (plain lines where it is no terminal; off with ``logging.progress: false``)."""
+        from learner.announce import progress
 
-        return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=Console(stderr=True), disable=not self.show_progress)
+        return progress(self.show_progress)
+
+    def say(self, text: str) -> None:
+        """Announce a phase of the job on stderr (with ``logging.progress``)."""
+        from learner.announce import phase
+
+        phase(text, self.show_progress)
 
     # -- phases -----------------------------------------------------------------------------------
     def warmup(self) -> None:
@@ -367,6 +377,7 @@ class Trainer(Recovery):
         w = self.cfg.warmup
         if w.steps == 0:
             return
+        self.say(f"warm-up: {w.steps} supervised steps on reference solutions")
         self.learners.call("reset_optimizer", w.lr or self.cfg.learner.lr)
         data = WarmupData(self.cfg, self.tokenizer, self.problems)
         with self.progress() as progress:
@@ -383,6 +394,8 @@ class Trainer(Recovery):
 
     def evaluate(self) -> dict[str, Any]:
         """Held-out problems (seeds disjoint from training): greedy, and pass@k when ``eval.pass_k`` is set."""
+        self.say(f"evaluation: {self.cfg.eval.problems_per_task} held-out problems per task "
+                 f"(policy version {self.version})")
         return run_eval(self.cfg, self.rollout, self.scorer, self.sampler, self.version, progress=self.show_progress)
 
     def rl_step(self, step: int) -> dict[str, Any]:
@@ -453,6 +466,8 @@ class Trainer(Recovery):
                 self.eval_result["before"] = self.evaluate()
                 (self.run_dir / "eval.json").write_text(json.dumps(self.eval_result, indent=2))
         self.stream = self.start_stream()
+        self.say(f"RL: steps {self.start_step + 1}-{cfg.steps}, {cfg.rollout.prompts_per_step} prompts x "
+                 f"{cfg.rollout.samples_per_prompt} samples each")
         with self.progress() as progress:
             bar = progress.add_task("RL", total=cfg.steps, completed=self.start_step)
             for step in range(self.start_step, cfg.steps):

@@ -7,10 +7,11 @@ leaves no run folder behind.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
+
+from rewards.models.folders import model_folder_error
 
 #: Files and folders whose presence means a folder already holds a run.
 RUN_MARKERS = ("config.yaml", "metrics.jsonl", "events.jsonl", "eval.json", "checkpoints", "tensorboard")
@@ -58,32 +59,16 @@ def prepare_run_folder(folder: str | Path, resume: bool = False, overwrite: bool
     return False
 
 
-def _local_folder(key: str, value: str | None, must: str = "config.json") -> str | None:
-    """An error for a model folder that is not there (None when it is, or when ``value`` names a hub id
-    that this machine may download)."""
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    if path.is_dir():
-        if must and not (path / must).exists():
-            return f"{key}: {value} has no {must} (not a transformers model folder)"
-        return None
-    hub_like = value.count("/") == 1 and not value.startswith((".", "/", "~")) and os.sep == "/"
-    if hub_like and os.environ.get("HF_HUB_OFFLINE", "") not in ("1", "true", "True") and not path.exists():
-        return None  # a hub id (org/name): resolved by transformers when the model loads
-    return f"{key}: {value} does not exist (give a transformers model folder)"
-
-
 def check_paths(cfg: Any) -> list[str]:
     """Model folders the job reads: the policy, reward models, a served verifier."""
-    errors = [_local_folder("model.path", cfg.model.path),
-              _local_folder("rewards.reward_model_path", cfg.rewards.reward_model_path)]
+    errors = [model_folder_error("model.path", cfg.model.path),
+              model_folder_error("rewards.reward_model_path", cfg.rewards.reward_model_path)]
     for name, spec in (cfg.rewards.backends or {}).items():
         if isinstance(spec, dict) and isinstance(spec.get("path"), str):
-            errors.append(_local_folder(f"rewards.backends.{name}.path", spec["path"]))
+            errors.append(model_folder_error(f"rewards.backends.{name}.path", spec["path"]))
         launch = spec.get("launch") if isinstance(spec, dict) else None
         if isinstance(launch, dict) and isinstance(launch.get("model"), str):
-            errors.append(_local_folder(f"rewards.backends.{name}.launch.model", launch["model"]))
+            errors.append(model_folder_error(f"rewards.backends.{name}.launch.model", launch["model"]))
     return [e for e in errors if e]
 
 

@@ -73,10 +73,26 @@ def add_commands(app: Any) -> None:
         except ValueError as exc:  # a bad key list must stop the start, with the reason and no traceback
             typer.echo(f"bootcamp serve: invalid settings: {_describe(exc)}", err=True)
             raise typer.Exit(2) from None
+        missing = missing_model_folders(settings)
+        if missing:
+            for line in missing:
+                typer.echo(f"bootcamp serve: {line}", err=True)
+            raise typer.Exit(2)
         # Workers are separate processes: they rebuild the settings from the environment.
         os.environ.update(settings.to_env())
         uvicorn.run("rewards.service.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers if workers > 1 else None, log_level=log_level)
+
+
+def missing_model_folders(settings: Any) -> list[str]:
+    """The model folders the settings name that are not there (the reward model, backends' paths)."""
+    from rewards.models.folders import model_folder_error
+
+    errors = [model_folder_error("--reward-model", settings.reward_model_path)]
+    for name, spec in (settings.backends or {}).items():
+        if isinstance(spec, dict) and isinstance(spec.get("path"), str):
+            errors.append(model_folder_error(f"backends.{name}.path", spec["path"]))
+    return [e for e in errors if e]
 
 
 def read_rewards_config(path: str) -> dict[str, Any]:

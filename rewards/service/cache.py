@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import time
+import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from importlib import metadata
@@ -301,6 +302,14 @@ class MemoryCache:
         return len(self._data)
 
 
+_log = logging.getLogger("uvicorn.error")  # the service's own log
+
+
+def _safe_url(url: str) -> str:
+    """A Redis URL without its password, for logs."""
+    return re.sub(r"//[^@/]*@", "//***@", url)
+
+
 class RedisLink:
     """A lazily made async Redis client that is skipped for ``retry_s`` after any failure.
 
@@ -312,6 +321,7 @@ class RedisLink:
         self.url, self.timeout_s, self.retry_s = url, timeout_s, retry_s
         self.errors = 0
         self._down_until = 0.0
+        self._down_since: float | None = None  # the outage being logged (None: up)
         self._client: Any = None
         self._scripts: dict[str, Any] = {}
 
@@ -319,12 +329,28 @@ class RedisLink:
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
-    def failed(self) -> None:
+    def failed(self, exc: BaseException | None = None) -> None:
+        """A link failure: skip Redis for ``retry_s``; the first failure of an outage is logged."""
         self.errors += 1
         self._down_until = time.monotonic() + self.retry_s
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            why = f" ({type(exc).__name__}: {str(exc)[:120]})" if exc is not None else ""
+            _log.warning("Redis at %s is unreachable%s: verdicts are served uncached and limits kept per "
+                         "replica until it answers again", _safe_url(self.url), why)
 
     def recovered(self) -> None:
+        """Redis answered: use it again (and log the end of an outage)."""
         self._down_until = 0.0
+        if self._down_since is not None:
+            _log.warning("Redis at %s answers again after %.1f s", _safe_url(self.url),
+                         time.monotonic() - self._down_since)
+            self._down_since = None
+
+    def answered(self) -> None:
+        """A command succeeded: ends a logged outage (cheap when there is none)."""
+        if self._down_since is not None:
+            self.recovered()
 
     def client(self) -> Any:
         if self._client is None:
@@ -341,11 +367,13 @@ class RedisLink:
         if not self.available:
             return None
         try:
-            return await self.script(lua)(keys=keys, args=args)
+            out = await self.script(lua)(keys=keys, args=args)
         except Exception as exc:  # noqa: BLE001 - the caller falls back; only a link failure is for everyone
             if link_failure(exc):
-                self.failed()
+                self.failed(exc)
             return None
+        self.answered()
+        return out
 
     async def close(self) -> None:
         if self._client is not None:
@@ -393,11 +421,13 @@ class RedisCache:
         if not keys or not self.available:
             return [None] * len(keys)
         try:
-            return list(await self.link.client().mget(keys))
+            out = list(await self.link.client().mget(keys))
         except Exception as exc:  # noqa: BLE001 - uncached; a link failure: for a while
             if link_failure(exc):
-                self.link.failed()
+                self.link.failed(exc)
             return [None] * len(keys)
+        self.link.answered()
+        return out
 
     async def set_many(self, values: dict[str, str], ttl_s: float | None = None) -> None:
         """Store ``values`` for ``ttl_s`` seconds (default: the cache's TTL)."""
@@ -411,13 +441,15 @@ class RedisCache:
             await pipe.execute()
         except Exception as exc:  # noqa: BLE001
             if link_failure(exc):
-                self.link.failed()
+                self.link.failed(exc)
+            return
+        self.link.answered()
 
     async def ping(self) -> bool:
         try:
             ok = bool(await self.link.client().ping())
-        except Exception:  # noqa: BLE001
-            self.link.failed()
+        except Exception as exc:  # noqa: BLE001
+            self.link.failed(exc)
             return False
         self.link.recovered()
         return ok

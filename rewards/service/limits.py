@@ -58,11 +58,13 @@ async def run_script(link: RedisLink, lua: str, keys: list[str], args: list[Any]
         out = await link.script(lua)(keys=keys, args=args)
     except Exception as exc:  # noqa: BLE001 - classified below
         if link_failure(exc):
-            link.failed()
+            link.failed(exc)
             return None
         raise RedisDataError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     if force:
         link.recovered()
+    else:
+        link.answered()
     return out
 
 # GCRA (a token bucket kept as one timestamp): `burst` requests at once, then one per `interval`.

@@ -307,3 +307,38 @@ def test_an_answer_that_timed_out_is_served_its_timeout_at_once(live_server) -> 
             assert v["reason"] == "timeout" and v["parts"][-1]["kind"] == "judge", v
         assert judge.calls == 2
         assert http.get(srv.url + "/healthz").json()["pool"]["timeouts"] == 1
+
+
+def test_a_redis_outage_is_logged_once_and_its_end_too(redis_url, caplog) -> None:
+    import asyncio
+    import logging
+    import socket
+
+    from rewards.service.cache import RedisCache
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"redis://:secret@127.0.0.1:{s.getsockname()[1]}/0"
+
+    async def outage() -> None:
+        cache = RedisCache(dead, timeout_s=0.2, retry_s=0.0)
+        for _ in range(3):
+            assert await cache.get_many(["k"]) == [None]
+        await cache.close()
+
+    async def recovery() -> None:
+        cache = RedisCache(redis_url, timeout_s=0.5, retry_s=0.0)
+        cache.link.failed(OSError("connection reset"))
+        await cache.set_many({"bootcamp-test-log": "v"})
+        assert await cache.get_many(["bootcamp-test-log"]) == ["v"]
+        await cache.close()
+
+    with caplog.at_level(logging.WARNING, logger="uvicorn.error"):
+        asyncio.run(outage())
+        down = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+        assert len(down) == 1 and "served uncached" in down[0] and "secret" not in down[0]
+        caplog.clear()
+        asyncio.run(recovery())
+        messages = [r.getMessage() for r in caplog.records]
+        assert sum("answers again after" in m for m in messages) == 1, messages
+        assert sum("unreachable" in m for m in messages) == 1, messages

@@ -26,6 +26,19 @@ def test_serve_help_lists_the_options() -> None:
     assert "--api-key " not in out.stdout  # keys are never taken on the command line
 
 
+def test_serve_refuses_a_missing_reward_model_folder(tmp_path) -> None:
+    missing = tmp_path / "no-such-rm"
+    out = subprocess.run([sys.executable, "-c", CLI, "serve", "--port", str(free_port()), "--reward-model",
+                          str(missing)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"bootcamp serve: --reward-model: {missing} does not exist (give a transformers model folder)"
+    config = tmp_path / "rewards.yaml"
+    config.write_text(f"backends: {{rm: {{type: classifier, path: {tmp_path}}}}}\n")  # a folder, but no model
+    out = subprocess.run([sys.executable, "-c", CLI, "serve", "--port", str(free_port()), "--rewards-config",
+                          str(config)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "backends.rm.path" in out.stderr and "config.json" in out.stderr
+
+
 
 def _children(pid: int) -> list[int]:
     kids = []

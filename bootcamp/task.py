@@ -247,6 +247,7 @@ class Task:
             answer=answer,
             detail=getattr(raw, "detail", None),
             parts=[part],
+            decided_by="rule",
         )
 
     def info(self) -> dict[str, Any]:

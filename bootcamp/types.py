@@ -56,7 +56,8 @@ class Verdict(BaseModel):
     parts: list[Part] = Field(default_factory=list)
     decided_by: str | None = Field(default=None, description=(
         "The kind of the part whose score became the verdict (e.g. 'rule', 'verifier'); "
-        "'mixture' for a weighted mean of several parts; None for a task's bare verify."))
+        "'mixture' for a weighted mean of several parts; 'rule' from a task's own verify when it checked an "
+        "answer; None when nothing decided (no answer found, a failed verifier)."))
     disagreement: bool | None = Field(default=None, description=(
         "second_opinion: whether the two parts disagreed on correctness (None when one could not decide)."))
 

@@ -40,7 +40,8 @@ def _eval_table(result: dict[str, Any]) -> Any:
 
     sampled = result.get("sampled") or {}
     cols = [k for k in (sampled.get("all") or {}) if k.startswith(("pass@", "mean@"))]
-    table = Table(title=f"eval (policy version {result['policy_version']}, {result['n']} problems)")
+    table = Table(title=f"eval (policy version {result['policy_version']}: weight updates the engines got, warm-up "
+                        f"included; {result['n']} problems)")
     longest = max(len(n) for n in [*result["per_task"], "all"])
     table.add_column("task", no_wrap=True, min_width=longest)
     for name in ("greedy reward", "greedy pass", *cols):

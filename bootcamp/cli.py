@@ -15,6 +15,7 @@ from rich.table import Table
 
 from bootcamp.registry import REGISTRY, UnknownTaskError
 
+
 def _hide_flag_types() -> None:
     """Flags show no ``<bool>`` type in ``--help`` (they take no value; this typer prints one)."""
     option = getattr(getattr(typer, "core", None), "TyperOption", None)

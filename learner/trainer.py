@@ -33,10 +33,10 @@ from learner.evaluation import make_job_scorer, run_eval
 from learner.evaluation import score as score_trajectories
 from learner.group import ActorGroup
 from learner.metrics import EventLog, MetricsLogger, plot_curve, reward_metrics
-from learner.trackers import build_trackers
 from learner.pipeline import Group, RolloutStream
 from learner.recovery import Recovery
 from learner.schedule import learning_rate
+from learner.trackers import build_trackers
 from rollout.types import Trajectory
 
 

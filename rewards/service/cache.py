@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 import os
 import re
 import threading
 import time
-import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from importlib import metadata

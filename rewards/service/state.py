@@ -21,7 +21,6 @@ from rewards.service.cache import (
 from rewards.service.metrics import Metrics
 from rewards.service.settings import Settings
 
-
 #: Items routed per slice of a big batch (at least; at most 8 slices). Two slices are in work at
 #: once, so the verifier processes never wait while this process keys, combines or caches.
 PIPELINE_SLICE = 64

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bootcamp.hostile import hostile_answers, hostile_responses
-from bootcamp.verifiers import code_exec, warm
+from bootcamp.verifiers import warm
 from bootcamp.verifiers.code_exec import check_code, precheck, run_python, same_value
 
 ADD_TESTS = [{"args": [1, 2], "expected": 3}, {"args": [5, 5], "expected": 10}, {"args": [-1, 1], "expected": 0}]

@@ -193,6 +193,7 @@ def check_task(
     quality_seeds: int = QUALITY_SEEDS,
     strict_quality: bool = False,
     quality_time_limit_s: float | None = None,
+    quality_levels: str = "all",
     fresh_spec: Spec | None = None,
 ) -> CheckReport:
     """Run the conformance checks on one task (an id or an instance).
@@ -212,6 +213,8 @@ def check_task(
         quality_time_limit_s: seconds the quality checks of one level may take (default
             ``checker_quality.QUALITY_TIME_LIMIT_S`` times ``BOOTCAMP_CHECK_TIME_FACTOR``); past
             it they judge the seeds done so far, with a warning.
+        quality_levels: ``all`` levels, or ``ends`` (level 1, the default and the top level; CI's
+            sample of a task's levels).
     """
     by_id = isinstance(task, str) and (registry is None or registry is REGISTRY)
     if isinstance(task, str):
@@ -235,7 +238,8 @@ def check_task(
             limit = max(task.time_budget, 5.0) * time_factor() * HARD_LIMIT_FACTOR
             mine += generate_levels(task, range(seeds), lambda: _hard_limit(limit))
         if quality_seeds > 0:
-            quality = check_quality(task, quality_seeds, level_seeds=seeds, time_limit_s=quality_time_limit_s)
+            quality = check_quality(task, quality_seeds, level_seeds=seeds, time_limit_s=quality_time_limit_s,
+                                    level_sample=quality_levels)
             record_quality(report, quality, quality_enforced(task, strict_quality))
     except BaseException:
         if fresh is not None:

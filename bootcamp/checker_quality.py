@@ -78,10 +78,18 @@ SAMPLING = "sampling"
 QUALITY_CHECKS = (SPACE, CONSTANT, LEVELS, SAMPLING)
 
 
-def task_levels(task: Any) -> tuple[int | None, ...]:
-    """The levels to check: ``(1, ..., n)`` for a task with levels, ``(None,)`` for one without."""
+def task_levels(task: Any, which: str = "all") -> tuple[int | None, ...]:
+    """The levels to check: ``(1, ..., n)`` for a task with levels (``which="ends"``: only level 1,
+    the default level and level n, a sample for quick runs), ``(None,)`` for one without."""
     n = len(getattr(task, "levels", ()) or ())
-    return tuple(range(1, n + 1)) if n else (None,)
+    if not n:
+        return (None,)
+    if which == "ends":
+        default = getattr(task, "default_level", None)
+        return tuple(sorted({1, n} | ({default} if isinstance(default, int) and 1 <= default <= n else set())))
+    if which != "all":
+        raise ValueError(f"levels to check: 'all' or 'ends', got {which!r}")
+    return tuple(range(1, n + 1))
 
 
 def at_level(task: Any, level: int | None) -> Any:
@@ -379,7 +387,7 @@ def _check_default_level(task: Any, call: _Caller, report: QualityReport) -> Non
 
 
 def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVEL_SEEDS,
-                  time_limit_s: float | None = None) -> QualityReport:
+                  time_limit_s: float | None = None, level_sample: str = "all") -> QualityReport:
     """Sample ``seeds`` seeds at every level of ``task`` and run the quality checks (module doc).
 
     Args:
@@ -389,6 +397,8 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
         time_limit_s: seconds the checks of one level may take (default ``QUALITY_TIME_LIMIT_S``
             times ``BOOTCAMP_CHECK_TIME_FACTOR``). Past it the level's checks use the seeds done so
             far (the constant answer is scored on at least ``MIN_CONSTANT_SEEDS``), with a note.
+        level_sample: ``all`` the levels, or ``ends`` (level 1, the default and the top one: CI's
+            sample; complexity must then rise across those).
 
     Returns:
         The findings (they never raise: a crashing task is a ``sampling`` finding) and figures.
@@ -398,7 +408,7 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
     start = time.monotonic()
     report = QualityReport(getattr(task, "task_id", type(task).__name__))
     call = _Caller(task, report)
-    levels = task_levels(task)
+    levels = task_levels(task, level_sample)
     limit = time_limit_s if time_limit_s is not None else QUALITY_TIME_LIMIT_S * time_factor()
     leveled = levels != (None,)
     if leveled:

@@ -324,3 +324,16 @@ def test_a_small_sample_may_exceed_the_constant_limit_by_its_sampling_error_only
     assert 0.36 < sampled_limit(CONSTANT_LIMIT, 50) < 0.38  # 5 equally likely answers pass 50 seeds
     assert 0.30 < sampled_limit(CONSTANT_LIMIT, 200) < 0.32
     assert sampled_limit(CONSTANT_LIMIT, 50) > sampled_limit(CONSTANT_LIMIT, 200) > CONSTANT_LIMIT
+
+
+def test_ci_samples_the_ends_and_the_default_level() -> None:
+    from bootcamp import get_task
+    from bootcamp.checker_quality import check_quality, task_levels
+
+    task = get_task("biology/reverse_complement")  # 5 levels, default 3
+    assert task_levels(task) == (1, 2, 3, 4, 5) and task_levels(task, "ends") == (1, 3, 5)
+    assert task_levels(get_task("generic/number"), "ends") == (None,)
+    report = check_quality(task, seeds=20, level_sample="ends")
+    assert sorted(report.figures) == ["1", "3", "5"] and not report.issues
+    with pytest.raises(ValueError, match="'all' or 'ends'"):
+        task_levels(task, "some")

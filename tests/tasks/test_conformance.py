@@ -16,6 +16,9 @@ QUALITY_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_SEEDS", "50"))
 #: seeds done by then (at least 10), so the registry stays inside its CI time. Not scaled by
 #: BOOTCAMP_CHECK_TIME_FACTOR: it bounds the time, it is no budget a task can fail.
 QUALITY_TIME_S = float(os.environ.get("BOOTCAMP_CHECK_QUALITY_TIME_S", "0.3"))
+#: Levels the quality checks sample per task: ``ends`` (level 1, the default and the top level) in CI;
+#: ``all`` checks every level (as ``bootcamp tasks check --all`` does).
+QUALITY_LEVELS = os.environ.get("BOOTCAMP_CHECK_QUALITY_LEVELS", "ends")
 #: Fail every task on its quality findings (by default only tasks with levels or a space_size).
 STRICT_QUALITY = os.environ.get("BOOTCAMP_CHECK_STRICT_QUALITY", "") == "1"
 #: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).
@@ -26,7 +29,8 @@ CROSS_SEEDS = tuple(range(int(os.environ.get("BOOTCAMP_CHECK_CROSS_SEEDS", "2"))
 def test_task_conforms(task_id):
     # The cross-process part runs once for all tasks below, not one fresh process per task.
     report = check_task(task_id, seeds=SEEDS, cross_process=False, quality_seeds=QUALITY_SEEDS,
-                        strict_quality=STRICT_QUALITY, quality_time_limit_s=QUALITY_TIME_S)
+                        strict_quality=STRICT_QUALITY, quality_time_limit_s=QUALITY_TIME_S,
+                        quality_levels=QUALITY_LEVELS)
     assert report.passed, "\n".join(report.failures)
 
 

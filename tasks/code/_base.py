@@ -6,8 +6,15 @@ expected outputs, computed at generation time by the reference solution:
 the constants as module-level assignments followed by the class's ``body``.
 Checking runs the candidate in the sandbox of ``bootcamp.verifiers.code_exec``
 (one subprocess, all-or-nothing). Perturbations are the reference with other
-constants, small textual bugs (off-by-one, wrong operator) and a stub that
-returns None; only those that really fail a hidden test are offered.
+constants and with a small textual bug (off-by-one, wrong operator), or a stub
+that returns None where one of those kinds offers nothing; only those that
+really fail a hidden test are offered.
+
+Difficulty levels are shared by every code task: ``scale`` stretches the sizes
+of the random hidden inputs (string and list lengths, value ranges) and
+``tests`` the number of random hidden tests, so a higher level has more and
+larger hidden inputs in which a near-miss solution gets caught. The fixed edge
+cases stay hidden; the prompt shows the last (random, seed-drawn) tests.
 """
 
 from __future__ import annotations
@@ -48,9 +55,13 @@ class CodeTask(Task):
     which reads the spec's upper-case constants) and implement ``spec``,
     ``inputs`` and ``describe``; optionally ``variants`` (other constants)
     and ``bugs`` (``(old, new)`` replacements that break the reference).
+    ``inputs`` draws its random tests with :meth:`reps` and :meth:`size`, so
+    the difficulty levels scale them.
     """
 
     sandbox_kinds = ("code",)
+    #: 2: levels, seed-drawn examples in the prompt, wider specs.
+    version: ClassVar[int] = 2
 
     function: ClassVar[str] = ""
     signature: ClassVar[str] = ""
@@ -58,7 +69,13 @@ class CodeTask(Task):
     bugs: ClassVar[list[tuple[str, str]]] = []
     #: A check is one subprocess (~40-80 ms); a candidate that hangs costs ``timeout_s`` plus teardown.
     time_budget: ClassVar[float] = 4.0
-    default_params: ClassVar[dict[str, Any]] = {"timeout_s": 2.0, "examples": 2}
+    default_params: ClassVar[dict[str, Any]] = {"timeout_s": 2.0, "examples": 2, "scale": 1.0, "tests": 1.0}
+    levels: ClassVar[tuple[dict[str, Any], ...]] = (
+        {"scale": 0.5, "tests": 0.5},
+        {"scale": 1.0, "tests": 1.0},
+        {"scale": 2.0, "tests": 1.6},
+    )
+    default_level: ClassVar[int | None] = 2
 
     # -- what subclasses provide -----------------------------------------------------
     def spec(self, rng: random.Random) -> dict[str, Any]:
@@ -76,6 +93,21 @@ class CodeTask(Task):
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
         """Other constants whose reference is a near miss for this spec."""
         return []
+
+    # -- level helpers for ``inputs`` ------------------------------------------------
+    def reps(self, k: int) -> int:
+        """How many random hidden tests to draw where the default level draws ``k``."""
+        return max(2, round(k * float(self.params["tests"])))
+
+    def size(self, rng: random.Random, lo: int, hi: int) -> int:
+        """A random size in ``lo..hi`` with ``hi`` stretched by the level's ``scale``."""
+        return rng.randint(lo, max(lo, round(hi * float(self.params["scale"]))))
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Characters of all hidden test inputs plus 10 per spec constant: more, larger hidden
+        inputs leave a near-miss solution fewer places to hide."""
+        spec = identity.get("spec", {})
+        return float(len(json.dumps([t["args"] for t in identity["tests"]])) + 10 * len(spec))
 
     # -- the contract ----------------------------------------------------------------
     def source(self, spec: dict[str, Any]) -> str:
@@ -95,7 +127,8 @@ class CodeTask(Task):
         return {"spec": spec, "tests": tests}
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        shown = identity["tests"][: self.params["examples"]]
+        # The last tests are drawn per seed; the fixed edge cases before them stay hidden.
+        shown = identity["tests"][-int(self.params["examples"]):]
         examples = "\n".join(
             f"    {self.function}({', '.join(py(a) for a in t['args'])}) == {py(t['expected'])}" for t in shown
         )
@@ -124,14 +157,18 @@ class CodeTask(Task):
         spec, tests = identity["spec"], identity["tests"]
         variants = [self.source(v) for v in self.variants(spec) if v != spec]
         bugs = [answer.replace(old, new, 1) for old, new in self.bugs if old in answer]
+        stub = f"def {self.function}(*args):\n    return None\n"
         out: list[str] = []
-        # Each check costs a subprocess: keep a few, of different kinds, that really fail a test.
-        for group, keep in ((variants, 1), (bugs, 2), ([f"def {self.function}(*args):\n    return None\n"], 1)):
-            kept = 0
+        # Each check costs a subprocess (the checker verifies every perturbation at every level): keep two
+        # near misses of different kinds that really fail a test, one spec variant and one bug; the stub
+        # stands in for a kind that offers none.
+        for group in (variants, bugs, [stub]):
+            if len(out) >= 2:
+                break
             for c in group:
-                if kept < keep and c != answer and c not in out and not _run_local(c, self.function, tests):
+                if c != answer and c not in out and not _run_local(c, self.function, tests):
                     out.append(c)
-                    kept += 1
+                    break
         return out
 
 

@@ -7,46 +7,40 @@ from typing import Any
 
 from tasks.code._base import CodeTask, text
 
-_MODES = {
-    "increasing": "strictly increasing",
-    "non-decreasing": "non-decreasing (equal neighbours allowed)",
-    "decreasing": "strictly decreasing",
-}
-
 
 class LongestSubsequence(CodeTask):
     function = "lis"
     signature = "lis(xs: list[int]) -> int"
     body = '''
-from bisect import bisect_left, bisect_right
-
 def lis(xs):
-    seq = [-x for x in xs] if MODE == "decreasing" else list(xs)
-    find = bisect_right if MODE == "non-decreasing" else bisect_left
-    tails = []
-    for x in seq:
-        i = find(tails, x)
-        if i == len(tails):
-            tails.append(x)
-        else:
-            tails[i] = x
-    return len(tails)
+    seq = [-x for x in xs] if DOWN else list(xs)
+    best = []
+    for j, x in enumerate(seq):
+        best.append(1 + max([best[i] for i in range(j) if x - seq[i] >= GAP], default=0))
+    return max(best, default=0)
 '''
-    bugs = [("tails[i] = x", "pass")]
+    bugs = [("x - seq[i] >= GAP", "x - seq[i] > GAP"), ("return max(best, default=0)", "return best[-1] if best else 0")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"MODE": rng.choice(sorted(_MODES))}
+        return {"DOWN": rng.random() < 0.5, "GAP": rng.randint(0, 5)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [[3, 3, 3]], [[10, 9, 2, 5, 3, 7, 101, 18]], [[5, 1, 6, 2, 7, 3, 8]]]
-        return out + [[[rng.randint(0, 9) for _ in range(rng.randint(3, 25))]] for _ in range(8)]
+        top = self.size(rng, 12, 20)
+        return out + [[[rng.randint(0, top) for _ in range(self.size(rng, 3, 25))]] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return (f"returns the length of the longest {_MODES[spec['MODE']]} subsequence of `xs` (elements in their "
+        way, step = ("decreasing", "smaller") if spec["DOWN"] else ("increasing", "larger")
+        if spec["GAP"] == 0:
+            rule = f"non-{'increasing' if spec['DOWN'] else 'decreasing'} subsequence (equal neighbours allowed)"
+        else:
+            rule = (f"{way} subsequence in which each element is {step} than the previous one by at least "
+                    f"{spec['GAP']}")
+        return (f"returns the length of the longest {rule} of `xs` (elements in their "
                 "original order, not necessarily adjacent); 0 for an empty list.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"MODE": m} for m in sorted(_MODES) if m != spec["MODE"]]
+        return [{**spec, "GAP": spec["GAP"] + 1}, {**spec, "DOWN": not spec["DOWN"]}]
 
 
 class Knapsack(CodeTask):
@@ -68,8 +62,8 @@ def knapsack(weights, values):
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         cap = spec["CAP"]
         out = [[[], []], [[cap + 1], [100]], [[cap, 1], [5, 4]]]
-        for _ in range(8):
-            n = rng.randint(2, 10)
+        for _ in range(self.reps(8)):
+            n = self.size(rng, 2, 10)
             out.append([[rng.randint(1, cap // 2 + 1) for _ in range(n)], [rng.randint(1, 60) for _ in range(n)]])
         return out
 
@@ -103,8 +97,8 @@ def edit_distance(a, b):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [["", ""], ["abc", ""], ["", "ab"], ["kitten", "sitting"], ["abcd", "abdc"]]
-        for _ in range(7):
-            out.append([text(rng, rng.randint(0, 9), "abcd"), text(rng, rng.randint(0, 9), "abcd")])
+        for _ in range(self.reps(7)):
+            out.append([text(rng, self.size(rng, 1, 9), "abcd"), text(rng, self.size(rng, 1, 9), "abcd")])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
@@ -140,7 +134,7 @@ def min_coins(amount):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         top = max(spec["COINS"])
-        return [[a] for a in [0, 1, top, top + 1, 2 * top - 1] + [rng.randint(2, 120) for _ in range(7)]]
+        return [[a] for a in [0, 1, top, top + 1, 2 * top - 1] + [self.size(rng, 2, 120) for _ in range(self.reps(7))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns the fewest coins with values {spec['COINS']} (each usable any number of times) that add up "
@@ -168,7 +162,7 @@ def count_ways(amount):
         return {"COINS": sorted(rng.sample(range(1, 12), rng.randint(2, 4))), "MOD": rng.choice([97, 1000, 10007, 65536])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [[a] for a in [0, 1, 10, 500] + [rng.randint(2, 300) for _ in range(8)]]
+        return [[a] for a in [0, 1, 10, 500] + [self.size(rng, 2, 300) for _ in range(self.reps(8))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns the number of ways to pay exactly `amount` (0 <= amount <= 1000) with coins of values "
@@ -189,25 +183,28 @@ def max_subarray(xs):
         s = 0
         for j in range(i, min(len(xs), i + MAX_LEN)):
             s += xs[j]
-            if best is None or s > best:
+            if best is None or (s < best if SMALLEST else s > best):
                 best = s
     return best
 '''
-    bugs = [("min(len(xs), i + MAX_LEN)", "min(len(xs), i + MAX_LEN - 1)"), ("s > best", "s < best")]
+    bugs = [("min(len(xs), i + MAX_LEN)", "min(len(xs), i + MAX_LEN - 1)"),
+            ("(s < best if SMALLEST else s > best)", "(s > best if SMALLEST else s < best)")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"MAX_LEN": rng.randint(2, 6)}
+        return {"MAX_LEN": rng.randint(2, 9), "SMALLEST": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[-5]], [[-3, -1, -2]], [[1] * 10], [[2, -1, 2, -1, 2, -1, 2, -1, 2]]]
-        return out + [[[rng.randint(-10, 12) for _ in range(rng.randint(1, 14))]] for _ in range(8)]
+        n = spec["MAX_LEN"] + 2
+        return out + [[[rng.randint(-11, 11) for _ in range(self.size(rng, n, 16))]] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return (f"returns the largest sum of a non-empty run of consecutive elements of the non-empty list `xs` "
+        which = "smallest" if spec["SMALLEST"] else "largest"
+        return (f"returns the {which} sum of a non-empty run of consecutive elements of the non-empty list `xs` "
                 f"whose length is at most {spec['MAX_LEN']}.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"MAX_LEN": spec["MAX_LEN"] + 1}, {"MAX_LEN": spec["MAX_LEN"] - 1}]
+        return [{**spec, "MAX_LEN": spec["MAX_LEN"] + 1}, {**spec, "MAX_LEN": spec["MAX_LEN"] - 1}]
 
 
 def register(registry: Any) -> None:

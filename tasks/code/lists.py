@@ -17,34 +17,44 @@ class InsertionPoint(CodeTask):
     signature = "insertion_point(xs: list[int], x: int) -> int"
     body = '''
 def insertion_point(xs, x):
+    if IF_ABSENT != "insert" and x not in xs:
+        return None if IF_ABSENT == "none" else -1
     lo, hi = 0, len(xs)
     while lo < hi:
         mid = (lo + hi) // 2
-        if (xs[mid] < x) if SIDE == "left" else (xs[mid] <= x):
+        a, b = (-xs[mid], -x) if DESC else (xs[mid], x)
+        if (a < b) if SIDE == "left" else (a <= b):
             lo = mid + 1
         else:
             hi = mid
-    return lo
+    return lo + BASE
 '''
-    bugs = [("lo, hi = 0, len(xs)", "lo, hi = 0, len(xs) - 1"), ("return lo", "return max(lo - 1, 0)")]
+    bugs = [("lo, hi = 0, len(xs)", "lo, hi = 0, len(xs) - 1"), ("return lo + BASE", "return max(lo - 1, 0) + BASE")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"SIDE": rng.choice(["left", "right"])}
+        return {"SIDE": rng.choice(["left", "right"]), "DESC": rng.random() < 0.5, "BASE": rng.choice([0, 1]),
+                "IF_ABSENT": rng.choice(["insert", "none", "minus_one"])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[], 5], [[1, 2, 2, 2, 3], 2], [[1, 3], 9]]
-        for _ in range(9):
-            xs = sorted(_ints(rng, rng.randint(1, 15), 0, 12))
-            out.append([xs, rng.choice(xs) if rng.random() < 0.7 else rng.randint(-1, 13)])
+        for _ in range(self.reps(9)):
+            xs = sorted(_ints(rng, self.size(rng, 1, 15), 0, self.size(rng, 12, 12)))
+            out.append([xs, rng.choice(xs) if rng.random() < 0.7 else rng.randint(-1, max(xs) + 1)])
+        if spec["DESC"]:
+            out = [[xs[::-1], x] for xs, x in out]
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
         where = "before" if spec["SIDE"] == "left" else "after"
-        return (f"returns the index at which `x` would be inserted into the ascending list `xs` (which may contain "
-                f"duplicates) to keep it sorted, placing it {where} any entries equal to `x`. Use binary search.")
+        order = "descending (largest first)" if spec["DESC"] else "ascending"
+        base = "1-based position (the first slot is 1)" if spec["BASE"] else "0-based index"
+        return (f"returns the {base} at which `x` would be inserted into the {order} list `xs` (which may contain "
+                f"duplicates) to keep its order, placing it {where} any entries equal to `x`. Use binary search."
+                + {"insert": "", "none": " When `x` does not occur in `xs`, return None instead.",
+                   "minus_one": " When `x` does not occur in `xs`, return -1 instead."}[spec["IF_ABSENT"]])
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"SIDE": "right" if spec["SIDE"] == "left" else "left"}]
+        return [{**spec, "SIDE": "right" if spec["SIDE"] == "left" else "left"}, {**spec, "BASE": 1 - spec["BASE"]}]
 
 
 class TwoSum(CodeTask):
@@ -67,8 +77,8 @@ def two_sum(nums):
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         t = spec["TARGET"]
         out = [[[]], [[t]], [[t // 2, t - t // 2, t // 2]]]
-        for _ in range(9):
-            xs = _ints(rng, rng.randint(2, 12), -15, 30)
+        for _ in range(self.reps(9)):
+            xs = _ints(rng, self.size(rng, 2, 12), -15, 30)
             if rng.random() < 0.6:
                 i = rng.randrange(len(xs))
                 xs.insert(rng.randint(0, len(xs)), t - xs[i])
@@ -90,31 +100,31 @@ class DedupeK(CodeTask):
 def dedupe(xs):
     seen = {}
     out = []
-    for x in xs:
+    for x in (xs[::-1] if LAST else xs):
         seen[x] = seen.get(x, 0) + 1
         if seen[x] <= K:
             out.append(x)
-    return out
+    return out[::-1] if LAST else out
 '''
-    bugs = [("<= K", "< K"), ("out.append(x)", "out.insert(0, x)")]
+    bugs = [("<= K", "< K"), ("return out[::-1] if LAST else out", "return out")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"K": rng.randint(1, 3)}
+        return {"K": rng.randint(1, 8), "LAST": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [[1, 1, 1, 1, 2, 1, 2, 2, 2]]]
-        for k in range(9):
+        for k in range(self.reps(9)):
             pool = _ints(rng, 5, 0, 9) if k % 2 else [word(rng, 1, 1) for _ in range(4)]
-            out.append([[rng.choice(pool) for _ in range(rng.randint(3, 16))]])
+            out.append([[rng.choice(pool) for _ in range(self.size(rng, 10, 30))]])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
-        k = spec["K"]
-        return (f"keeps only the first {k} occurrence{'s' if k > 1 else ''} of each value in `xs` (ints or strings), "
-                "dropping later ones, and returns the kept elements in their original order.")
+        k, which = spec["K"], "last" if spec["LAST"] else "first"
+        return (f"keeps only the {which} {k} occurrence{'s' if k > 1 else ''} of each value in `xs` (ints or "
+                f"strings), dropping the others, and returns the kept elements in their original order.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"K": spec["K"] + 1}, {"K": max(1, spec["K"] - 1)}]
+        return [{**spec, "LAST": not spec["LAST"]}, {**spec, "K": spec["K"] + 1}]
 
 
 class FlattenDepth(CodeTask):
@@ -130,16 +140,17 @@ def flatten(xs):
             else:
                 out.append(it)
         return out
-    return go(xs, DEPTH)
+    out = go(xs, DEPTH)
+    return [x for x in out if not isinstance(x, int) or x % DROP_MOD]
 '''
     bugs = [("depth > 0", "depth >= 0"), ("go(it, depth - 1)", "go(it, depth)")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"DEPTH": rng.randint(1, 3)}
+        return {"DEPTH": rng.randint(1, 3), "DROP_MOD": rng.randint(2, 9)}
 
-    def _nested(self, rng: random.Random, depth: int) -> list:
+    def _nested(self, rng: random.Random, depth: int, top: bool = False) -> list:
         out: list = []
-        for _ in range(rng.randint(0, 4)):
+        for _ in range(self.size(rng, 2, 6) if top else rng.randint(0, 4)):
             if depth > 0 and rng.random() < 0.45:
                 out.append(self._nested(rng, depth - 1))
             else:
@@ -148,17 +159,19 @@ def flatten(xs):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[1, [2, [3, [4, [5]]]]]], [[]], [[[], [[]], 7]]]
-        return out + [[self._nested(rng, 5)] for _ in range(9)]
+        return out + [[self._nested(rng, 5, top=True)] for _ in range(self.reps(9))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         d = spec["DEPTH"]
         return (f"flattens nested lists by exactly {d} level{'s' if d > 1 else ''}: one level means every list "
                 "element of the list is replaced by its own elements, in place; this is done "
                 f"{d} time{'s' if d > 1 else ''} in total, lists nested deeper stay lists, and non-list elements "
-                "stay as they are. Returns a new list.")
+                f"stay as they are. Finally every integer of the flattened top level that is divisible by "
+                f"{spec['DROP_MOD']} is removed (integers inside the remaining lists are kept). Returns a new list.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"DEPTH": spec["DEPTH"] + 1}, {"DEPTH": max(1, spec["DEPTH"] - 1)}]
+        return [{**spec, "DEPTH": spec["DEPTH"] + 1}, {**spec, "DEPTH": max(1, spec["DEPTH"] - 1)},
+                {**spec, "DROP_MOD": spec["DROP_MOD"] + 1}]
 
 
 class MergeIntervals(CodeTask):
@@ -177,15 +190,15 @@ def merge(intervals):
     bugs = [("max(out[-1][1], e)", "e"), ("s <= out[-1][1] + GAP", "s < out[-1][1] + GAP")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"GAP": rng.randint(0, 3)}
+        return {"GAP": rng.randint(0, 9)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         g = spec["GAP"]
         out = [[[]], [[[1, 10], [2, 3]]], [[[5, 6], [6 + g, 9], [1, 2]]], [[[0, 1], [2 + g, 4]]]]
-        for _ in range(8):
+        for _ in range(self.reps(8)):
             ivs = []
-            for _ in range(rng.randint(1, 7)):
-                s = rng.randint(0, 40)
+            for _ in range(self.size(rng, 2, 7)):
+                s = rng.randint(0, self.size(rng, 60, 60))
                 ivs.append([s, s + rng.randint(0, 6)])
             out.append([ivs])
         return out
@@ -207,18 +220,19 @@ class SortRecords(CodeTask):
     signature = "sort_records(rows: list[dict]) -> list[dict]"
     body = '''
 def sort_records(rows):
-    rows = sorted(rows, key=lambda r: r["name"])
-    return sorted(rows, key=lambda r: r[KEY], reverse=DESC)
+    rows = sorted(rows, key=lambda r: r["name"], reverse=NAME_DESC)
+    return sorted(rows, key=lambda r: r[KEY], reverse=DESC)  # stable, also when reversed
 '''
-    bugs = [('rows = sorted(rows, key=lambda r: r["name"])\n', "")]
+    bugs = [('rows = sorted(rows, key=lambda r: r["name"], reverse=NAME_DESC)\n', "")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"KEY": rng.choice(["age", "score", "city"]), "DESC": rng.random() < 0.5}
+        return {"KEY": rng.choice(["age", "score", "city"]), "DESC": rng.random() < 0.5,
+                "NAME_DESC": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]]]
-        for _ in range(9):
-            names = sorted({word(rng, 2, 3).capitalize() for _ in range(rng.randint(2, 8))})
+        for _ in range(self.reps(9)):
+            names = sorted({word(rng, 2, 3).capitalize() for _ in range(self.size(rng, 3, 8))})
             rng.shuffle(names)
             rows = [{"name": n, "age": rng.randint(18, 24), "score": rng.randint(0, 5),
                      "city": rng.choice(["Oslo", "Lima", "Pune", "Kyiv"])} for n in names]
@@ -228,11 +242,12 @@ def sort_records(rows):
     def describe(self, spec: dict[str, Any]) -> str:
         order = "descending" if spec["DESC"] else "ascending"
         return (f"returns the records (dicts with keys 'name', 'age', 'score', 'city'; names are unique) sorted by "
-                f"'{spec['KEY']}' in {order} order, records with equal '{spec['KEY']}' ordered by 'name' ascending.")
+                f"'{spec['KEY']}' in {order} order, records with equal '{spec['KEY']}' ordered by 'name' "
+                f"{'descending' if spec['NAME_DESC'] else 'ascending'}.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
         other = "score" if spec["KEY"] != "score" else "age"
-        return [{**spec, "DESC": not spec["DESC"]}, {**spec, "KEY": other}]
+        return [{**spec, "NAME_DESC": not spec["NAME_DESC"]}, {**spec, "DESC": not spec["DESC"]}, {**spec, "KEY": other}]
 
 
 class Rotate(CodeTask):
@@ -248,10 +263,10 @@ def rotate(xs):
     bugs = [("k = K % len(xs)", "k = K % (len(xs) + 1)")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"K": rng.choice([k for k in range(-9, 10) if k])}
+        return {"K": rng.choice([k for k in range(-15, 16) if k])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [[[]], [[1]], [[1, 2, 3, 4, 5, 6, 7]]] + [[_ints(rng, rng.randint(2, 12), 0, 50)] for _ in range(8)]
+        return [[[]], [[1]], [[1, 2, 3, 4, 5, 6, 7]]] + [[_ints(rng, self.size(rng, 2, 12), 0, 50)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         k = spec["K"]
@@ -268,24 +283,25 @@ class KthLargest(CodeTask):
     signature = "kth_largest(xs: list[int]) -> int | None"
     body = '''
 def kth_largest(xs):
-    vals = sorted(set(xs), reverse=True)
+    vals = sorted(set(xs), reverse=not SMALLEST)
     return vals[K - 1] if len(vals) >= K else None
 '''
-    bugs = [("set(xs)", "xs"), ("reverse=True", "reverse=False")]
+    bugs = [("set(xs)", "xs"), ("reverse=not SMALLEST", "reverse=SMALLEST")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"K": rng.randint(1, 4)}
+        return {"K": rng.randint(1, 6), "SMALLEST": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [[5, 5, 5, 4, 4, 3, 2, 1]], [[1, 2]]]
-        return out + [[_ints(rng, rng.randint(2, 12), -9, 9)] for _ in range(9)]
+        return out + [[_ints(rng, self.size(rng, 3, 14), -9, 9)] for _ in range(self.reps(9))]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return (f"returns the {spec['K']}-th largest distinct value of `xs` (the largest is the 1st; repeated values "
+        which, first = ("smallest", "smallest") if spec["SMALLEST"] else ("largest", "largest")
+        return (f"returns the {spec['K']}-th {which} distinct value of `xs` (the {first} is the 1st; repeated values "
                 f"count once), or None when `xs` has fewer than {spec['K']} distinct values.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"K": spec["K"] + 1}, {"K": max(1, spec["K"] - 1)}]
+        return [{**spec, "K": spec["K"] + 1}, {**spec, "K": max(1, spec["K"] - 1)}]
 
 
 class WindowMax(CodeTask):
@@ -293,23 +309,26 @@ class WindowMax(CodeTask):
     signature = "window_max(xs: list[int]) -> list[int]"
     body = '''
 def window_max(xs):
-    return [max(xs[i:i + W]) for i in range(len(xs) - W + 1)]
+    agg = {"max": max, "min": min, "sum": sum, "range": lambda w: max(w) - min(w)}[AGG]
+    return [agg(xs[i:i + W]) for i in range(len(xs) - W + 1)]
 '''
-    bugs = [("len(xs) - W + 1", "len(xs) - W"), ("max(", "min(")]
+    bugs = [("len(xs) - W + 1", "len(xs) - W"), ("xs[i:i + W]", "xs[i:i + W - 1]")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"W": rng.randint(2, 5)}
+        return {"W": rng.randint(2, 6), "AGG": rng.choice(["max", "min", "sum", "range"])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [list(range(spec["W"] - 1))], [[9, 1, 1, 1, 1, 1, 8, 1]]]
-        return out + [[_ints(rng, rng.randint(spec["W"], 16))] for _ in range(9)]
+        return out + [[_ints(rng, self.size(rng, spec["W"], 16))] for _ in range(self.reps(9))]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return (f"returns the maximum of every window of {spec['W']} consecutive elements of `xs`, from left to right "
+        what = {"max": "maximum", "min": "minimum", "sum": "sum",
+                "range": "range (maximum minus minimum)"}[spec["AGG"]]
+        return (f"returns the {what} of every window of {spec['W']} consecutive elements of `xs`, from left to right "
                 f"(an empty list when `xs` has fewer than {spec['W']} elements).")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"W": spec["W"] + 1}, {"W": spec["W"] - 1}]
+        return [{**spec, "W": spec["W"] + 1}, {**spec, "W": spec["W"] - 1}]
 
 
 class Ema(CodeTask):
@@ -325,11 +344,11 @@ def ema(xs):
     bugs = [("ALPHA * x + (1 - ALPHA) * out[-1]", "(1 - ALPHA) * x + ALPHA * out[-1]"), ("x if not out", "0.0 if not out")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"ALPHA": rng.choice([0.1, 0.2, 0.25, 0.3, 0.4, 0.6, 0.7, 0.75, 0.8, 0.9])}
+        return {"ALPHA": rng.choice([k / 20 for k in range(1, 20) if k != 10])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [[1.0]], [[0.0, 10.0, 10.0, 10.0]]]
-        return out + [[[round(rng.uniform(-50, 50), 2) for _ in range(rng.randint(2, 10))]] for _ in range(8)]
+        return out + [[[round(rng.uniform(-50, 50), 2) for _ in range(self.size(rng, 2, 10))]] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         a = spec["ALPHA"]

@@ -31,11 +31,11 @@ def primes(n):
     bugs = [("for p in range(2, n + 1)", "for p in range(2, n)"), ("range(i * i, n + 1, i)", "range(i * i, n, i)")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        m = rng.randint(3, 10)
+        m = rng.randint(3, 30)
         return {"M": m, "R": rng.choice([r for r in range(m) if math.gcd(r, m) == 1])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [[n] for n in [0, 1, 2, 49, 121, 100] + [rng.randint(10, 2000) for _ in range(6)]]
+        return [[n] for n in [0, 1, 2, 49, 121, 100] + [self.size(rng, 10, 2000) for _ in range(self.reps(6))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns, in increasing order, all primes p <= n with p % {spec['M']} == {spec['R']} "
@@ -62,13 +62,15 @@ def lcm_mod(xs):
     bugs = [("l * x // gcd(l, x)", "l * x"), ("l = 1", "l = 0")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"MOD": rng.choice([97, 1_000, 10_007, 65_536, 1_000_003, 998_244_353, 1_000_000_007])}
+        if rng.random() < 0.85:
+            return {"MOD": rng.randint(50, 99_999)}
+        return {"MOD": rng.choice([97, 1_000, 10_007, 65_536])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[]], [[4, 6]], [list(range(1, 41))]]
-        for _ in range(9):
+        for _ in range(self.reps(9)):
             base = rng.randint(2, 30)
-            out.append([[base * rng.randint(1, 200) for _ in range(rng.randint(2, 8))]])
+            out.append([[base * rng.randint(1, 200) for _ in range(self.size(rng, 2, 8))]])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
@@ -95,7 +97,7 @@ def fib_mod(n):
         return {"A": rng.randint(0, 3), "B": rng.randint(1, 5), "MOD": rng.randint(10, 1000)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [[n] for n in [0, 1, 2, 10, 30, 100] + [rng.randint(3, 5_000) for _ in range(6)]]
+        return [[n] for n in [0, 1, 2, 10, 30, 100] + [self.size(rng, 3, 5_000) for _ in range(self.reps(6))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns g(n) mod {spec['MOD']} for the sequence g(0) = {spec['A']}, g(1) = {spec['B']}, "
@@ -110,25 +112,26 @@ class BitCount(CodeTask):
     signature = "bit_count(n: int) -> int"
     body = '''
 def bit_count(n):
-    return bin(n & ((1 << BITS) - 1)).count("1")
+    return bin(n & ((1 << BITS) - 1))[2:].zfill(BITS).count(DIGIT)
 '''
-    bugs = [("n & ", "abs(n) & ")]
+    bugs = [("n & ", "abs(n) & "), (".zfill(BITS)", "")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"BITS": rng.choice([8, 12, 16, 24, 32, 64])}
+        return {"BITS": rng.choice([8, 10, 12, 16, 20, 24, 32, 48, 64]), "DIGIT": rng.choice("01")}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         half = 1 << (spec["BITS"] - 1)
         fixed = [0, -1, 1, -half, half - 1, -2]
-        return [[n] for n in fixed + [rng.randint(-half, half - 1) for _ in range(6)]]
+        return [[n] for n in fixed + [rng.randint(-half, half - 1) for _ in range(self.reps(6))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        b = spec["BITS"]
-        return (f"returns the number of 1 bits in the {b}-bit two's-complement representation of `n`, where "
-                f"-2**{b - 1} <= n < 2**{b - 1} (so -1 has {b} one bits).")
+        b, d = spec["BITS"], spec["DIGIT"]
+        return (f"returns the number of {d} bits in the {b}-bit two's-complement representation of `n` (all {b} "
+                f"bits, leading zeros included), where -2**{b - 1} <= n < 2**{b - 1} (so -1 has {b} one bits).")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"BITS": b} for b in (8, 12, 16, 24, 32, 64) if b != spec["BITS"]][:2]
+        return [{**spec, "BITS": b} for b in (8, 12, 16, 24, 32, 64) if b != spec["BITS"]][:1] + [
+            {**spec, "DIGIT": "1" if spec["DIGIT"] == "0" else "0"}]
 
 
 class DigitalRoot(CodeTask):
@@ -151,7 +154,8 @@ def digital_root(n):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         b = spec["BASE"]
-        return [[n] for n in [0, b - 1, b, b * b - 1, 10**12] + [rng.randint(1, 10**9) for _ in range(7)]]
+        top = 10 ** self.size(rng, 4, 9)
+        return [[n] for n in [0, b - 1, b, b * b - 1, 10**12] + [rng.randint(1, top) for _ in range(self.reps(7))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns the digital root of the non-negative integer `n` in base {spec['BASE']}: replace n by the sum "
@@ -177,8 +181,8 @@ def matmul(a, b):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [[[-3]], [[4]]]]
-        for _ in range(9):
-            n, k, m = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4)
+        for _ in range(self.reps(9)):
+            n, k, m = self.size(rng, 1, 4), self.size(rng, 1, 4), self.size(rng, 1, 4)
             out.append([_matrix(rng, n, k, -20, 20), _matrix(rng, k, m, -20, 20)])
         return out
 
@@ -197,23 +201,24 @@ class RotateMatrix(CodeTask):
 def rotate_matrix(m):
     for _ in range(TURNS):
         m = [list(row) for row in zip(*m[::-1])]
-    return m
+    return [[x + ADD for x in row] for row in m]
 '''
-    bugs = [("zip(*m[::-1])", "zip(*m)")]
+    bugs = [("zip(*m[::-1])", "zip(*m)"), ("x + ADD", "x")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"TURNS": rng.randint(1, 3)}
+        return {"TURNS": rng.randint(1, 3), "ADD": rng.randint(-9, 9)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[[1, 2], [3, 4]]], [[[1, 2, 3]]], [[[7]]]]
-        return out + [[_matrix(rng, rng.randint(1, 4), rng.randint(1, 4), 0, 9)] for _ in range(8)]
+        return out + [[_matrix(rng, self.size(rng, 1, 4), self.size(rng, 2, 4), 0, 9)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
+        add = f"with {spec['ADD']} added to every entry" if spec["ADD"] else "with the entries unchanged"
         return (f"returns the matrix `m` (a non-empty list of equal-length rows, possibly not square) rotated "
-                f"clockwise by {90 * spec['TURNS']} degrees, as a new list of lists.")
+                f"clockwise by {90 * spec['TURNS']} degrees, {add}, as a new list of lists.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"TURNS": t} for t in (1, 2, 3) if t != spec["TURNS"]]
+        return [{**spec, "TURNS": t} for t in (1, 2, 3) if t != spec["TURNS"]]
 
 
 class Transpose(CodeTask):
@@ -223,18 +228,18 @@ class Transpose(CodeTask):
 def transpose(m):
     rows, cols = len(m), len(m[0])
     if ANTI:
-        return [[m[rows - 1 - j][cols - 1 - i] for j in range(rows)] for i in range(cols)]
-    return [[m[j][i] for j in range(rows)] for i in range(cols)]
+        return [[m[rows - 1 - j][cols - 1 - i] * MUL for j in range(rows)] for i in range(cols)]
+    return [[m[j][i] * MUL for j in range(rows)] for i in range(cols)]
 '''
     bugs = [("for j in range(rows)] for i in range(cols)]\n    return", "for j in range(rows)] for i in range(cols)][::-1]\n    return"),
-            ("return [[m[j][i] for j", "return [[m[i][j] for j")]
+            ("return [[m[j][i] * MUL for j", "return [[m[i][j] * MUL for j")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"ANTI": rng.random() < 0.5}
+        return {"ANTI": rng.random() < 0.5, "MUL": rng.choice([k for k in range(-6, 7) if k])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[[1, 2], [3, 4]]], [[[1, 2, 3]]]]
-        return out + [[_matrix(rng, rng.randint(1, 4), rng.randint(1, 4), 0, 9)] for _ in range(8)]
+        return out + [[_matrix(rng, self.size(rng, 2, 4), self.size(rng, 1, 4), 1, 9)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         if spec["ANTI"]:
@@ -242,10 +247,11 @@ def transpose(m):
                     "result[i][j] = m[r-1-j][c-1-i]")
         else:
             what = "the main diagonal: for an r×c input the result is c×r with result[i][j] = m[j][i]"
-        return f"returns the transpose of the non-empty rectangular matrix `m` across {what}."
+        mul = "" if spec["MUL"] == 1 else f", with every entry then multiplied by {spec['MUL']}"
+        return f"returns the transpose of the non-empty rectangular matrix `m` across {what}{mul}."
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"ANTI": not spec["ANTI"]}]
+        return [{**spec, "ANTI": not spec["ANTI"]}, {**spec, "MUL": -spec["MUL"]}]
 
 
 class Spiral(CodeTask):
@@ -253,6 +259,8 @@ class Spiral(CodeTask):
     signature = "spiral(m: list[list[int]]) -> list[int]"
     body = '''
 def spiral(m):
+    for _ in range(CORNER):  # turn the matrix counter-clockwise until the start corner is top-left
+        m = [list(r) for r in zip(*m)][::-1]
     m = [list(r) for r in m]
     if not CLOCKWISE:
         m = [list(r) for r in zip(*m)]
@@ -260,26 +268,33 @@ def spiral(m):
     while m:
         out.extend(m[0])
         m = [list(r) for r in zip(*m[1:])][::-1]
-    return out
+    return out[::-1] if REVERSED else out
 '''
     bugs = [("][::-1]\n    return", "]\n    return")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"CLOCKWISE": rng.random() < 0.5}
+        return {"CLOCKWISE": rng.random() < 0.5, "CORNER": rng.randint(0, 3), "REVERSED": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]], [[[1, 2, 3, 4]]], [[[1], [2], [3]]]]
-        return out + [[_matrix(rng, rng.randint(2, 5), rng.randint(2, 5), 0, 99)] for _ in range(8)]
+        return out + [[_matrix(rng, self.size(rng, 2, 5), self.size(rng, 2, 5), 0, 99)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
-        first = "rightwards along the top row" if spec["CLOCKWISE"] else "downwards along the left column"
+        corner, first_cw, first_ccw = [("top-left", "rightwards along the top row", "downwards along the left column"),
+                                       ("top-right", "downwards along the right column", "leftwards along the top row"),
+                                       ("bottom-right", "leftwards along the bottom row", "upwards along the right column"),
+                                       ("bottom-left", "upwards along the left column", "rightwards along the bottom row"),
+                                       ][spec["CORNER"]]
+        first = first_cw if spec["CLOCKWISE"] else first_ccw
         turn = "clockwise" if spec["CLOCKWISE"] else "counter-clockwise"
         return (f"returns the elements of the non-empty rectangular matrix `m` in spiral order: start at the "
-                f"top-left corner, go {first}, and keep turning {turn} along the outer ring, then the inner rings, "
-                "until every element is listed once.")
+                f"{corner} corner, go {first}, and keep turning {turn} along the outer ring, then the inner rings, "
+                "until every element is listed once"
+                + (". Return that sequence reversed (its last element first)." if spec["REVERSED"] else ".")
+                )
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"CLOCKWISE": not spec["CLOCKWISE"]}]
+        return [{**spec, "CLOCKWISE": not spec["CLOCKWISE"]}, {**spec, "CORNER": (spec["CORNER"] + 1) % 4}]
 
 
 def register(registry: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -25,6 +26,7 @@ class RomanToInt(CodeTask):
     body = '''
 def roman_to_int(s):
     vals = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    vals = {(k.lower() if LOWER else k): v for k, v in vals.items()}
     total = 0
     for i, ch in enumerate(s):
         v = vals[ch]
@@ -37,20 +39,24 @@ def roman_to_int(s):
     bugs = [("total -= v", "total += v"), ("] > v", "] >= v")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"OFFSET": rng.choice([0, 0, -1, 1, 1000])}
+        offset = rng.randint(-100, 100) if rng.random() < 0.8 else rng.choice([0, 1000, -1000])
+        return {"OFFSET": offset, "LOWER": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         fixed = [1994, 3999, 4, 9, 40, 444]
-        return [[_roman(n)] for n in fixed + [rng.randint(1, 3999) for _ in range(6)]]
+        top = min(3999, self.size(rng, 3999, 3999))
+        numerals = [_roman(n) for n in fixed + [rng.randint(1, top) for _ in range(self.reps(6))]]
+        return [[r.lower() if spec["LOWER"] else r] for r in numerals]
 
     def describe(self, spec: dict[str, Any]) -> str:
         off = spec["OFFSET"]
         extra = "" if off == 0 else f", {'plus' if off > 0 else 'minus'} {abs(off)}"
-        return ("returns the value of the (valid, uppercase, standard subtractive) Roman numeral `s` "
+        case = "lowercase" if spec["LOWER"] else "uppercase"
+        return (f"returns the value of the (valid, {case}, standard subtractive) Roman numeral `s` "
                 f"(1 to 3999){extra}.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"OFFSET": spec["OFFSET"] + 1}]
+        return [{**spec, "OFFSET": spec["OFFSET"] + 1}]
 
 
 class IntToRoman(CodeTask):
@@ -62,20 +68,28 @@ def to_roman(n):
              (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
     if not SUBTRACTIVE:
         table = [p for p in table if len(p[1]) == 1]
-    out = []
-    for value, sym in table:
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
+    groups = []
+    for place in (1000, 100, 10, 1):  # one group of symbols per decimal place
+        part = []
+        for value, sym in table:
+            if place <= value < 10 * place:
+                while n >= value:
+                    part.append(sym)
+                    n -= value
+        if part:
+            groups.append("".join(part))
+    out = SEP.join(groups)
+    return out.lower() if LOWER else out
 '''
     bugs = [('(900, "CM"), ', ""), ('(5, "V"), ', ""), ("while n >= value", "while n > value")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"SUBTRACTIVE": rng.random() < 0.5}
+        return {"SUBTRACTIVE": rng.random() < 0.5, "LOWER": rng.random() < 0.5,
+                "SEP": rng.choice(["", "", " ", "-", ".", "_", "|", "'"])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [[n] for n in [4, 9, 14, 1994, 3999, 1000] + [rng.randint(1, 3999) for _ in range(6)]]
+        top = min(3999, self.size(rng, 3999, 3999))
+        return [[n] for n in [4, 9, 14, 1994, 3999, 1000] + [rng.randint(1, top) for _ in range(self.reps(6))]]
 
     def describe(self, spec: dict[str, Any]) -> str:
         if spec["SUBTRACTIVE"]:
@@ -83,10 +97,14 @@ def to_roman(n):
         else:
             how = ("purely additive notation (no subtraction: 4 = IIII, 9 = VIIII, 40 = XXXX, 90 = LXXXX, "
                    "400 = CCCC, 900 = DCCCC), e.g. 1994 -> 'MDCCCCLXXXXIIII'")
-        return f"returns the Roman numeral of 1 <= n <= 3999 in uppercase, using {how}."
+        case = "lowercase (the example is shown in uppercase)" if spec["LOWER"] else "uppercase"
+        sep = (f"; the symbols of each decimal place (thousands, hundreds, tens, units) form a group, empty groups are "
+               f"left out and the groups are joined by {spec['SEP']!r}, e.g. 1994 -> "
+               f"{spec['SEP'].join(['M', 'CM', 'XC', 'IV'])!r} in subtractive notation" if spec["SEP"] else "")
+        return f"returns the Roman numeral of 1 <= n <= 3999 in {case}, using {how}{sep}."
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"SUBTRACTIVE": not spec["SUBTRACTIVE"]}]
+        return [{**spec, "SUBTRACTIVE": not spec["SUBTRACTIVE"]}, {**spec, "LOWER": not spec["LOWER"]}]
 
 
 class BaseConvert(CodeTask):
@@ -113,7 +131,8 @@ def to_base(n):
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         b = spec["BASE"]
-        return [[0], [b], [b - 1], [-b * b - 1]] + [[rng.randint(-10**9, 10**12)] for _ in range(8)]
+        top = 10 ** self.size(rng, 6, 12)
+        return [[0], [b], [b - 1], [-b * b - 1]] + [[rng.randint(-top // 1000, top)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"returns the integer `n` written in base {spec['BASE']}, using the digits 0-9 then lowercase a-z, "
@@ -123,7 +142,9 @@ def to_base(n):
         return [{"BASE": b} for b in (spec["BASE"] - 1, spec["BASE"] + 1) if 2 <= b <= 36]
 
 
-_DELIMS = {",": "a comma ','", ";": "a semicolon ';'", "|": "a vertical bar '|'", "\t": "a tab character '\\t'"}
+_DELIMS = {",": "a comma ','", ";": "a semicolon ';'", "|": "a vertical bar '|'", "\t": "a tab character '\\t'",
+           ":": "a colon ':'", "#": "a hash sign '#'"}
+_QUOTES = {'"': "double quotes", "'": "single quotes (apostrophes)", "`": "backticks"}
 
 
 class CsvLine(CodeTask):
@@ -135,15 +156,15 @@ def parse_csv(line):
     while i < len(line):
         ch = line[i]
         if quoted:
-            if ch == '"':
-                if i + 1 < len(line) and line[i + 1] == '"':
-                    cur.append('"')
+            if ch == QUOTE:
+                if i + 1 < len(line) and line[i + 1] == QUOTE:
+                    cur.append(QUOTE)
                     i += 1
                 else:
                     quoted = False
             else:
                 cur.append(ch)
-        elif ch == '"':
+        elif ch == QUOTE:
             quoted = True
         elif ch == DELIM:
             fields.append("".join(cur))
@@ -154,26 +175,26 @@ def parse_csv(line):
     fields.append("".join(cur))
     return fields
 '''
-    bugs = [("                    cur.append('\"')\n", ""), ('    fields.append("".join(cur))\n    return', "    return")]
+    bugs = [("                    cur.append(QUOTE)\n", ""), ('    fields.append("".join(cur))\n    return', "    return")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"DELIM": rng.choice(sorted(_DELIMS))}
+        return {"DELIM": rng.choice(sorted(_DELIMS)), "QUOTE": rng.choice(sorted(_QUOTES))}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        d = spec["DELIM"]
-        others = "".join(x for x in _DELIMS if x != d)
+        d, q = spec["DELIM"], spec["QUOTE"]
+        others = "".join(x for x in list(_DELIMS) + list(_QUOTES) if x not in (d, q))
         out = []
-        for _ in range(10):
+        for _ in range(self.reps(10)):
             fields = []
-            for _ in range(rng.randint(1, 5)):
+            for _ in range(self.size(rng, 2, 5)):
                 kind = rng.choice(["plain", "plain", "empty", "delim", "quote", "other"])
                 w = word(rng, 1, 2)
                 if kind == "empty":
-                    fields.append("" if rng.random() < 0.7 else '""')
+                    fields.append("" if rng.random() < 0.7 else q + q)
                 elif kind == "delim":
-                    fields.append(f'"{w}{d} {w}"')
+                    fields.append(f"{q}{w}{d} {w}{q}")
                 elif kind == "quote":
-                    fields.append(f'"say ""{w}"""')
+                    fields.append(f"{q}say {q}{q}{w}{q}{q}{q}")
                 elif kind == "other":
                     fields.append(w + rng.choice(others) + " x")
                 else:
@@ -183,15 +204,19 @@ def parse_csv(line):
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"splits one non-empty CSV line into its fields. The delimiter is {_DELIMS[spec['DELIM']]} (no other "
-                "character separates fields). A field may be enclosed in double quotes, inside which the delimiter "
-                "is literal and two double quotes stand for one; the enclosing quotes are not part of the value; "
-                "quotes only appear at the start and end of a field; whitespace is kept as is.")
+                f"character separates fields). The quote character is {spec['QUOTE']!r} ({_QUOTES[spec['QUOTE']]}): "
+                "a field may be enclosed in it, inside which the delimiter "
+                "is literal and two quote characters stand for one; the enclosing quotes are not part of the value; "
+                "the quote character only appears at the start and end of a field, and every other character "
+                "(other quote marks included) is literal; whitespace is kept as is.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"DELIM": d} for d in sorted(_DELIMS) if d != spec["DELIM"]][:2]
+        return ([{**spec, "DELIM": d} for d in sorted(_DELIMS) if d != spec["DELIM"]][:1]
+                + [{**spec, "QUOTE": q} for q in sorted(_QUOTES) if q != spec["QUOTE"]][:1])
 
 
-_FORMATS = ("YYYY-MM-DD", "DD/MM/YYYY", "MM-DD-YYYY", "DD.MM.YYYY")
+#: Every order of year, month and day with every separator (24 formats).
+_FORMATS = tuple(sep.join(order) for order in itertools.permutations(("YYYY", "MM", "DD")) for sep in "-/. ")
 
 
 class DateValid(CodeTask):
@@ -228,7 +253,7 @@ def valid_date(s):
         out = [fmt(f, 2024, 2, 29), fmt(f, 1900, 2, 29), fmt(f, 2000, 2, 29), fmt(f, 2023, 4, 31),
                fmt(f, y, 13, 1), fmt(f, y, 1, 0), fmt(other, y, 11, 23), fmt(f, y, 7, 31)]
         out.append(fmt(f, y, 3, 5).replace("03", "3", 1) if "MM" in f else fmt(f, y, 3, 5))
-        out += [fmt(f, rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 31)) for _ in range(4)]
+        out += [fmt(f, rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 31)) for _ in range(self.reps(6))]
         return [[s] for s in out]
 
     def describe(self, spec: dict[str, Any]) -> str:
@@ -237,7 +262,8 @@ def valid_date(s):
                 "except centuries not divisible by 400), else False.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"FORMAT": x} for x in _FORMATS if x != spec["FORMAT"]][:2]
+        swapped = spec["FORMAT"].replace("MM", "@").replace("DD", "MM").replace("@", "DD")
+        return [{"FORMAT": swapped}] + [{"FORMAT": x} for x in _FORMATS if x != spec["FORMAT"]][:1]
 
 
 _SEPS = (".", "/", "->", ":")
@@ -288,8 +314,8 @@ def lookup(obj, path):
         other = rng.choice([s for s in _SEPS if s != sep])
         out = [[{"a": {"b": [10, 20, {"c": 3}]}}, sep.join(["a", "b", "2", "c"])],
                [{"a": [1, 2]}, sep.join(["a", "2"])], [{"x": 1}, ""]]
-        for k in range(9):
-            obj = {word(rng, 1, 2): self._obj(rng, 3) for _ in range(3)}
+        for k in range(self.reps(9)):
+            obj = {word(rng, 1, 2): self._obj(rng, 3) for _ in range(self.size(rng, 2, 4))}
             parts = self._path(rng, obj) or [word(rng)]
             if k % 3 == 1:
                 parts = parts + [rng.choice(["zz", "7", "0"])]

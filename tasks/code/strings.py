@@ -33,7 +33,7 @@ def caesar(text):
         return {"SHIFT": rng.randint(1, 25)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [["Hello, World!"], ["xyz XYZ"], [""]] + [[text(rng, rng.randint(5, 30), _MIXED)] for _ in range(7)]
+        return [["Hello, World!"], ["xyz XYZ"], [""]] + [[text(rng, self.size(rng, 5, 30), _MIXED)] for _ in range(self.reps(7))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"encrypts `text` with a Caesar cipher: every ASCII letter moves {spec['SHIFT']} places forward "
@@ -66,7 +66,7 @@ def vigenere(text):
         return {"KEY": text(rng, rng.randint(3, 6), string.ascii_lowercase[1:])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        return [["attack at dawn"], ["Zebra-Crossing!"]] + [[text(rng, rng.randint(8, 30), _MIXED)] for _ in range(8)]
+        return [["attack at dawn"], ["Zebra-Crossing!"]] + [[text(rng, self.size(rng, 8, 30), _MIXED)] for _ in range(self.reps(8))]
 
     def describe(self, spec: dict[str, Any]) -> str:
         return (f"encrypts `text` with the Vigenère cipher and the key {spec['KEY']!r}: the i-th ASCII letter of "
@@ -93,27 +93,31 @@ def rle(s):
         count = "" if OMIT_ONES and n == 1 else str(n)
         out.append(count + s[i] if COUNT_FIRST else s[i] + count)
         i = j
-    return "".join(out)
+    return SEP.join(out)
 '''
-    bugs = [("n = j - i", "n = j - i + 1")]
+    bugs = [("n = j - i", "n = j - i + 1"), ("return SEP.join(out)", "return SEP.join(out) + SEP")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"COUNT_FIRST": rng.random() < 0.5, "OMIT_ONES": rng.random() < 0.5}
+        return {"COUNT_FIRST": rng.random() < 0.5, "OMIT_ONES": rng.random() < 0.5,
+                "SEP": rng.choice(["", "", "-", ",", " ", "|", ";", ".", "/"])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [["aaabccdddd"], ["x"], [""], ["abc"]]
-        for _ in range(7):
-            out.append(["".join(rng.choice("abcXY") * rng.choice([1, 1, 2, 3, 5, 12]) for _ in range(rng.randint(2, 8)))])
+        for _ in range(self.reps(7)):
+            runs = self.size(rng, 2, 8)
+            out.append(["".join(rng.choice("abcXY") * rng.choice([1, 1, 2, 3, 5, 12]) for _ in range(runs))])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
         order = "the run length followed by the character" if spec["COUNT_FIRST"] else "the character followed by the run length"
         ones = ", except that a run of length 1 is written as the bare character" if spec["OMIT_ONES"] else ""
+        sep = f"joined by {spec['SEP']!r}" if spec["SEP"] else "concatenated with no separator"
         return (f"run-length encodes `s` (which contains letters only): each maximal run of one repeated character "
-                f"becomes {order} in decimal{ones}.")
+                f"becomes {order} in decimal{ones}; the encoded runs are {sep}.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{**spec, "COUNT_FIRST": not spec["COUNT_FIRST"]}, {**spec, "OMIT_ONES": not spec["OMIT_ONES"]}]
+        return [{**spec, "COUNT_FIRST": not spec["COUNT_FIRST"]}, {**spec, "OMIT_ONES": not spec["OMIT_ONES"]},
+                {**spec, "SEP": "" if spec["SEP"] else ","}]
 
 
 class TopChars(CodeTask):
@@ -126,28 +130,30 @@ def top_chars(s):
         if ch.isascii() and ch.isalpha():
             ch = ch.lower()
             counts[ch] = counts.get(ch, 0) + 1
-    ranked = sorted(counts, key=lambda c: (-counts[c], c))
-    return ranked[:K]
+    ranked = sorted(counts, key=lambda c: (-counts[c], -ord(c) if TIE_LATER else ord(c)))
+    return [c.upper() if UPPER else c for c in ranked[:K]]
 '''
-    bugs = [("(-counts[c], c)", "(counts[c], c)"), ("ch = ch.lower()", "pass")]
+    bugs = [("(-counts[c], -ord(c)", "(counts[c], -ord(c)"), ("ch = ch.lower()", "pass")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"K": rng.randint(2, 5)}
+        return {"K": rng.randint(1, 6), "TIE_LATER": rng.random() < 0.5, "UPPER": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [["Mississippi River"], ["ab"], [""]]
-        for _ in range(8):
-            alpha = rng.sample("abcdefgABCDEFG", rng.randint(3, 8))
-            out.append([text(rng, rng.randint(5, 40), "".join(alpha) + " ,.1")])
+        for _ in range(self.reps(8)):
+            alpha = rng.sample("abcdefghijABCDEFGHIJ", rng.randint(4, 12))
+            out.append([text(rng, self.size(rng, 8, 40), "".join(alpha) + " ,.1")])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
+        tie = "reverse alphabetically (z before a)" if spec["TIE_LATER"] else "alphabetically (a before z)"
+        case = "uppercase" if spec["UPPER"] else "lowercase"
         return (f"returns the {spec['K']} most frequent ASCII letters of `s`, counted case-insensitively and "
-                "returned in lowercase, ignoring every other character; most frequent first, ties broken "
-                f"alphabetically; fewer than {spec['K']} when `s` has fewer distinct letters.")
+                f"returned in {case}, ignoring every other character; most frequent first, ties broken "
+                f"{tie}; fewer than {spec['K']} when `s` has fewer distinct letters.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"K": spec["K"] + 1}, {"K": spec["K"] - 1}]
+        return [{**spec, "TIE_LATER": not spec["TIE_LATER"]}, {**spec, "K": spec["K"] + 1}]
 
 
 class WordFrequency(CodeTask):
@@ -159,31 +165,34 @@ import re
 def word_freq(text):
     freq = {}
     for w in re.findall(r"[a-z]+", text.lower()):
-        if len(w) >= MIN_LEN:
+        if MIN_LEN <= len(w) <= MAX_LEN:
             freq[w] = freq.get(w, 0) + 1
     return freq
 '''
-    bugs = [(">= MIN_LEN", "> MIN_LEN"), ("text.lower()", "text")]
+    bugs = [("MIN_LEN <= len(w)", "MIN_LEN < len(w)"), ("text.lower()", "text")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"MIN_LEN": rng.randint(2, 5)}
+        lo = rng.randint(2, 5)
+        return {"MIN_LEN": lo, "MAX_LEN": lo + rng.randint(1, 5)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [["The cat and the hat; THE end."], [""]]
-        for _ in range(8):
-            pool = [word(rng, 1, 3) for _ in range(6)] + ["a", "an", "to", "the", "is"]
-            words = [rng.choice(pool) for _ in range(rng.randint(4, 20))]
+        for _ in range(self.reps(8)):
+            pool = [word(rng, 1, 4) for _ in range(6)] + ["a", "an", "to", "the", "is"]
+            words = [rng.choice(pool) for _ in range(self.size(rng, 4, 20))]
             words = [w.capitalize() if rng.random() < 0.3 else w for w in words]
             out.append(["".join(w + rng.choice([" ", " ", ", ", ". ", "-", "!  "]) for w in words)])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return (f"returns a dict mapping every word of at least {spec['MIN_LEN']} letters in `text` to its number "
+        return (f"returns a dict mapping every word of {spec['MIN_LEN']} to {spec['MAX_LEN']} letters (inclusive) "
+                "in `text` to its number "
                 "of occurrences. Words are maximal runs of ASCII letters, compared case-insensitively; the keys "
                 "are lowercase. `text` is ASCII.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"MIN_LEN": spec["MIN_LEN"] + 1}, {"MIN_LEN": spec["MIN_LEN"] - 1}]
+        return [{**spec, "MIN_LEN": spec["MIN_LEN"] + 1}, {**spec, "MAX_LEN": spec["MAX_LEN"] - 1},
+                {**spec, "MIN_LEN": spec["MIN_LEN"] - 1}]
 
 
 class AnagramGroups(CodeTask):
@@ -194,21 +203,24 @@ def anagram_groups(words):
     groups = {}
     for w in words:
         groups.setdefault("".join(sorted(w)), []).append(w)
-    out = [sorted(g) for g in groups.values() if len(g) >= MIN_SIZE]
-    return sorted(out, key=lambda g: (-len(g), g[0]))
+    out = [sorted(g, reverse=WORDS_DESC) for g in groups.values() if len(g) >= MIN_SIZE]
+    out.sort(key=lambda g: min(g), reverse=TIE_DESC)
+    return sorted(out, key=lambda g: len(g) if SMALL_FIRST else -len(g))
 '''
-    bugs = [("(-len(g), g[0])", "(len(g), g[0])"), ("[sorted(g) for g", "[g for g")]
+    bugs = [("len(g) if SMALL_FIRST else -len(g)", "-len(g) if SMALL_FIRST else len(g)"),
+            ("[sorted(g, reverse=WORDS_DESC) for g", "[g for g")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"MIN_SIZE": rng.randint(1, 3)}
+        return {"MIN_SIZE": rng.randint(1, 3), "SMALL_FIRST": rng.random() < 0.5, "WORDS_DESC": rng.random() < 0.5,
+                "TIE_DESC": rng.random() < 0.5}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [[["listen", "silent", "enlist", "google", "banana"]], [[]]]
-        for _ in range(8):
+        for _ in range(self.reps(8)):
             words: list[str] = []
-            for _ in range(rng.randint(2, 6)):
+            for _ in range(self.size(rng, 2, 6)):
                 base = list(text(rng, rng.randint(3, 5), "abcdeor"))
-                for _ in range(rng.choice([1, 1, 2, 3, 4])):
+                for _ in range(rng.choice([1, 2, 3, 4, 5])):
                     rng.shuffle(base)
                     w = "".join(base)
                     if w not in words:
@@ -218,12 +230,16 @@ def anagram_groups(words):
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
+        order = "in reverse alphabetical order" if spec["WORDS_DESC"] else "alphabetically"
+        size = "smallest first" if spec["SMALL_FIRST"] else "largest first"
         return ("groups the distinct lowercase `words` into sets of anagrams of each other and returns only the "
-                f"groups with at least {spec['MIN_SIZE']} word(s): each group sorted alphabetically, the groups "
-                "ordered by size (largest first), then by their first word.")
+                f"groups with at least {spec['MIN_SIZE']} word(s): each group sorted {order}, the groups "
+                f"ordered by size ({size}), then groups of equal size by their alphabetically smallest word "
+                f"({'reverse alphabetical' if spec['TIE_DESC'] else 'alphabetical'} order of those words).")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"MIN_SIZE": spec["MIN_SIZE"] + 1}, {"MIN_SIZE": max(1, spec["MIN_SIZE"] - 1)}]
+        return [{**spec, "WORDS_DESC": not spec["WORDS_DESC"]}, {**spec, "MIN_SIZE": spec["MIN_SIZE"] + 1},
+                {**spec, "SMALL_FIRST": not spec["SMALL_FIRST"]}]
 
 
 _STYLES = {
@@ -239,7 +255,7 @@ class CaseConvert(CodeTask):
     signature = "convert(name: str) -> str"
     body = '''
 def convert(name):
-    words = [w for w in name.split("_") if w]
+    words = [w for w in name.split(SEP) if w]
     if STYLE == "camel":
         return "".join(w if i == 0 else w.capitalize() for i, w in enumerate(words))
     if STYLE == "pascal":
@@ -248,26 +264,29 @@ def convert(name):
         return "-".join(words)
     return "_".join(w.upper() for w in words)
 '''
-    bugs = [('[w for w in name.split("_") if w]', 'name.split("_")')]
+    bugs = [("[w for w in name.split(SEP) if w]", "name.split(SEP)")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"STYLE": rng.choice(sorted(_STYLES))}
+        return {"STYLE": rng.choice(sorted(_STYLES)), "SEP": rng.choice(["_", "_", ".", "/", ":", " ", "+"])}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
-        out = [["parse_http_response"], ["_private__name_"], ["x"]]
-        for _ in range(7):
-            words = [word(rng, 1, 2) + (str(rng.randint(0, 9)) if rng.random() < 0.2 else "") for _ in range(rng.randint(1, 4))]
-            sep = "__" if rng.random() < 0.2 else "_"
-            out.append([("_" if rng.random() < 0.2 else "") + sep.join(words)])
+        sep = spec["SEP"]
+        out = [[f"parse{sep}http{sep}response"], [f"{sep}private{sep}{sep}name{sep}"], ["x"]]
+        for _ in range(self.reps(7)):
+            words = [word(rng, 1, 2) + (str(rng.randint(0, 9)) if rng.random() < 0.2 else "")
+                     for _ in range(self.size(rng, 1, 4))]
+            gap = sep * 2 if rng.random() < 0.2 else sep
+            out.append([(sep if rng.random() < 0.2 else "") + gap.join(words)])
         return out
 
     def describe(self, spec: dict[str, Any]) -> str:
-        return ("converts a snake_case identifier (lowercase ASCII letters and digits; words separated by one or more "
-                f"underscores; empty words are ignored) to {_STYLES[spec['STYLE']]}. Capitalising a word means "
+        return (f"converts an identifier whose words are separated by {spec['SEP']!r} (lowercase ASCII letters and "
+                f"digits; words separated by one or more {spec['SEP']!r}; empty words are ignored) to "
+                f"{_STYLES[spec['STYLE']]} (the example uses '_' as the input separator). Capitalising a word means "
                 "uppercasing its first character and lowercasing the rest.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return [{"STYLE": s} for s in sorted(_STYLES) if s != spec["STYLE"]][:2]
+        return [{**spec, "STYLE": s} for s in sorted(_STYLES) if s != spec["STYLE"]][:2]
 
 
 class WordWrap(CodeTask):
@@ -290,12 +309,12 @@ def wrap(text):
     bugs = [("<= WIDTH", "< WIDTH")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"WIDTH": rng.randint(8, 24)}
+        return {"WIDTH": rng.randint(8, 30)}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         out = [["the quick brown fox jumps over the lazy dog"], [""], ["   "]]
-        for _ in range(7):
-            words = [word(rng, 1, 4) for _ in range(rng.randint(3, 16))]
+        for _ in range(self.reps(7)):
+            words = [word(rng, 1, 4) for _ in range(self.size(rng, 3, 16))]
             out.append([" ".join(words) if rng.random() < 0.6 else "  ".join(words) + " \n"])
         return out
 
@@ -308,7 +327,7 @@ def wrap(text):
         return [{"WIDTH": spec["WIDTH"] + 1}, {"WIDTH": spec["WIDTH"] - 1}]
 
 
-_PAIRS = ("()", "[]", "{}", "<>")
+_PAIRS = ("()", "[]", "{}", "<>", "«»")
 
 
 class BalancedBrackets(CodeTask):
@@ -329,16 +348,16 @@ def balanced(s):
     bugs = [("return not stack", "return True"), ("stack.pop() != closers[ch]", "stack.pop() is None")]
 
     def spec(self, rng: random.Random) -> dict[str, Any]:
-        return {"PAIRS": "".join(rng.sample(_PAIRS, rng.randint(2, 3)))}
+        return {"PAIRS": "".join(sorted(rng.sample(_PAIRS, rng.randint(2, 3))))}
 
     def inputs(self, rng: random.Random, spec: dict[str, Any]) -> list[list[Any]]:
         pairs = [spec["PAIRS"][i : i + 2] for i in range(0, len(spec["PAIRS"]), 2)]
         others = "".join(p for p in _PAIRS if p not in pairs)
         p, q = pairs[0], pairs[1]
         out = [[""], [p[1] + p[0]], [p[0] + q[0] + p[1] + q[1]], [p[0] + p[0] + p[1]], [q[0] + q[1] + others[:2]]]
-        for k in range(8):
+        for k in range(self.reps(8)):
             s: list[str] = []
-            for _ in range(rng.randint(2, 8)):  # a balanced string, built by nesting and concatenating
+            for _ in range(self.size(rng, 2, 8)):  # a balanced string, built by nesting and concatenating
                 p = rng.choice(pairs)
                 inner = "".join(s) if rng.random() < 0.5 else ""
                 s = [p[0] + inner + p[1]] + ([] if inner else s)
@@ -364,11 +383,7 @@ def balanced(s):
                 "other kinds of brackets, is ignored.")
 
     def variants(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        out = []
-        for p in _PAIRS:
-            if p not in spec["PAIRS"]:
-                out.append({"PAIRS": spec["PAIRS"] + p})
-        return out[:2]
+        return [{"PAIRS": spec["PAIRS"] + p} for p in _PAIRS if p not in spec["PAIRS"]][:2]
 
 
 def register(registry: Any) -> None:

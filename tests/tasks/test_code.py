@@ -97,11 +97,12 @@ def test_independent_solutions_pass() -> None:
             lambda spec: f"FMT = {spec['FORMAT']!r}\n",
         ),
         "code/csv_line": (
-            "import csv\ndef parse_csv(line):\n    return next(csv.reader([line], delimiter=D))\n",
-            lambda spec: f"D = {spec['DELIM']!r}\n",
+            "import csv\ndef parse_csv(line):\n    return next(csv.reader([line], delimiter=D, quotechar=Q))\n",
+            lambda spec: f"D = {spec['DELIM']!r}\nQ = {spec['QUOTE']!r}\n",
         ),
         "code/roman_to_int": (
             "def roman_to_int(s):\n"
+            "    s = s.upper()\n"
             "    v = {'M': 1000, 'CM': 900, 'D': 500, 'CD': 400, 'C': 100, 'XC': 90, 'L': 50, 'XL': 40,\n"
             "         'X': 10, 'IX': 9, 'V': 5, 'IV': 4, 'I': 1}\n"
             "    i = total = 0\n"

@@ -63,9 +63,58 @@ def _constants(rng: random.Random) -> dict[str, Any]:
     return {"material": name, "c11": j(c11), "c12": j(c12), "c44": j(c44), "density": round(rho * rng.uniform(0.99, 1.01), 3)}
 
 
+#: Stiffness units: name and value per GPa.
+_C_UNITS = {"kbar": 10.0, "Mbar": 0.01, "×10^11 dyn/cm^2": 0.1}
+#: Compliance units: name and value per TPa^-1 (TPa^-1 = 10^-12 Pa^-1 = 10^-13 cm^2/dyn).
+_S_UNITS = {"TPa^-1": 1.0, "GPa^-1": 1e-3, "Mbar^-1": 0.1, "×10^-13 cm^2/dyn": 1.0, "Pa^-1": 1e-12}
+#: Elastic levels: how the constants are given (GPa; other stiffness units; compliances; compliances in
+#: mixed units). Each conversion is a step, and compliances must be inverted to stiffnesses first.
+ELASTIC_LEVELS: tuple[dict[str, Any], ...] = (
+    {"form": "gpa"}, {"form": "units"}, {"form": "compliance"}, {"form": "compliance_units"})
+
+
+def _sig(x: float, digits: int = 5) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def _given(rng: random.Random, out: dict[str, Any], form: str) -> dict[str, Any]:
+    """Restate the constants of ``out`` as the level's ``form`` asks (``gpa`` leaves them as they are).
+
+    For compliances, the stiffnesses are recomputed from the rounded compliances shown, so the
+    answer follows exactly from the prompt.
+    """
+    if form == "gpa":
+        return out
+    if form == "units":
+        units = [pick(rng, list(_C_UNITS)) for _ in range(3)]
+        out["given"] = [[n, _sig(out[n] * _C_UNITS[u], 6), u] for n, u in zip(("c11", "c12", "c44"), units, strict=True)]
+        return out
+    m = _voigt(out["c11"], out["c12"], out["c44"])
+    s = np.linalg.inv(m) * 1000.0  # TPa^-1
+    shown = [_sig(float(s[0, 0])), _sig(float(s[0, 1])), _sig(float(s[3, 3]))]
+    c = np.linalg.inv(_voigt(shown[0] / 1000.0, shown[1] / 1000.0, shown[2] / 1000.0))
+    out["c11"], out["c12"], out["c44"] = float(c[0, 0]), float(c[0, 1]), float(c[3, 3])
+    units = ["TPa^-1"] * 3 if form == "compliance" else [pick(rng, list(_S_UNITS)[1:]) for _ in range(3)]
+    out["given"] = [[n, _sig(v * _S_UNITS[u], 5), u] for n, v, u in zip(("s11", "s12", "s44"), shown, units, strict=True)]
+    return out
+
+
+def elastic_steps(identity: dict[str, Any]) -> float:
+    """Steps before the asked formula: a unit conversion per constant not in GPa / TPa^-1, six to invert
+    compliances (S11 - S12, S11 + 2 S12, their inverses, C11 and C12, C44 = 1/S44), then the formula."""
+    given = identity.get("given") or []
+    steps = 1.0 + sum(u not in ("GPa", "TPa^-1") for _, _, u in given)
+    return steps + (6.0 if any(n.startswith("s") for n, _, _ in given) else 0.0)
+
+
 def _constants_text(identity: dict[str, Any]) -> str:
-    return (f"A cubic crystal ({identity['material']}-like) has elastic constants C11 = {identity['c11']:g} GPa, "
-            f"C12 = {identity['c12']:g} GPa and C44 = {identity['c44']:g} GPa")
+    given = identity.get("given")
+    if not given:
+        return (f"A cubic crystal ({identity['material']}-like) has elastic constants C11 = {identity['c11']:g} "
+                f"GPa, C12 = {identity['c12']:g} GPa and C44 = {identity['c44']:g} GPa")
+    kind = "elastic compliances" if given[0][0].startswith("s") else "elastic constants"
+    parts = [f"{n.upper()} = {v:g} {u}" for n, v, u in given]
+    return f"A cubic crystal ({identity['material']}-like) has {kind} {parts[0]}, {parts[1]} and {parts[2]}"
 
 
 _DIRECTIONS = {"[100]": (1, 0, 0), "[110]": (1, 1, 0), "[111]": (1, 1, 1)}
@@ -74,7 +123,10 @@ _DIRECTIONS = {"[100]": (1, 0, 0), "[110]": (1, 1, 0), "[111]": (1, 1, 1)}
 class CubicElastic(NumericTask):
     """A polycrystalline or directional elastic property of a cubic crystal."""
 
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "k_voigt"}
+    version = 3
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "quantity": "k_voigt", "form": "gpa"}
+    levels = ELASTIC_LEVELS
+    default_level = 1
     _ASK = {
         "k_voigt": ("What is its bulk modulus (Voigt average, equal to the Reuss average for cubic symmetry)?", "GPa"),
         "g_voigt": ("What is its Voigt shear modulus G_V = (C11 - C12 + 3 C44) / 5?", "GPa"),
@@ -95,11 +147,15 @@ class CubicElastic(NumericTask):
     def unit(self) -> str:  # type: ignore[override]
         return self._ASK[self.params["quantity"]][1]
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Steps from the constants as given to the asked property (:func:`elastic_steps`)."""
+        return elastic_steps(identity)
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
         out = _constants(rng)
         if self.params["quantity"] == "e_dir":
             out["direction"] = pick(rng, list(_DIRECTIONS))
-        return out
+        return _given(rng, out, self.params["form"])
 
     def question(self, identity: dict[str, Any]) -> str:
         q = self.params["quantity"]
@@ -129,10 +185,20 @@ class CubicElastic(NumericTask):
 
 
 class BornStable(YesNoTask):
-    version = 2
+    version = 3
     description = "Born mechanical stability of a cubic crystal from its elastic constants."
+    default_params = {"form": "gpa"}
+    levels = ELASTIC_LEVELS
+    default_level = 1
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Steps from the constants as given to the three criteria (:func:`elastic_steps`)."""
+        return elastic_steps(identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
+        return _given(rng, self._draw(rng), self.params["form"])
+
+    def _draw(self, rng: random.Random) -> dict[str, Any]:
         out = _constants(rng)
         if rng.random() < 0.5:
             broken = rng.randrange(3)

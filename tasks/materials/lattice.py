@@ -30,8 +30,17 @@ def _matrix_text(m: list[list[float]]) -> str:
 class StrainedCell(NumericTask):
     """Lattice length, angle or volume after a small homogeneous strain."""
 
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.002, "quantity": "length"}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.002, "quantity": "length", "shears": 3}
+    #: Levels: shear components of the strain (the diagonal is always strained); 3 is the original.
+    levels = ({"shears": 1}, {"shears": 2}, {"shears": 3})
+    default_level = 3
     _UNIT = {"length": "Å", "angle": "degrees", "volume": "Å^3"}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Non-zero strain components: terms of the deformed lattice vectors."""
+        eps = identity["strain"]
+        return float(sum(1 for i in range(3) for j in range(i, 3) if eps[i][j] != 0))
 
     @property
     def unit(self) -> str:  # type: ignore[override]
@@ -42,9 +51,16 @@ class StrainedCell(NumericTask):
         eps = [[0.0] * 3 for _ in range(3)]
         for i in range(3):
             eps[i][i] = round(rng.choice([-1, 1]) * rng.uniform(0.005, 0.03), 4)
-        for i, j in ((0, 1), (0, 2), (1, 2)):
+        pairs = [(0, 1), (0, 2), (1, 2)]
+        if self.params["shears"] == 3:
+            which = None
+        else:  # the asked angle's own shear is always among the strained ones, so it is never just 90°
+            which = rng.randrange(3)
+            own = [(1, 2), (0, 2), (0, 1)][which]
+            pairs = [own, *rng.sample([q for q in pairs if q != own], self.params["shears"] - 1)]
+        for i, j in sorted(pairs) if which is not None else pairs:
             eps[i][j] = eps[j][i] = round(rng.choice([-1, 1]) * rng.uniform(0.005, 0.025), 4)
-        return {"crystal": crystal, "strain": eps, "which": rng.randrange(3)}
+        return {"crystal": crystal, "strain": eps, "which": rng.randrange(3) if which is None else which}
 
     def question(self, identity: dict[str, Any]) -> str:
         which = identity["which"]
@@ -68,20 +84,47 @@ class StrainedCell(NumericTask):
 
 class EpitaxialStrain(NumericTask):
     description = "Out-of-plane lattice parameter of a biaxially strained epitaxial film."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.001}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.001, "given": "strain"}
+    #: Levels: the strain and ν given; the substrate's lattice parameter instead of the strain; and the
+    #: elastic constants C11, C12 instead of ν as well.
+    levels = ({"given": "strain"}, {"given": "substrate"}, {"given": "elastic"})
+    default_level = 1
     unit = "Å"
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """ε_zz and c, plus the misfit strain from the substrate, plus ν's ratio from C11 and C12."""
+        return 2.0 + ("substrate" in identity) + ("c11" in identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         crystal = S.random_crystal(rng, [p for p in S.SMALL if S.PROTOTYPES[p]["lattice"] != "hexagonal"])
-        return {"crystal": crystal, "strain": round(rng.choice([-1, 1]) * rng.uniform(0.004, 0.03), 4),
-                "nu": round(rng.uniform(0.2, 0.4), 2)}
+        out = {"crystal": crystal, "strain": round(rng.choice([-1, 1]) * rng.uniform(0.004, 0.03), 4),
+               "nu": round(rng.uniform(0.2, 0.4), 2)}
+        if self.params["given"] != "strain":
+            out["substrate"] = round(crystal["a"] * (1 + out["strain"]), 4)
+            out["strain"] = (out["substrate"] - crystal["a"]) / crystal["a"]
+        if self.params["given"] == "elastic":
+            out["c11"] = round(rng.uniform(80.0, 400.0), 1)
+            out["c12"] = round(out["c11"] * out["nu"] / (1 - out["nu"]), 1)
+            out["nu"] = out["c12"] / (out["c11"] + out["c12"])  # the ν the given constants imply
+        return out
 
     def question(self, identity: dict[str, Any]) -> str:
         c = identity["crystal"]
         cval = c.get("c", c["a"])
-        return (f"A thin film of {S.formula(c)} ({S.PROTOTYPES[c['proto']]['name']}, bulk a = {c['a']:.3f} Å, "
-                f"c = {cval:.3f} Å) grows on a substrate that imposes an in-plane biaxial strain of "
-                f"{identity['strain'] * 100:g}% along a and b. With Poisson ratio ν = {identity['nu']}, the "
+        head = (f"A thin film of {S.formula(c)} ({S.PROTOTYPES[c['proto']]['name']}, bulk a = {c['a']:.3f} Å, "
+                f"c = {cval:.3f} Å) grows")
+        if "substrate" in identity:
+            head += (f" coherently on a cubic substrate with a = {identity['substrate']:.4f} Å, which imposes the "
+                     "in-plane biaxial strain ε = (a_substrate - a_film) / a_film along a and b.")
+        else:
+            head += (f" on a substrate that imposes an in-plane biaxial strain of {identity['strain'] * 100:g}% "
+                     "along a and b.")
+        if "c11" in identity:
+            return (f"{head} Its elastic constants are C11 = {identity['c11']:g} GPa and C12 = {identity['c12']:g} "
+                    "GPa, and the out-of-plane strain is ε_zz = -2 (C12 / C11) ε. What is the film's c lattice "
+                    "parameter?")
+        return (f"{head} With Poisson ratio ν = {identity['nu']}, the "
                 "out-of-plane strain is ε_zz = -2ν ε / (1 - ν). What is the film's c lattice parameter?")
 
     def value(self, identity: dict[str, Any]) -> float:
@@ -90,8 +133,12 @@ class EpitaxialStrain(NumericTask):
         return c.get("c", c["a"]) * (1 - 2 * nu * e / (1 - nu))
 
 
-def _random_lattice(rng: random.Random) -> dict[str, Any]:
-    kind = pick(rng, ["cubic", "tetragonal", "orthorhombic", "hexagonal", "monoclinic"])
+#: Lattice kinds by difficulty: more independent parameters in the metric.
+_KIND_TIER = {"cubic": 1, "tetragonal": 2, "orthorhombic": 3, "hexagonal": 4, "monoclinic": 5}
+
+
+def _random_lattice(rng: random.Random, kinds: list[str] | None = None) -> dict[str, Any]:
+    kind = pick(rng, kinds or ["cubic", "tetragonal", "orthorhombic", "hexagonal", "monoclinic"])
     a = round(rng.uniform(3.0, 9.0), 3)
     b = a if kind in ("cubic", "tetragonal", "hexagonal") else round(rng.uniform(3.0, 9.0), 3)
     c = a if kind == "cubic" else round(rng.uniform(3.0, 12.0), 3)
@@ -122,18 +169,30 @@ def _hkl(rng: random.Random, top: int = 3) -> list[int]:
 class LatticeGeometry(NumericTask):
     """d-spacing of a plane, or the angle between two planes or two directions, in a given lattice."""
 
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.1, "quantity": "d_spacing"}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.1, "quantity": "d_spacing", "kinds": None, "top": 3}
+    #: Levels: orthogonal lattices with indices up to 2; every kind up to 3 (the original); then hexagonal
+    #: and monoclinic metrics with indices up to 4.
+    levels = ({"kinds": ["cubic", "tetragonal", "orthorhombic"], "top": 2}, {"kinds": None, "top": 3},
+              {"kinds": ["hexagonal", "monoclinic"], "top": 4})
+    default_level = 2
 
     @property
     def unit(self) -> str:  # type: ignore[override]
         return "Å" if self.params["quantity"] == "d_spacing" else "degrees"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The metric's tier (cubic 1 ... monoclinic 5) plus the index magnitudes, |h|+|k|+|l|, averaged."""
+        idx = sum(abs(x) for x in identity["one"]) + sum(abs(x) for x in identity["two"])
+        return _KIND_TIER[identity["lattice"]["kind"]] + idx / 2
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        lat = _random_lattice(rng)
-        one = _hkl(rng)
-        two = _hkl(rng)
+        lat = _random_lattice(rng, self.params["kinds"])
+        top = self.params["top"]
+        one = _hkl(rng, top)
+        two = _hkl(rng, top)
         while np.linalg.matrix_rank(np.array([one, two])) < 2:
-            two = _hkl(rng)
+            two = _hkl(rng, top)
         return {"lattice": lat, "one": one, "two": two}
 
     def question(self, identity: dict[str, Any]) -> str:
@@ -173,54 +232,125 @@ _VEGARD = [
 class Vegard(NumericTask):
     """Vegard's law: lattice parameter of a solid solution, or its composition from a measured lattice."""
 
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.001, "inverse": False}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.001, "inverse": False, "given": "a", "bowing": False}
+    #: Levels: Vegard's law on the lattice parameters; the end members given by a d-spacing of an indexed
+    #: reflection; and a bowing term (a quadratic to solve for the inverse question) as well.
+    levels = ({"given": "a", "bowing": False}, {"given": "d", "bowing": False}, {"given": "d", "bowing": True})
+    default_level = 1
 
     @property
     def unit(self) -> str:  # type: ignore[override]
         return "" if self.params["inverse"] else "Å"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The interpolation, plus a step per end member given by a d-spacing, plus two for the bowing."""
+        return 1.0 + 2.0 * ("hklA" in identity) + 2.0 * ("bow" in identity)
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        a_name, a_val, b_name, b_val = pick(rng, _VEGARD)
+        pool = _VEGARD if self.params["given"] == "a" else [v for v in _VEGARD if v[0] not in ("InN", "GaN")]
+        a_name, a_val, b_name, b_val = pick(rng, pool)
         x = round(rng.uniform(0.03, 0.97), 3)
-        out = {"A": a_name, "aA": a_val, "B": b_name, "aB": b_val, "x": x}
+        out: dict[str, Any] = {"A": a_name, "aA": a_val, "B": b_name, "aB": b_val, "x": x}
+        if self.params["given"] == "d":
+            for end in ("A", "B"):
+                hkl = pick(rng, [[1, 1, 1], [2, 0, 0], [2, 2, 0], [3, 1, 1], [2, 2, 2], [4, 0, 0], [3, 3, 1]])
+                d = round(out["a" + end] / math.sqrt(sum(h * h for h in hkl)), 4)
+                out["hkl" + end], out["d" + end] = hkl, d
+                out["a" + end] = d * math.sqrt(sum(h * h for h in hkl))
+        if self.params["bowing"]:
+            span = abs(out["aB"] - out["aA"])
+            out["bow"] = round(rng.choice([-1, 1]) * rng.uniform(0.05, 0.3) * span, 4)
         if self.params["inverse"]:
-            out["measured"] = round((1 - x) * a_val + x * b_val, 4)
+            out["measured"] = round(self._a(out, x), 4)
         return out
 
+    @staticmethod
+    def _a(identity: dict[str, Any], x: float) -> float:
+        return (1 - x) * identity["aA"] + x * identity["aB"] - identity.get("bow", 0.0) * x * (1 - x)
+
     def question(self, identity: dict[str, Any]) -> str:
-        head = (f"{identity['A']} (a = {identity['aA']:.3f} Å) and {identity['B']} (a = {identity['aB']:.3f} Å) "
-                f"form a continuous solid solution (1-x) {identity['A']} + x {identity['B']} obeying Vegard's law.")
+        if "hklA" in identity:
+            ends = [f"{identity[e]} (cubic, d({''.join(map(str, identity['hkl' + e]))}) = {identity['d' + e]:.4f} Å)"
+                    for e in ("A", "B")]
+        else:
+            ends = [f"{identity['A']} (a = {identity['aA']:.3f} Å)", f"{identity['B']} (a = {identity['aB']:.3f} Å)"]
+        law = "obeying Vegard's law"
+        if "bow" in identity:
+            law = (f"whose lattice parameter follows a(x) = (1-x) a_A + x a_B - b x (1-x) with b = {identity['bow']:g} "
+                   "Å (Vegard's law with bowing)")
+        head = (f"{ends[0]} and {ends[1]} form a continuous solid solution (1-x) {identity['A']} + x {identity['B']} "
+                f"{law}.")
         if self.params["inverse"]:
             return f"{head} A sample has a = {identity['measured']:.4f} Å. What is x?"
         return f"{head} What is the lattice parameter a at x = {identity['x']:g}?"
 
     def value(self, identity: dict[str, Any]) -> float:
         aa, ab = identity["aA"], identity["aB"]
-        if self.params["inverse"]:
+        if not self.params["inverse"]:
+            return self._a(identity, identity["x"])
+        if "bow" not in identity:
             return (identity["measured"] - aa) / (ab - aa)
-        return (1 - identity["x"]) * aa + identity["x"] * ab
+        lo, hi = 0.0, 1.0  # a(x) is monotonic here (|b| < |a_B - a_A|): bisect
+        up = self._a(identity, 1.0) > self._a(identity, 0.0)
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if (self._a(identity, mid) < identity["measured"]) == up:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
 
 
 class ThermalExpansion(NumericTask):
     description = "Lattice parameter after heating, from the linear thermal expansion coefficient."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.0005}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.0005, "form": "linear"}
+    #: Levels: a constant linear α in K; the volumetric coefficient β = 3α with temperatures in °F; then an
+    #: α that rises linearly with temperature (integrate it) as well.
+    levels = ({"form": "linear"}, {"form": "volumetric"}, {"form": "varying"})
+    default_level = 1
     unit = "Å"
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """a(T) itself, plus β to α and °F to K, plus integrating a varying α."""
+        return 1.0 + 2.0 * ("fahrenheit" in identity) + 2.0 * ("alpha1" in identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         crystal = S.random_crystal(rng, S.CUBIC_SMALL)
-        t1 = rng.choice([293, 298, 300])
-        return {"crystal": crystal, "alpha": round(rng.uniform(2.0, 30.0), 1), "t1": t1,
-                "t2": t1 + rng.randint(100, 1200)}
+        if self.params["form"] == "linear":
+            t1 = rng.choice([293, 298, 300])
+            return {"crystal": crystal, "alpha": round(rng.uniform(2.0, 30.0), 1), "t1": t1,
+                    "t2": t1 + rng.randint(100, 1200)}
+        f1 = rng.randint(50, 90)
+        f2 = f1 + rng.randint(150, 2000)
+        out: dict[str, Any] = {"crystal": crystal, "alpha": round(rng.uniform(2.0, 30.0), 1), "fahrenheit": [f1, f2],
+                               "t1": (f1 - 32) * 5 / 9 + 273.15, "t2": (f2 - 32) * 5 / 9 + 273.15}
+        if self.params["form"] == "varying":
+            out["alpha1"] = round(rng.uniform(0.002, 0.02), 4)  # 10^-6 K^-2
+        return out
 
     def question(self, identity: dict[str, Any]) -> str:
         c = identity["crystal"]
-        return (f"Cubic {S.formula(c)} has a = {c['a']:.4f} Å at {identity['t1']} K and a linear thermal "
-                f"expansion coefficient of {identity['alpha']} × 10^-6 K^-1 (constant). Using "
-                f"a(T) = a(T1) (1 + α (T - T1)), what is a at {identity['t2']} K?")
+        if "fahrenheit" not in identity:
+            return (f"Cubic {S.formula(c)} has a = {c['a']:.4f} Å at {identity['t1']} K and a linear thermal "
+                    f"expansion coefficient of {identity['alpha']} × 10^-6 K^-1 (constant). Using "
+                    f"a(T) = a(T1) (1 + α (T - T1)), what is a at {identity['t2']} K?")
+        f1, f2 = identity["fahrenheit"]
+        beta = f"{3 * identity['alpha']:.1f} × 10^-6 K^-1"
+        if "alpha1" in identity:
+            law = (f"Its volumetric thermal expansion coefficient is β(T) = {beta} + {3 * identity['alpha1']:.4f} × "
+                   "10^-6 K^-2 × (T - T1), with the linear coefficient α = β/3 (isotropic). Using "
+                   "a(T) = a(T1) (1 + ∫ α dT) from T1,")
+        else:
+            law = (f"Its volumetric thermal expansion coefficient is β = {beta} (constant; the linear coefficient "
+                   "is α = β/3 for a cubic crystal). Using a(T) = a(T1) (1 + α (T - T1)),")
+        return f"Cubic {S.formula(c)} has a = {c['a']:.4f} Å at {f1} °F. {law} what is a at {f2} °F?"
 
     def value(self, identity: dict[str, Any]) -> float:
         c = identity["crystal"]
-        return c["a"] * (1 + identity["alpha"] * 1e-6 * (identity["t2"] - identity["t1"]))
+        dt = identity["t2"] - identity["t1"]
+        return c["a"] * (1 + identity["alpha"] * 1e-6 * dt + identity.get("alpha1", 0.0) * 1e-6 * dt * dt / 2)
 
 
 def register(registry: Any) -> None:

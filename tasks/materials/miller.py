@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from fractions import Fraction
 from typing import Any
 
 from tasks.materials import _structures as S
@@ -18,23 +17,41 @@ def _nonzero(rng: random.Random, n: int = 3, top: int = 3) -> list[int]:
             return reduce_indices(v)
 
 
+def index_sum(*vectors: list[int]) -> float:
+    """|h| + |k| + |l| summed over the vectors: larger indices are harder to find and to check."""
+    return float(sum(abs(x) for v in vectors for x in v))
+
+
 class MillerFromIntercepts(IndicesTask):
     description = "Miller indices of a plane from its axis intercepts."
+    version = 2
+    default_params = {"top": 3}
+    #: Levels: the largest index of the plane (1 to 6); 3 is the original.
+    levels = ({"top": 1}, {"top": 2}, {"top": 3}, {"top": 4}, {"top": 6})
+    default_level = 3
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """|h| + |k| + |l| of the plane."""
+        return index_sum(identity["hkl"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        hkl = _nonzero(rng)
+        hkl = _nonzero(rng, top=self.params["top"])
         scale = rng.randint(1, 3)
-        return {"hkl": hkl, "scale": scale}
+        # The intercepts are lengths in an orthorhombic cell: each must be divided by its axis first.
+        cell = [round(rng.uniform(3.0, 9.0), 3) for _ in range(3)]
+        return {"hkl": hkl, "scale": scale, "cell": cell}
 
     def question(self, identity: dict[str, Any]) -> str:
         parts = []
-        for axis, h in zip("abc", identity["hkl"], strict=False):
+        cell = identity["cell"]
+        for axis, h, length in zip("abc", identity["hkl"], cell, strict=False):
             if h == 0:
                 parts.append(f"parallel to {axis} (no intercept)")
             else:
-                f = Fraction(identity["scale"], h)
-                parts.append(f"{axis} at {f}{axis}" if f.denominator == 1 else f"{axis} at ({f}){axis}")
-        return f"A crystal plane cuts the axes as follows: {'; '.join(parts)}. What are its Miller indices (hkl)?"
+                parts.append(f"{axis} at {identity['scale'] / h * length:.4f} Å")
+        return (f"An orthorhombic crystal has a = {cell[0]:.3f} Å, b = {cell[1]:.3f} Å and c = {cell[2]:.3f} Å. A "
+                f"crystal plane cuts the axes (from the origin) as follows: {'; '.join(parts)}. What are its Miller "
+                "indices (hkl)?")
 
     def value(self, identity: dict[str, Any]) -> list[int]:
         return list(identity["hkl"])
@@ -94,11 +111,21 @@ class MillerBravais(IndicesTask):
 
 class ZoneAxis(IndicesTask):
     description = "Zone axis (common direction) of two planes in a cubic crystal."
+    version = 2
     kind = "[]"
+    default_params = {"top": 3}
+    #: Levels: the largest index of the two planes (indices up to 2 pose too few distinct pairs).
+    levels = ({"top": 3}, {"top": 5}, {"top": 8})
+    default_level = 1
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """|h| + |k| + |l| of both planes (the terms of the cross product)."""
+        return index_sum(identity["one"], identity["two"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
+        top = self.params["top"]
         while True:
-            one, two = _nonzero(rng, top=2), _nonzero(rng, top=2)
+            one, two = _nonzero(rng, top=top), _nonzero(rng, top=top)
             if any(self._cross(one, two)):
                 return {"one": one, "two": two}
 
@@ -124,27 +151,43 @@ _LINEAR = {"fcc": {"1 0 0": 1.0, "1 1 0": math.sqrt(2), "1 1 1": 1 / math.sqrt(3
 class AtomDensity(NumericTask):
     """Planar density of a plane or linear density of a direction in an fcc or bcc metal."""
 
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "dimension": "planar"}
+    version = 3
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "dimension": "planar",
+                      "indices": ["1 0 0", "1 1 0", "1 1 1"], "radius": False}
+    #: Levels: the (100) family only; all three (the original); the (111) family; the same from the
+    #: atomic radius (a from touching spheres first).
+    levels = ({"indices": ["1 0 0"], "radius": False}, {"indices": ["1 0 0", "1 1 0", "1 1 1"], "radius": False},
+              {"indices": ["1 1 1"], "radius": False}, {"indices": ["1 1 1"], "radius": True})
+    default_level = 2
 
     @property
     def unit(self) -> str:  # type: ignore[override]
         return "atoms per nm^2" if self.params["dimension"] == "planar" else "atoms per nm"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Geometry steps of the family ((100) 1, (110) 2, (111) 4: a triangle in a tilted plane) plus two
+        for a from the radius."""
+        return float({1: 1, 2: 2, 3: 4}[identity["index"].count("1")] + 2 * ("radius" in identity))
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
         crystal = S.random_crystal(rng, ["fcc", "bcc"])
-        return {"crystal": crystal, "index": pick(rng, ["1 0 0", "1 1 0", "1 1 1"])}
+        if len(self.params["indices"]) < 3:  # fewer families: a finer cell edge keeps the problems distinct
+            crystal["a"] = round(crystal["a"] * rng.uniform(0.95, 1.05), 3)
+        out = {"crystal": crystal, "index": pick(rng, list(self.params["indices"]))}
+        if self.params["radius"]:
+            out["radius"] = _radius(crystal)
+        return out
 
     def question(self, identity: dict[str, Any]) -> str:
-        c = identity["crystal"]
         what = (f"the planar density of the ({identity['index']}) plane (atoms whose centres lie in the plane, "
                 "per unit area)" if self.params["dimension"] == "planar" else
                 f"the linear density along the [{identity['index']}] direction (atoms whose centres lie on the "
                 "line, per unit length)")
-        return f"{S.describe(c, sites=False)} What is {what}?"
+        return f"{_crystal_text(identity)} What is {what}?"
 
     def value(self, identity: dict[str, Any]) -> float:
         c = identity["crystal"]
-        a_nm = c["a"] / 10.0
+        a_nm = _a(identity) / 10.0
         if self.params["dimension"] == "planar":
             return _PLANAR[c["proto"]][identity["index"]] / a_nm**2
         return _LINEAR[c["proto"]][identity["index"]] / a_nm
@@ -155,22 +198,74 @@ _HOLES = {("fcc", "octahedral"): math.sqrt(2) - 1, ("fcc", "tetrahedral"): math.
           ("bcc", "octahedral"): 2 / math.sqrt(3) - 1, ("bcc", "tetrahedral"): math.sqrt(5 / 3) - 1}
 
 
+def _touching(proto: str) -> float:
+    """Atomic radius over a for touching hard spheres (along a face diagonal in fcc, a body diagonal in bcc)."""
+    return math.sqrt(2) / 4 if proto == "fcc" else math.sqrt(3) / 4
+
+
+def _radius(crystal: dict[str, Any]) -> float:
+    return round(crystal["a"] * _touching(crystal["proto"]), 4)
+
+
+def _a(identity: dict[str, Any]) -> float:
+    """The cell edge the prompt implies: given, from the atomic radius, or from the density."""
+    c = identity["crystal"]
+    if "radius" in identity:
+        return identity["radius"] / _touching(c["proto"])
+    if "density" in identity:
+        atoms = 4 if c["proto"] == "fcc" else 2
+        return (atoms * _molar(c["species"][0]) / (identity["density"] * 6.02214076e23)) ** (1 / 3) * 1e8
+    return c["a"]
+
+
+def _molar(symbol: str) -> float:
+    from pymatgen.core import Element
+
+    return float(Element(symbol).atomic_mass)
+
+
+def _crystal_text(identity: dict[str, Any]) -> str:
+    c = identity["crystal"]
+    name = S.PROTOTYPES[c["proto"]]["name"]
+    if "radius" in identity:
+        return f"{c['species'][0]} crystallises in the {name} structure with atomic radius {identity['radius']:.4f} Å."
+    if "density" in identity:
+        return (f"{c['species'][0]} crystallises in the {name} structure with density {identity['density']:.4f} "
+                f"g/cm^3 (molar mass {_molar(c['species'][0]):.3f} g/mol, N_A = 6.02214e23 /mol).")
+    return S.describe(c, sites=False)
+
+
 class InterstitialRadius(NumericTask):
     description = "Radius of the largest sphere fitting an interstitial site of an fcc or bcc metal."
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0}
+    version = 3
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "given": "a"}
+    #: Levels: the host's atomic radius given; its cell edge (the original); its density.
+    levels = ({"given": "radius"}, {"given": "a"}, {"given": "density"})
+    default_level = 2
     unit = "Å"
 
-    def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"crystal": S.random_crystal(rng, ["fcc", "bcc"]), "site": pick(rng, ["octahedral", "tetrahedral"])}
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The hole's ratio, plus r from a, plus a from the density (atoms per cell, molar mass, a cube root)."""
+        return 1.0 + ("radius" not in identity) + 3.0 * ("density" in identity)
 
+    def generate(self, rng: random.Random) -> dict[str, Any]:
+        out: dict[str, Any] = {"crystal": S.random_crystal(rng, ["fcc", "bcc"]),
+                               "site": pick(rng, ["octahedral", "tetrahedral"])}
+        c = out["crystal"]
+        if self.params["given"] == "radius":
+            out["radius"] = _radius(c)
+        elif self.params["given"] == "density":
+            atoms = 4 if c["proto"] == "fcc" else 2
+            out["density"] = round(atoms * _molar(c["species"][0]) / ((c["a"] * 1e-8) ** 3 * 6.02214076e23), 4)
+        return out
 
     def question(self, identity: dict[str, Any]) -> str:
-        return (f"{S.describe(identity['crystal'], sites=False)} Treat the atoms as touching hard spheres. "
+        return (f"{_crystal_text(identity)} Treat the atoms as touching hard spheres. "
                 f"What is the radius of the largest sphere that fits in an {identity['site']} interstitial site?")
 
     def value(self, identity: dict[str, Any]) -> float:
         c = identity["crystal"]
-        radius = c["a"] * (math.sqrt(2) / 4 if c["proto"] == "fcc" else math.sqrt(3) / 4)
+        radius = _a(identity) * _touching(c["proto"])
         return radius * _HOLES[(c["proto"], identity["site"])]
 
 

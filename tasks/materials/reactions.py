@@ -73,12 +73,22 @@ def _nullspace(rows: list[list[Fraction]], n: int) -> list[list[Fraction]]:
 def balance(index: int) -> list[int]:
     """Smallest positive integer coefficients of reaction ``index`` (reactants then products)."""
     reactants, products = REACTIONS[index]
-    species = reactants + products
+    return balance_species(tuple(reactants), tuple(products), f"reaction {index}")
+
+
+@functools.lru_cache(maxsize=4096)
+def balance_species(reactants: tuple[str, ...], products: tuple[str, ...], name: str = "reaction") -> list[int]:
+    """Smallest positive integer coefficients of ``reactants → products`` (reactants then products).
+
+    Raises:
+        ValueError: the reaction has no unique positive balance.
+    """
+    species = list(reactants) + list(products)
     _, rows = _matrix(species)
     signed = [[x if j < len(reactants) else -x for j, x in enumerate(r)] for r in rows]
     basis = _nullspace(signed, len(species))
     if len(basis) != 1:
-        raise ValueError(f"reaction {index} does not have a unique balance")
+        raise ValueError(f"{name} does not have a unique balance")
     v = basis[0]
     lcm = math.lcm(*(x.denominator for x in v))
     ints = [int(x * lcm) for x in v]
@@ -87,7 +97,7 @@ def balance(index: int) -> list[int]:
     if all(x < 0 for x in ints):
         ints = [-x for x in ints]
     if not all(x > 0 for x in ints):
-        raise ValueError(f"reaction {index} has no positive balance")
+        raise ValueError(f"{name} has no positive balance")
     return ints
 
 
@@ -102,60 +112,166 @@ def equation(index: int, coefficients: list[int] | None = None) -> str:
 _COEFFICIENTS = Sequence(INTEGER, max_items=12)
 
 
+def _oxide(el: str, q: int) -> str:
+    a, b = 2 // math.gcd(q, 2), q // math.gcd(q, 2)
+    return f"{el}{a if a > 1 else ''}O{b if b > 1 else ''}"
+
+
+def synthesis(rng: random.Random, cations: int, max_sub: int) -> tuple[list[str], list[str]]:
+    """A generated solid-state synthesis of a mixed oxide from oxide or carbonate precursors.
+
+    Alkali and alkaline-earth cations may come as carbonates (CO2 leaves); a variable-valence cation may come
+    as an oxide of another oxidation state, so O2 is taken up or released. Each such reaction has one balance.
+    """
+    from tasks.materials.composition import FIXED_CATIONS, VARIABLE_CATIONS
+
+    fixed = sorted(FIXED_CATIONS)
+    variable = sorted(VARIABLE_CATIONS)
+    while True:
+        els = rng.sample(fixed + variable, cations)
+        states = {el: FIXED_CATIONS[el] if el in FIXED_CATIONS else pick(rng, list(VARIABLE_CATIONS[el]))
+                  for el in els}
+        amounts = {el: rng.randint(1, max_sub) for el in els}
+        charge = sum(states[el] * n for el, n in amounts.items())
+        if charge % 2:
+            amounts = {el: 2 * n for el, n in amounts.items()}
+            charge *= 2
+        g = math.gcd(*amounts.values(), charge // 2)
+        target = "".join(f"{el}{n // g if n // g > 1 else ''}" for el, n in amounts.items())
+        target += f"O{charge // 2 // g if charge // 2 // g > 1 else ''}"
+        reactants, oxygen, carbonate = [], 0, False
+        for el in els:
+            q = states[el]
+            if el in FIXED_CATIONS and q in (1, 2) and rng.random() < 0.5:
+                reactants.append(f"{el}2CO3" if q == 1 else f"{el}CO3")
+                carbonate = True
+                continue
+            if el in VARIABLE_CATIONS and len(VARIABLE_CATIONS[el]) > 1 and rng.random() < 0.5:
+                other = pick(rng, [x for x in VARIABLE_CATIONS[el] if x != q])
+                oxygen += (q - other) * amounts[el]
+                q = other
+            reactants.append(_oxide(el, q))
+        products = [target] + (["CO2"] if carbonate else [])
+        if oxygen > 0:
+            reactants.append("O2")
+        elif oxygen < 0:
+            products.append("O2")
+        if len(set(reactants + products)) < len(reactants + products):
+            continue
+        try:
+            balance_species(tuple(reactants), tuple(products))
+        except ValueError:
+            continue
+        return reactants, products
+
+
+def _sides(identity: dict[str, Any]) -> tuple[list[str], list[str]]:
+    if "reaction" in identity:
+        return REACTIONS[identity["reaction"]]
+    return identity["reactants"], identity["products"]
+
+
+def coefficients(identity: dict[str, Any]) -> list[int]:
+    """The balance of the identity's reaction (listed by index, or generated)."""
+    if "reaction" in identity:
+        return balance(identity["reaction"])
+    return balance_species(tuple(identity["reactants"]), tuple(identity["products"]))
+
+
+def equation_of(identity: dict[str, Any]) -> str:
+    reactants, products = _sides(identity)
+    return " + ".join(reactants) + " → " + " + ".join(products)
+
+
+#: Balancing levels: generated syntheses of oxides with 2, 3 and 5 cations and larger subscripts.
+BALANCE_LEVELS: tuple[dict[str, Any], ...] = (
+    {"cations": 2, "max_sub": 2}, {"cations": 3, "max_sub": 3}, {"cations": 5, "max_sub": 4})
+
+
+def balance_steps(identity: dict[str, Any]) -> float:
+    """Species to balance plus the size of the coefficients (twice log2 of their sum)."""
+    reactants, products = _sides(identity)
+    return len(reactants) + len(products) + 2.0 * math.log2(sum(coefficients(identity)))
+
+
 class BalanceReaction(Task):
-    version = 2
+    version = 3
     description = "Balance a chemical reaction of materials synthesis or processing."
+    default_params = {"cations": 2, "max_sub": 2}
+    levels = BALANCE_LEVELS
+    default_level = 1
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Species plus coefficient size (:func:`balance_steps`)."""
+        return balance_steps(identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"reaction": rng.randrange(len(REACTIONS))}
+        reactants, products = synthesis(rng, self.params["cations"], self.params["max_sub"])
+        return {"reactants": reactants, "products": products}
 
     def prompt(self, identity: dict[str, Any]) -> str:
-        i = identity["reaction"]
-        names = ", ".join(REACTIONS[i][0] + REACTIONS[i][1])
-        return (f"Balance the reaction {equation(i)}.\n\nGive the smallest whole-number coefficients, in the "
-                f"order the species are listed ({names}), separated by commas (e.g. 2, 1, 2), in \\boxed{{}}.")
+        reactants, products = _sides(identity)
+        names = ", ".join(reactants + products)
+        return (f"Balance the reaction {equation_of(identity)}.\n\nGive the smallest whole-number coefficients, in "
+                f"the order the species are listed ({names}), separated by commas (e.g. 2, 1, 2), in \\boxed{{}}.")
 
     def check(self, answer: str, identity: dict[str, Any]) -> float:
         got = _COEFFICIENTS.parse(answer)
-        i = identity["reaction"]
-        n = len(REACTIONS[i][0]) + len(REACTIONS[i][1])
+        reactants, products = _sides(identity)
+        n = len(reactants) + len(products)
         if got is None:
             return invalid("not a list of whole-number coefficients")
         if len(got) != n:
             return Score(0.0, "wrong", f"expected {n} coefficients")
         # Balanced means proportional to the (unique) balance; the smallest set has no common factor.
-        want = balance(i)
+        want = coefficients(identity)
         proportional = all(g * want[0] == w * got[0] for g, w in zip(got, want, strict=False)) and got[0] > 0
         if proportional and math.gcd(*got) == 1:
             return 1.0
         return Score(0.0, "wrong")
 
     def solve(self, identity: dict[str, Any]) -> str:
-        return ", ".join(map(str, balance(identity["reaction"])))
+        return ", ".join(map(str, coefficients(identity)))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
-        v = balance(identity["reaction"])
+        v = coefficients(identity)
         out = [", ".join(map(str, [v[0] + 1] + v[1:])), ", ".join(map(str, v[:-1] + [v[-1] + 1])),
                ", ".join(map(str, v[::-1])), ", ".join(map(str, [2 * x for x in v]))]
         return out
 
 
 class ReactionCoefficient(IntegerTask):
-    version = 2
+    version = 3
     description = "One coefficient of a balanced reaction."
+    default_params = {"cations": 2, "max_sub": 2}
+    levels = BALANCE_LEVELS
+    default_level = 1
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Species plus coefficient size (:func:`balance_steps`)."""
+        return balance_steps(identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        i = rng.randrange(len(REACTIONS))
-        return {"reaction": i, "species": rng.randrange(len(REACTIONS[i][0]) + len(REACTIONS[i][1]))}
+        # The answer is drawn first (then a reaction with that coefficient somewhere), so no value dominates.
+        want = rng.randint(1, 5)
+        for _ in range(100):
+            reactants, products = synthesis(rng, self.params["cations"], self.params["max_sub"])
+            coefs = balance_species(tuple(reactants), tuple(products))
+            hits = [j for j, c in enumerate(coefs) if c == want]
+            if hits:
+                break
+        else:
+            hits = list(range(len(coefs)))
+        return {"reactants": reactants, "products": products, "species": pick(rng, hits)}
 
     def question(self, identity: dict[str, Any]) -> str:
-        i = identity["reaction"]
-        s = (REACTIONS[i][0] + REACTIONS[i][1])[identity["species"]]
-        return (f"When the reaction {equation(i)} is balanced with the smallest whole-number coefficients, "
+        reactants, products = _sides(identity)
+        s = (reactants + products)[identity["species"]]
+        return (f"When the reaction {equation_of(identity)} is balanced with the smallest whole-number coefficients, "
                 f"what is the coefficient of {s}?")
 
     def value(self, identity: dict[str, Any]) -> int:
-        return balance(identity["reaction"])[identity["species"]]
+        return coefficients(identity)[identity["species"]]
 
 
 def _mass(formula: str) -> float:
@@ -171,15 +287,33 @@ def _solid_reactions(min_solids: int = 1) -> list[int]:
             if sum(s not in _GASES for s in r) >= min_solids and any(s not in _GASES for s in p)]
 
 
+#: Stoichiometry levels: reactions with (fewest, most) species; the middle level is the original pool.
+SPECIES_LEVELS: tuple[dict[str, Any], ...] = ({"species": [2, 3]}, {"species": [2, 9]}, {"species": [5, 9]})
+
+
+def reaction_steps(identity: dict[str, Any]) -> float:
+    """Species to balance plus masses to convert to moles (and compare, for a limiting reagent)."""
+    reactants, products = REACTIONS[identity["reaction"]]
+    return float(len(reactants) + len(products) + len(identity.get("masses", {"": 0})))
+
+
 class ReactionMass(NumericTask):
     """Stoichiometric masses: reactant needed for a product mass, or the theoretical yield from given masses."""
 
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "mode": "precursor"}
+    version = 3
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "mode": "precursor", "species": [2, 9]}
+    levels = SPECIES_LEVELS
+    default_level = 2
     unit = "g"
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Species to balance plus masses to convert (:func:`reaction_steps`)."""
+        return reaction_steps(identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         limiting = self.params["mode"] != "precursor"
-        i = pick(rng, _solid_reactions(2 if limiting else 1))
+        lo, hi = self.params["species"]
+        i = pick(rng, [j for j in _solid_reactions(2 if limiting else 1) if lo <= sum(map(len, REACTIONS[j])) <= hi])
         reactants, products = REACTIONS[i]
         target = pick(rng, [j for j, s in enumerate(products) if s not in _GASES])
         out: dict[str, Any] = {"reaction": i, "target": target}
@@ -234,10 +368,18 @@ class ReactionMass(NumericTask):
 
 class LimitingReagent(FormulaTask):
     description = "The limiting reagent of a reaction from given reactant masses."
+    version = 3
     reduced = False
+    default_params = {"species": [2, 9]}
+    levels = SPECIES_LEVELS
+    default_level = 2
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Species to balance plus masses to convert and compare (:func:`reaction_steps`)."""
+        return reaction_steps(identity)
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return ReactionMass("materials/x", mode="yield").generate(rng)
+        return ReactionMass("materials/x", mode="yield", species=self.params["species"]).generate(rng)
 
     def question(self, identity: dict[str, Any]) -> str:
         i = identity["reaction"]

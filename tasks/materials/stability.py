@@ -217,25 +217,49 @@ class StableCount(_HullLevels, IntegerTask):
         return len(hull_info(identity)["stable"])
 
 
+RY_EV = 13.605693123  # eV per rydberg
+
+
 class FormationEnergy(NumericTask):
     description = "Formation energy per atom from total energies of a compound and its elements."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.002}
+    version = 2
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.002, "systems": "all", "units": False}
+    #: Levels: binary systems; binaries and ternaries (the original); ternaries; ternaries with the total
+    #: energy in rydberg per conventional cell of several formula units.
+    levels = ({"systems": "binary", "units": False}, {"systems": "all", "units": False},
+              {"systems": "ternary", "units": False}, {"systems": "ternary", "units": True})
+    default_level = 2
     unit = "eV/atom"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Two terms per element (its amount and reference), plus two steps for rydberg per cell."""
+        return 2.0 * len(identity["refs"]) + 2.0 * ("cell_ry" in identity)
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        els = list(pick(rng, _BINARY_SYSTEMS + _TERNARY_SYSTEMS))
+        pool = {"all": _BINARY_SYSTEMS + _TERNARY_SYSTEMS, "binary": _BINARY_SYSTEMS,
+                "ternary": _TERNARY_SYSTEMS}[self.params["systems"]]
+        els = list(pick(rng, pool))
         amounts = [rng.randint(1, 4) for _ in els]
         refs = {el: round(-rng.uniform(1.5, 9.5), 4) for el in els}
         n = sum(amounts)
         ef = -rng.uniform(0.05, 1.5)
         total = round(sum(a * refs[el] for a, el in zip(amounts, els, strict=False)) + ef * n, 4)
-        return {"formula": _formula(els, tuple(amounts)), "refs": refs, "total": total}
+        out: dict[str, Any] = {"formula": _formula(els, tuple(amounts)), "refs": refs, "total": total}
+        if self.params["units"]:
+            z = rng.randint(2, 8)
+            out["z"], out["cell_ry"] = z, round(total * z / RY_EV, 5)
+            out["total"] = out["cell_ry"] * RY_EV / z  # the per-formula-unit energy the shown cell energy implies
+        return out
 
     def question(self, identity: dict[str, Any]) -> str:
         refs = ", ".join(f"{el}: {e:.4f} eV/atom" for el, e in identity["refs"].items())
-        return (f"A DFT calculation gives a total energy of {identity['total']:.4f} eV per formula unit of "
-                f"{identity['formula']}. The elemental reference energies are {refs}. What is the formation energy "
-                "per atom of the compound?")
+        if "cell_ry" in identity:
+            given = (f"a total energy of {identity['cell_ry']:.5f} Ry for a cell of {identity['z']} formula units of "
+                     f"{identity['formula']} (1 Ry = 13.605693 eV)")
+        else:
+            given = f"a total energy of {identity['total']:.4f} eV per formula unit of {identity['formula']}"
+        return (f"A DFT calculation gives {given}. The elemental reference energies are {refs}. What is the "
+                "formation energy per atom of the compound?")
 
     def value(self, identity: dict[str, Any]) -> float:
         c = Composition(identity["formula"])

@@ -10,7 +10,7 @@ from bootcamp.answers import IntegerTask
 from bootcamp.verifiers.formula import parse_formula
 from tasks.materials._common import NumericTask, pick
 from tasks.materials.composition import CompositionLevels, comp
-from tasks.materials.reactions import REACTIONS, balance, equation
+from tasks.materials.reactions import REACTIONS, SPECIES_LEVELS, balance, equation
 
 #: Decompositions on heating: (starting solid, solid residue, residue per formula unit of start).
 DECOMPOSITIONS = [
@@ -71,13 +71,21 @@ class TgaMassLoss(CompositionLevels, NumericTask):
         return 100.0 * (1.0 - n * _mass(residue) / _mass(start))
 
 
-class HydrateWater(IntegerTask):
-    version = 2
+class HydrateWater(CompositionLevels, IntegerTask):
+    """Waters of crystallisation of a generated salt (the listed hydrates drew too few distinct problems)."""
+
+    version = 3
     description = "Number of waters of crystallisation from the mass lost on dehydration."
+    default_params = {"elements": (4, 4), "max_sub": 4}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Elements times atoms (log) of the anhydrous salt: the terms of its formula mass."""
+        c = parse_formula(identity["salt"])
+        return float(len(c.elements)) * math.log2(1.0 + c.num_atoms) if c is not None else 0.0
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        salt, options = pick(rng, _HYDRATES)
-        x = pick(rng, options)
+        salt = self._compound(rng)["formula"]
+        x = rng.randint(1, 12)
         loss = 100.0 * 18.015 * x / (_mass(salt) + 18.015 * x)
         return {"salt": salt, "x": x, "loss": round(loss, 2)}
 
@@ -92,19 +100,43 @@ class HydrateWater(IntegerTask):
 _GAS_CONST = 0.082057366  # L atm / (mol K)
 
 
+#: Pressure units: name and value per atm.
+_P_UNITS = {"kPa": 101.325, "torr": 760.0, "bar": 1.01325}
+
+
 class EvolvedGas(NumericTask):
     description = "Volume of gas released by decomposing a sample (ideal gas)."
-    default_params = {"rel_tol": 0.005, "abs_tol": 0.0}
+    version = 2
+    default_params = {"rel_tol": 0.005, "abs_tol": 0.0, "kinds": "mixed", "units": False}
+    #: Levels: carbonates (one CO2 per formula unit) at stated K and atm; carbonates or balanced
+    #: decompositions (the original); balanced decompositions with the conditions in °C and kPa/torr/bar.
+    levels = ({"kinds": "carbonate", "units": False}, {"kinds": "mixed", "units": False},
+              {"kinds": "reaction", "units": True})
+    default_level = 2
     unit = "litres"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Moles and the gas law, plus the stoichiometric ratio of a balanced reaction, plus two conversions."""
+        return 2.0 + ("reaction" in identity) + 2.0 * ("units" in identity)
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
+        out = self._draw(rng)
+        if self.params["units"]:
+            tc = rng.randint(-20, 900)
+            unit = pick(rng, list(_P_UNITS))
+            shown = round(rng.uniform(0.3, 3.0) * _P_UNITS[unit], 1)
+            out.update({"t": tc + 273.15, "p": shown / _P_UNITS[unit], "units": [tc, shown, unit]})
+        return out
+
+    def _draw(self, rng: random.Random) -> dict[str, Any]:
         # Decompositions whose only gas is CO2 or O2 or H2O vapour are stated explicitly in the prompt.
         reactions = [i for i, (r, p) in enumerate(REACTIONS) if len(r) == 1]
         carbonates = [("CaCO3", "CaO"), ("MgCO3", "MgO"), ("SrCO3", "SrO"), ("BaCO3", "BaO"), ("Li2CO3", "Li2O"),
                       ("ZnCO3", "ZnO"), ("MnCO3", "MnO"), ("CdCO3", "CdO"), ("FeCO3", "FeO"), ("Na2CO3", "Na2O")]
         out: dict[str, Any] = {"mass": round(rng.uniform(0.5, 50.0), 2), "t": rng.choice([273.15, 298.15, 1073.15]),
                                "p": rng.choice([1.0, 0.5, 2.0])}
-        if rng.random() < 0.5:
+        kinds = self.params["kinds"]
+        if kinds == "reaction" or (kinds == "mixed" and rng.random() < 0.5):
             out["reaction"] = pick(rng, reactions)
         else:
             out["carbonate"] = list(pick(rng, carbonates))
@@ -124,8 +156,12 @@ class EvolvedGas(NumericTask):
         eq, start, _ = self._setup(identity)
         i = identity.get("reaction")
         gas = "CO2" if i is None else next(s for s in REACTIONS[i][1] if s in ("O2", "H2", "CO", "N2O"))
+        where = f"{identity['t']} K and {identity['p']} atm"
+        if "units" in identity:
+            tc, shown, unit = identity["units"]
+            where = f"{tc} °C and {shown:g} {unit} (1 atm = 101.325 kPa = 760 torr = 1.01325 bar)"
         return (f"{identity['mass']} g of {start} decomposes completely by {eq}. What volume does the {gas} "
-                f"released occupy at {identity['t']} K and {identity['p']} atm (ideal gas, R = 0.082057 L atm "
+                f"released occupy at {where} (ideal gas, R = 0.082057 L atm "
                 "mol^-1 K^-1)? Use standard atomic weights.")
 
     def value(self, identity: dict[str, Any]) -> float:
@@ -136,11 +172,22 @@ class EvolvedGas(NumericTask):
 
 class ReactionEnthalpy(NumericTask):
     description = "Reaction enthalpy from standard enthalpies of formation (Hess's law)."
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.5}
+    version = 2
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.5, "species": [2, 9]}
+    levels = SPECIES_LEVELS
+    default_level = 2
     unit = "kJ per mole of reaction as balanced"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Species to balance plus the non-zero formation enthalpies to weigh and sum."""
+        return float(len(identity["hf"]) + sum(v != 0 for v in identity["hf"].values()))
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        i = rng.randrange(len(REACTIONS))
+        lo, hi = self.params["species"]
+        if [lo, hi] == [2, 9]:  # the original draw, so the default level's problems stay the same
+            i = rng.randrange(len(REACTIONS))
+        else:
+            i = pick(rng, [j for j, (r, p) in enumerate(REACTIONS) if lo <= len(r) + len(p) <= hi])
         reactants, products = REACTIONS[i]
         hf = {}
         for s in reactants + products:

@@ -60,21 +60,64 @@ def _unambiguous(peaks: list[dict[str, Any]], what: str) -> bool:
 
 #: Crystal levels: elements, simple binaries, the original pool, ternaries and large cells.
 _TIER_LEVELS = ({"tier": 1}, {"tier": 2}, {"tier": 3}, {"tier": 4})
-#: Peak levels: the share (from, to) of the pattern, by angle, the asked reflection is drawn from.
-_PEAK_LEVELS = ({"peaks": (0.0, 0.2)}, {"peaks": (0.0, 0.5)}, {"peaks": (0.0, 1.0)}, {"peaks": (0.5, 1.0)},
-                {"peaks": (0.8, 1.0)})
-
-
-def _pick_peak(rng: random.Random, peaks: list[dict[str, Any]], share: tuple[float, float]) -> dict[str, Any]:
-    n = len(peaks)
-    lo = min(int(share[0] * n), n - 1)
-    hi = max(int(round(share[1] * n)), lo + 1)
-    return peaks[rng.randrange(lo, hi)]
-
-
 def _hkl_complexity(hkl: list[int]) -> float:
     """h² + k² + l²: higher-order reflections are the harder ones to index and place."""
     return float(sum(x * x for x in hkl))
+
+
+#: Index levels: the range of h² + k² + l² the asked reflection is drawn from (low-order first).
+_INDEX_LEVELS = ({"n2": [1, 4]}, {"n2": [5, 9]}, {"n2": [10, 16]}, {"n2": [17, 32]})
+
+
+@functools.lru_cache(maxsize=128)
+def _atomic_number(symbol: str) -> int:
+    from pymatgen.core import Element
+
+    return Element(symbol).Z
+
+
+def _reflections(crystal: dict[str, Any], lam: float, n2: tuple[int, int]) -> list[tuple[list[int], float]]:
+    """Reflections (hkl, 2θ) of ``crystal`` with h² + k² + l² in ``n2`` and a non-zero structure factor.
+
+    The structure factor uses atomic numbers as scattering factors: it only decides which reflections
+    vanish (lattice centring, diamond glide, equal species), not their intensities, so no pattern is needed.
+    """
+    proto, a = crystal["proto"], crystal["a"]
+    c = crystal.get("c", a)
+    groups = S._sites(proto, crystal.get("u", 0.0))
+    zs = [_atomic_number(sp) for sp in crystal["species"]]
+    top = int(math.isqrt(n2[1]))
+    out = []
+    for h in range(top + 1):
+        for k in range(h + 1):
+            for ell in range(top + 1):
+                if proto != "rutile" and ell > k:
+                    continue
+                n = h * h + k * k + ell * ell
+                if not n2[0] <= n <= n2[1]:
+                    continue
+                f = sum(z * complex(math.cos(2 * math.pi * (h * x + k * y + ell * w)),
+                                    math.sin(2 * math.pi * (h * x + k * y + ell * w)))
+                        for z, sites in zip(zs, groups, strict=True) for x, y, w in sites)
+                if abs(f) < 1e-6 * sum(zs):
+                    continue
+                s = lam / 2 * math.sqrt((h * h + k * k) / a**2 + ell * ell / c**2)
+                if s < 1:
+                    out.append(([h, k, ell], 2 * math.degrees(math.asin(s))))
+    return out
+
+
+def _indexed_peak(rng: random.Random, protos: list[str], n2: list[int]) -> tuple[dict[str, Any], list[int], float]:
+    """A crystal and source with a reflection of h² + k² + l² in ``n2`` inside the scan: (identity, hkl, 2θ)."""
+    while True:
+        identity = {"crystal": S.random_crystal(rng, protos), "source": pick(rng, list(_SOURCES))}
+        src = _SOURCES[identity["source"]]
+        lo, hi = _RANGE[src]
+        found = [(h, t) for h, t in _reflections(identity["crystal"], WAVELENGTHS[src], (n2[0], n2[1]))
+                 if lo + 0.5 <= t <= hi - 0.5]
+        if found:
+            hkl, two_theta = pick(rng, found)
+            return identity, hkl, two_theta
 
 
 class XrdPeak(NumericTask):
@@ -158,22 +201,19 @@ class XrdStrongestHkl(IndicesTask):
 
 class XrdPeakPosition(NumericTask):
     description = "2θ position of a given hkl reflection."
-    version = 2
-    default_params = {"rel_tol": 0.0, "abs_tol": 0.05, "peaks": (0.0, 1.0)}
+    version = 3
+    default_params = {"rel_tol": 0.0, "abs_tol": 0.05, "n2": [5, 9]}
     unit = "degrees (2θ)"
-    # No levels yet: the complexity (h^2+k^2+l^2 of the asked peak) does not rise strictly at the top levels.
-    levels = ()
-    default_level = None
+    levels = _INDEX_LEVELS
+    default_level = 2
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """h² + k² + l² of the asked reflection."""
         return _hkl_complexity(identity["hkl"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        crystal = S.random_crystal(rng, S.CUBIC + ["rutile"])
-        identity = {"crystal": crystal, "source": pick(rng, list(_SOURCES))}
-        peak = _pick_peak(rng, pattern(identity), tuple(self.params["peaks"]))
-        identity["hkl"] = pick(rng, peak["hkls"])
+        identity, hkl, _ = _indexed_peak(rng, S.CUBIC_SMALL + ["rutile"], self.params["n2"])
+        identity["hkl"] = hkl
         return identity
 
     def question(self, identity: dict[str, Any]) -> str:
@@ -189,23 +229,20 @@ class XrdPeakPosition(NumericTask):
 
 class LatticeFromPeak(NumericTask):
     description = "Cubic lattice parameter from the 2θ position of an indexed XRD peak."
-    version = 2
-    default_params = {"rel_tol": 0.001, "abs_tol": 0.0, "peaks": (0.0, 1.0)}
+    version = 3
+    default_params = {"rel_tol": 0.001, "abs_tol": 0.0, "n2": [5, 9]}
     unit = "Å"
-    # No levels yet: the complexity (h^2+k^2+l^2 of the asked peak) does not rise strictly at the top levels.
-    levels = ()
-    default_level = None
+    levels = _INDEX_LEVELS
+    default_level = 2
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """h² + k² + l² of the given reflection."""
         return _hkl_complexity(identity["hkl"])
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        crystal = S.random_crystal(rng, S.CUBIC)
-        identity = {"crystal": crystal, "source": pick(rng, list(_SOURCES))}
-        peak = _pick_peak(rng, pattern(identity), tuple(self.params["peaks"]))
-        return {"formula": S.formula(crystal), "source": identity["source"], "hkl": peak["hkls"][0],
-                "two_theta": round(peak["two_theta"], 3)}
+        identity, hkl, two_theta = _indexed_peak(rng, S.CUBIC_SMALL, self.params["n2"])
+        return {"formula": S.formula(identity["crystal"]), "source": identity["source"], "hkl": hkl,
+                "two_theta": round(two_theta, 3)}
 
     def question(self, identity: dict[str, Any]) -> str:
         h = " ".join(map(str, identity["hkl"]))
@@ -219,43 +256,54 @@ class LatticeFromPeak(NumericTask):
 
 
 def allowed(lattice: str, hkl: list[int]) -> bool:
-    """Whether the (hkl) reflection of a one-atom-basis cubic lattice (or diamond) has a non-zero structure factor."""
+    """Whether the (hkl) reflection of a one-atom-basis lattice (or diamond, hcp) has a non-zero structure factor."""
     h, k, ell = hkl
     if lattice == "simple cubic":
         return True
-    if lattice == "body-centred cubic":
+    if lattice in ("body-centred cubic", "body-centred tetragonal"):
         return (h + k + ell) % 2 == 0
+    if lattice == "C-centred orthorhombic":
+        return (h + k) % 2 == 0
+    if lattice == "hexagonal close-packed":  # two atoms at (1/3, 2/3, 1/4) and (2/3, 1/3, 3/4)
+        return not ((h + 2 * k) % 3 == 0 and ell % 2 == 1)
     same = h % 2 == k % 2 == ell % 2
     if lattice == "face-centred cubic":
         return same
     return same and (h % 2 == 1 or (h + k + ell) % 4 == 0)
 
 
+#: Lattices whose extinction rules are asked, with the cell the indices refer to.
+_EXTINCTION_CELLS = {"body-centred cubic": "conventional cubic cell", "face-centred cubic": "conventional cubic cell",
+                     "diamond cubic": "conventional cubic cell", "body-centred tetragonal": "conventional tetragonal cell",
+                     "C-centred orthorhombic": "conventional orthorhombic cell",
+                     "hexagonal close-packed": "hexagonal cell, three-index (h k l)"}
+
+
 class ReflectionAllowed(YesNoTask):
-    version = 3
-    description = "Is an hkl reflection allowed (non-zero structure factor) for a cubic lattice type?"
-    default_params = {"max_index": 6}
-    # No levels yet: (h k l) up to 6 on three lattices is about a thousand problems, under the checks'
-    # problem space at any size worth asking; it needs a wider question first.
-    levels = ()
-    default_level = None
+    version = 4
+    description = "Is an hkl reflection allowed (non-zero structure factor) for a lattice type?"
+    default_params = {"max_index": 7}
+    #: Levels: the largest |index| (signed indices, six lattice types).
+    levels = ({"max_index": 7}, {"max_index": 12}, {"max_index": 20})
+    default_level = 1
 
     def complexity(self, identity: dict[str, Any]) -> float:
         """|h| + |k| + |l|: the parity and sum rules get harder to apply with larger indices."""
         return float(sum(abs(x) for x in identity["hkl"]))
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        lattice = pick(rng, ["body-centred cubic", "face-centred cubic", "diamond cubic"])
-        want = rng.random() < 0.5
+        lattice = pick(rng, list(_EXTINCTION_CELLS))
+        want = rng.random() < 0.5  # the label first: the two answers are balanced by construction
+        top = self.params["max_index"]
         while True:
-            hkl = [rng.randint(0, self.params["max_index"]) for _ in range(3)]
+            hkl = [rng.randint(-top, top) for _ in range(3)]
             if any(hkl) and allowed(lattice, hkl) == want:
                 return {"lattice": lattice, "hkl": hkl}
 
     def question(self, identity: dict[str, Any]) -> str:
         h = " ".join(map(str, identity["hkl"]))
-        return (f"For a monatomic {identity['lattice']} crystal (conventional cubic cell), is the ({h}) "
-                "reflection allowed, i.e. does it have a non-zero structure factor?")
+        return (f"For a monatomic {identity['lattice']} crystal ({_EXTINCTION_CELLS[identity['lattice']]}), is the "
+                f"({h}) reflection allowed, i.e. does it have a non-zero structure factor?")
 
     def value(self, identity: dict[str, Any]) -> bool:
         return allowed(identity["lattice"], identity["hkl"])
@@ -305,24 +353,58 @@ class PeakCount(IntegerTask):
         return sum(a < identity["max"] for a in self._angles(identity["crystal"], identity["source"]))
 
 
+HC_KEV_A = 12.398419843  # h c in keV Å
+
+
 class Scherrer(NumericTask):
     description = "Crystallite size from XRD peak broadening (Scherrer equation)."
-    default_params = {"rel_tol": 0.01, "abs_tol": 0.0}
+    version = 2
+    default_params = {"rel_tol": 0.01, "abs_tol": 0.0, "form": "plain"}
+    #: Levels: a named source and the sample's own width; a beam given by its photon energy; and an observed
+    #: width from which the instrument's is removed (Gaussian widths, in quadrature) as well.
+    levels = ({"form": "plain"}, {"form": "energy"}, {"form": "instrument"})
+    default_level = 1
     unit = "nm"
 
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """The Scherrer equation, plus λ from the photon energy, plus two steps to remove the instrument width."""
+        return 1.0 + ("kev" in identity) + 2.0 * ("instrument" in identity)
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"source": pick(rng, list(_SOURCES)), "two_theta": round(rng.uniform(20.0, 80.0), 2),
-                "fwhm": round(rng.uniform(0.08, 1.5), 3), "k": pick(rng, [0.89, 0.9, 0.94])}
+        out: dict[str, Any] = {"source": pick(rng, list(_SOURCES)), "two_theta": round(rng.uniform(20.0, 80.0), 2),
+                               "fwhm": round(rng.uniform(0.08, 1.5), 3), "k": pick(rng, [0.89, 0.9, 0.94])}
+        if self.params["form"] == "plain":
+            return out
+        del out["source"]
+        out["kev"] = round(rng.uniform(7.0, 20.0), 3)
+        if self.params["form"] == "instrument":
+            inst = round(rng.uniform(0.03, 0.12), 3)
+            obs = round(math.sqrt(out["fwhm"] ** 2 + inst**2), 3)
+            out.update({"instrument": inst, "observed": obs, "fwhm": math.sqrt(obs**2 - inst**2)})
+        return out
+
+    def _wavelength(self, identity: dict[str, Any]) -> float:
+        """λ in Å."""
+        if "kev" in identity:
+            return HC_KEV_A / identity["kev"]
+        return WAVELENGTHS[_SOURCES[identity["source"]]]
 
     def question(self, identity: dict[str, Any]) -> str:
-        lam = WAVELENGTHS[_SOURCES[identity["source"]]]
-        return (f"A powder XRD peak measured with {identity['source']} radiation (λ = {lam:.5f} Å) is at "
-                f"2θ = {identity['two_theta']}° with a full width at half maximum of {identity['fwhm']}° (2θ, "
-                f"instrument broadening already removed). Using the Scherrer equation with K = {identity['k']}, "
-                "what is the crystallite size?")
+        if "kev" in identity:
+            beam = f"a monochromatic {identity['kev']:g} keV X-ray beam (hc = 12.3984 keV Å)"
+        else:
+            beam = f"{identity['source']} radiation (λ = {self._wavelength(identity):.5f} Å)"
+        if "instrument" in identity:
+            width = (f"an observed full width at half maximum of {identity['observed']}° (2θ); the instrument's own "
+                     f"width there is {identity['instrument']}°, and both peak shapes are Gaussian (widths add in "
+                     "quadrature)")
+        else:
+            width = f"a full width at half maximum of {identity['fwhm']}° (2θ, instrument broadening already removed)"
+        return (f"A powder XRD peak measured with {beam} is at 2θ = {identity['two_theta']}° with {width}. Using the "
+                f"Scherrer equation with K = {identity['k']}, what is the crystallite size?")
 
     def value(self, identity: dict[str, Any]) -> float:
-        lam = WAVELENGTHS[_SOURCES[identity["source"]]] / 10.0
+        lam = self._wavelength(identity) / 10.0
         beta = math.radians(identity["fwhm"])
         return identity["k"] * lam / (beta * math.cos(math.radians(identity["two_theta"] / 2)))
 

@@ -1,17 +1,20 @@
-"""Shared pieces of the chemistry tasks: the molecule pool, cached RDKit work, near-miss molecules.
+"""Shared pieces of the chemistry tasks: the molecule pool, cached RDKit work, near-miss molecules,
+levels by molecule size.
 
-Answers are checked by the SDK's answer types (:mod:`bootcamp.answers`).
+Problems are posed on generated molecules (:mod:`tasks.chem._molgen`); the pool of named molecules
+(``data/molecules.tsv``) stays for tests and near-miss answers. Answers are checked by the SDK's answer
+types (:mod:`bootcamp.answers`).
 """
 
 from __future__ import annotations
 
 import functools
-import math
+import json
 import pathlib
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
@@ -19,6 +22,7 @@ from rdkit.Chem import rdMolDescriptors
 import bootcamp.verifiers.smiles  # noqa: F401 - importing it silences RDKit's logging
 from bootcamp.answers import INTEGER, Answer, AnswerTask, Number
 from bootcamp.verifiers.numeric import tolerance_text
+from tasks.chem._molgen import DEFAULT_SIZE, SIZE_LEVELS, size_complexity, steered
 
 DATA = pathlib.Path(__file__).parent / "data"
 BOX = "Put the final answer in \\boxed{}."
@@ -56,25 +60,45 @@ def pick(rng: random.Random, choices: Sequence[str], favoured: Sequence[str] = (
     return rng.choice(list(choices))
 
 
-class NumericMoleculeTask(AnswerTask):
-    """A number computed from one pool molecule; subclasses supply ``compute`` and ``ask``.
+class SizeLevels:
+    """Levels by molecule size for a task whose problem is built around one generated molecule.
+
+    The task's ``default_params`` holds ``size`` (a key of :data:`tasks.chem._molgen.SIZES`: heavy
+    atoms and rings grow with it); ``complexity`` reads the molecule from ``identity[molecule_key]``.
+    """
+
+    levels: ClassVar[tuple[dict[str, Any], ...]] = SIZE_LEVELS
+    default_level: ClassVar[int | None] = DEFAULT_SIZE
+    molecule_key: ClassVar[str] = "smiles"
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Heavy atoms plus three per ring of the problem's molecule."""
+        return size_complexity(identity[self.molecule_key])
+
+
+class NumericMoleculeTask(SizeLevels, AnswerTask):
+    """A number computed from one generated molecule; subclasses supply ``compute`` and ``ask``.
 
     ``integer`` tasks take an exact integer (:data:`bootcamp.answers.INTEGER`), the
     others a number within ``rel_tol``/``abs_tol`` (:class:`bootcamp.answers.Number`).
+    Levels are molecule sizes; a property most molecules share one value of (a fragment count
+    that is mostly 0) is steered so its answers spread (:func:`tasks.chem._molgen.steered`).
     """
 
-    version = 2
+    #: 3: generated molecules sized by level (the pool repeated itself within a few hundred seeds).
+    version = 3
 
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     integer: bool = True
     rel_tol: float = 0.0
     abs_tol: float = 0.0
     #: The value is a percentage (a trailing % is allowed).
     percent: bool = False
-
-    def favoured(self) -> Sequence[str]:
-        return ()
+    #: The value adds up over a molecule's parts (a count), rather than coming from one part.
+    additive: bool = True
+    #: A question about (a kind of) rings: their number is drawn, not steered.
+    rings_asked: bool = False
 
     def compute(self, smiles: str) -> float:
         """The value for the molecule ``smiles``."""
@@ -90,12 +114,13 @@ class NumericMoleculeTask(AnswerTask):
     def value(self, identity: dict[str, Any]) -> float:
         return self.compute(identity["smiles"])
 
+    def _steer_key(self) -> str:
+        """The property this task asks (its parameters but the size): how it spreads is learned once."""
+        return json.dumps({k: v for k, v in sorted(self.params.items()) if k != "size"}) + type(self).__name__
+
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        for _ in range(50):
-            smiles = pick(rng, POOL_SMILES, self.favoured())
-            if math.isfinite(self.compute(smiles)):
-                return {"smiles": smiles}
-        raise RuntimeError(f"{self.task_id}: no molecule with a finite value")
+        return {"smiles": steered(rng, self.params["size"], self._steer_key(), self.compute,
+                                  additive=self.additive, rings_asked=self.rings_asked)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         if self.integer:

@@ -1,4 +1,8 @@
-"""Reaction conditions and reaction types, as multiple choice over the named-reaction table."""
+"""Reaction conditions and reaction types, as multiple choice over the named-reaction table.
+
+Levels set how many options a question offers (6 to 16 of the table's entries), so a constant
+letter earns at most about one in six, and harder levels hide the answer among more distractors.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,31 @@ from typing import Any
 from bootcamp.answers import ChoiceTask
 from tasks.chem._reactions import REACTIONS, draw_reactants
 
-LETTERS = "ABCD"
+LETTERS = "ABCDEFGHIJKLMNOP"
 
 
 class MultipleChoice(ChoiceTask):
-    """Four options, one correct (``identity["answer"]`` is its index)."""
+    """``options`` options, one correct (``identity["answer"]`` is its index)."""
 
-    version = 2
+    version = 3
 
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"options": 8}
+    levels = ({"options": 6}, {"options": 8}, {"options": 10}, {"options": 12}, {"options": 16})
+    default_level = 2
+
+    def __init__(self, task_id: str | None = None, **params: Any) -> None:
+        super().__init__(task_id, **params)
+        n = self.params["options"]
+        if not isinstance(n, int) or not 2 <= n <= len(LETTERS):
+            raise ValueError(f"{self.task_id}: options must be an integer in 2..{len(LETTERS)}, got {n!r}")
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """How many options the answer hides among."""
+        return float(len(identity["options"]))
 
     def _options(self, rng: random.Random, correct: str, pool: list[str]) -> tuple[list[str], int]:
         others = sorted({p for p in pool if p != correct})
-        options = rng.sample(others, 3) + [correct]
+        options = rng.sample(others, min(len(others), self.params["options"] - 1)) + [correct]
         rng.shuffle(options)
         return options, options.index(correct)
 
@@ -46,7 +62,7 @@ class ReactionConditionClass(MultipleChoice):
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Which reagent or catalyst class is typically used for a {identity['reaction']}? "
-                f"{self._menu(identity['options'])}. Answer with the letter in \\boxed{{}}.")
+                f"{self._menu(identity['options'])}. Answer with the one letter of the right option in \\boxed{{}}.")
 
 
 class ReactionType(MultipleChoice):
@@ -62,7 +78,7 @@ class ReactionType(MultipleChoice):
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Which named reaction is this (reagents omitted)? {identity['reaction_smiles']} "
-                f"{self._menu(identity['options'])}. Answer with the letter in \\boxed{{}}.")
+                f"{self._menu(identity['options'])}. Answer with the one letter of the right option in \\boxed{{}}.")
 
 
 class ReactionReagents(MultipleChoice):
@@ -77,7 +93,7 @@ class ReactionReagents(MultipleChoice):
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Which conditions carry out the transformation {identity['reaction_smiles']} in one step? "
-                f"{self._menu(identity['options'])}. Answer with the letter in \\boxed{{}}.")
+                f"{self._menu(identity['options'])}. Answer with the one letter of the right option in \\boxed{{}}.")
 
 
 def register(registry: Any) -> None:

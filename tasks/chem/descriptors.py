@@ -5,18 +5,22 @@ Which descriptors, and with what tolerance, comes from ``data/descriptors.json``
 non-finite or near-constant over the molecule pool are left out, and each float
 descriptor gets the loosest tolerance under which answers for different
 molecules rarely collide. Integer descriptors are checked exactly.
+
+Molecules are generated and sized by level (:mod:`tasks.chem._molgen`); a descriptor most molecules
+share one value of (a fragment count, a surface-area bin) is steered so its answers spread. A few
+features no building block carries alone stay without levels (:data:`NO_LEVELS`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rdkit.Chem import Descriptors
 
-from tasks.chem._common import BY_NAME, DATA, NumericMoleculeTask, function_task_value
+from tasks.chem._common import DATA, NumericMoleculeTask, function_task_value
 
 TABLE: dict[str, dict[str, Any]] = json.loads((DATA / "descriptors.json").read_text())
 _FUNCTIONS: dict[str, Callable[..., float]] = dict(Descriptors._descList)
@@ -72,12 +76,13 @@ class DescriptorTask(NumericMoleculeTask):
     """Compute one RDKit descriptor of a molecule given as SMILES: a tool task (a chemist asks RDKit)."""
 
     #: 3: a tool task; the prompt names the rdkit_descriptors call that returns the value.
-    version = 3
+    #: 4: generated molecules, levels by size.
+    version = 4
     tool_task = True
     #: The tools an episode of this task offers when no others are named (see TaskEnvironment).
     tools: ClassVar[tuple[str, ...]] = ("rdkit_descriptors",)
     description = "Predict an RDKit molecular descriptor for a molecule."
-    default_params = {"descriptor": "TPSA"}
+    default_params = {"descriptor": "TPSA", "size": NumericMoleculeTask.default_params["size"]}
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
@@ -88,11 +93,9 @@ class DescriptorTask(NumericMoleculeTask):
         self.integer = bool(spec["integer"])
         self.rel_tol = float(spec["rel_tol"])
         self.abs_tol = float(spec["abs_tol"])
-        self._favoured = [BY_NAME[n] for n in spec["interesting"] if n in BY_NAME]
         self._value = function_task_value(_FUNCTIONS[name])
-
-    def favoured(self) -> Sequence[str]:
-        return self._favoured
+        # A count of rings (of a kind) spreads when the number of rings is drawn per problem.
+        self.rings_asked = bool(re.search(r"Ring|cycle", name))
 
     def compute(self, smiles: str) -> float:
         return self._value(smiles)
@@ -106,6 +109,22 @@ class DescriptorTask(NumericMoleculeTask):
                 f"With tools, rdkit_descriptors(smiles, names=[\"{name}\"]) returns it.")
 
 
+#: Descriptors whose answers no level spreads reliably (most molecules share one value, and no
+#: building block carries the feature alone): one level, the default molecules (see the module doc).
+NO_LEVELS: frozenset[str] = frozenset({
+    "EState_VSA2", "EState_VSA3", "EState_VSA4", "EState_VSA6", "PEOE_VSA2", "PEOE_VSA9", "SlogP_VSA7",
+    "SlogP_VSA11", "VSA_EState5", "fr_Al_OH_noTert", "fr_aryl_methyl", "fr_imide", "fr_Ndealkylation1",
+    "fr_Ndealkylation2", "fr_para_hydroxylation", "fr_unbrch_alkane",
+})
+
+
+class SingleLevelDescriptorTask(DescriptorTask):
+    """A descriptor task without difficulty levels (:data:`NO_LEVELS`)."""
+
+    levels: ClassVar[tuple[dict[str, Any], ...]] = ()
+    default_level: ClassVar[int | None] = None
+
+
 def task_id_of(name: str) -> str:
     return "chem/descriptor_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
 
@@ -113,5 +132,6 @@ def task_id_of(name: str) -> str:
 def register(registry: Any) -> None:
     for name in sorted(TABLE):
         if name in _FUNCTIONS:
-            registry.register(DescriptorTask, task_id_of(name), {"descriptor": name},
+            cls = SingleLevelDescriptorTask if name in NO_LEVELS else DescriptorTask
+            registry.register(cls, task_id_of(name), {"descriptor": name},
                               f"Predict the RDKit descriptor {name} of a molecule.")

@@ -18,7 +18,8 @@ from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 
 from bootcamp import Score, Task, invalid
 from bootcamp.verifiers.smiles import parse_molecule
-from tasks.chem._common import BOX, POOL_SMILES, formula_of, mol_of, variants
+from tasks.chem._common import BOX, POOL_SMILES, SizeLevels, formula_of, mol_of, variants
+from tasks.chem._molgen import DEFAULT_SIZE, build
 from tasks.chem.groups import GROUPS
 
 #: Largest molecule a design answer may be.
@@ -46,15 +47,18 @@ _SUBSTRUCTURES = {**{k: Chem.MolFromSmarts(v) for k, v in GROUPS.items()},
                   **{k: Chem.MolFromSmarts(v) for k, v in RING_SYSTEMS.items()}}
 _SMARTS_TEXT = {**GROUPS, **RING_SYSTEMS}
 
-# A design's constraint kinds: ranges are [value - width, value + width] widened to round numbers.
+#: Grid of a range constraint's ends, per property (integer properties: 1).
+_STEP = {"mw": 0.1, "logp": 0.01, "tpsa": 0.1}
+
+# A design's constraint kinds: ranges are windows of one to two widths around the witness's value.
 DESIGNS: dict[str, dict[str, Any]] = {
     "design_mw_logp": {"ranges": {"mw": 20.0, "logp": 0.5}, "exact": [], "groups": 0, "rings": 0},
     "design_group_rings_mw": {"ranges": {"mw": 40.0}, "exact": ["rings"], "groups": 1, "rings": 0},
     "design_hbond_tpsa": {"ranges": {"tpsa": 10.0}, "exact": ["hbd", "hba"], "groups": 0, "rings": 0},
-    "design_aromatic_rotb_size": {"ranges": {"rotb": 1.0, "heavy_atoms": 2.0}, "exact": ["aromatic_rings"],
+    "design_aromatic_rotb_size": {"ranges": {"rotb": 2.0, "heavy_atoms": 4.0, "logp": 0.5}, "exact": ["aromatic_rings"],
                                   "groups": 0, "rings": 0},
     "design_scaffold_logp_mw": {"ranges": {"logp": 1.0, "mw": 50.0}, "exact": [], "groups": 0, "rings": 1},
-    "design_two_groups_heteroatoms": {"ranges": {}, "exact": ["nitrogens", "oxygens"], "groups": 2, "rings": 0},
+    "design_two_groups_heteroatoms": {"ranges": {"heavy_atoms": 3.0}, "exact": ["nitrogens", "oxygens"], "groups": 2, "rings": 0},
     "design_formula": {"ranges": {}, "exact": [], "groups": 0, "rings": 0, "formula": True},
 }
 
@@ -90,11 +94,13 @@ def describe(constraint: dict[str, Any]) -> str:
     return f"{what} exactly {lo:g}" if lo == hi else f"{what} between {lo:g} and {hi:g}"
 
 
-class MoleculeDesign(Task):
-    """Propose a molecule that meets every listed constraint."""
+class MoleculeDesign(SizeLevels, Task):
+    """Propose a molecule that meets every listed constraint (levels: the witness molecule's size)."""
 
+    version = 2
     description = "Design a molecule meeting property and substructure constraints."
-    default_params = {"design": "design_mw_logp"}
+    default_params = {"design": "design_mw_logp", "size": DEFAULT_SIZE}
+    molecule_key = "witness"
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
@@ -102,9 +108,7 @@ class MoleculeDesign(Task):
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         while True:
-            witness = rng.choice(POOL_SMILES)
-            if mol_of(witness).GetNumHeavyAtoms() < 6:
-                continue
+            witness = build(rng, self.params["size"])
             constraints = self._constraints(witness, rng)
             if constraints is not None:
                 return {"constraints": constraints, "witness": witness}
@@ -115,19 +119,23 @@ class MoleculeDesign(Task):
         if spec.get("formula"):
             out.append({"kind": "formula", "value": formula_of(mol_of(witness))})
         for kind, width in spec["ranges"].items():
-            value = _prop(kind, witness)
-            step = width / 2
-            lo = math.floor((value - width * rng.uniform(0.3, 1.0)) / step) * step
-            out.append({"kind": kind, "min": round(lo, 2), "max": round(lo + 2 * width, 2)})
+            # A window of one to two widths around the witness's value, placed at random, its ends on
+            # a fine grid: windows (and so prompts) rarely repeat.
+            value, step = _prop(kind, witness), _STEP.get(kind, 1.0)
+            span = width * rng.uniform(1.0, 2.0)
+            lo = value - span * rng.uniform(0.15, 0.85)
+            lo, hi = math.floor(lo / step) * step, math.ceil((lo + span) / step) * step
+            out.append({"kind": kind, "min": round(lo, 2), "max": round(hi, 2)})
         for kind in spec["exact"]:
             value = _prop(kind, witness)
             out.append({"kind": kind, "min": value, "max": value})
-        present = [g for g in GROUPS if _present(g, witness)]
-        if len(present) < spec["groups"]:
-            return None
-        for g in sorted(rng.sample(present, spec["groups"])):
-            out.append({"kind": "contains", "name": g})
-        rings = [r for r in RING_SYSTEMS if _present(r, witness)]
+        if spec["groups"]:
+            present = [g for g in GROUPS if _present(g, witness)]
+            if len(present) < spec["groups"]:
+                return None
+            for g in sorted(rng.sample(present, spec["groups"])):
+                out.append({"kind": "contains", "name": g})
+        rings = [r for r in RING_SYSTEMS if _present(r, witness)] if spec["rings"] else []
         if len(rings) < spec["rings"]:
             return None
         for r in sorted(rng.sample(rings, spec["rings"])):

@@ -12,7 +12,8 @@ from rdkit.Chem import rdCIPLabeler
 
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import IntegerTask
-from tasks.chem._common import BOX, POOL_SMILES, mol_of
+from tasks.chem._common import BOX, SizeLevels, mol_of
+from tasks.chem._molgen import DEFAULT_SIZE, SIZES, build, size_complexity, steered, steering
 
 #: Group name -> SMARTS. Names are what the answer lists; the prompt shows the whole menu.
 GROUPS: dict[str, str] = {
@@ -65,13 +66,19 @@ def parse_group_list(answer: str) -> set[str] | None:
     return out if out else None
 
 
-class FunctionalGroups(Task):
+class FunctionalGroups(SizeLevels, Task):
+    version = 2
     id = "chem/functional_groups"
     description = "Which functional groups from a fixed SMARTS-defined menu a molecule contains."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"smiles": rng.choice(POOL_SMILES)}
+        # At least one group: "none" would be a cheap answer to learn (and a guess that pays).
+        return {"smiles": build(rng, self.params["size"], accept=lambda s: bool(groups_of(s)))}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Molecule size plus three per group present (each must be found and named)."""
+        return size_complexity(identity["smiles"]) + 3 * len(groups_of(identity["smiles"]))
 
     def prompt(self, identity: dict[str, Any]) -> str:
         menu = "; ".join(f"{n} ({s})" for n, s in GROUPS.items())
@@ -104,19 +111,34 @@ def _stereocentres(smiles: str) -> list[tuple[int, str]]:
     return Chem.FindMolChiralCenters(mol_of(smiles), includeUnassigned=True, useLegacyImplementation=False)
 
 
-@functools.cache
-def _stereo_pool() -> tuple[str, ...]:
-    return tuple(s for s in POOL_SMILES if _stereocentres(s))
+def _stereo_count(smiles: str) -> float:
+    return float(len(_stereocentres(smiles)))
 
 
-class StereocentreCount(IntegerTask):
-    version = 2
+def _stereo_blocks() -> list[Any]:
+    """Building blocks that make a stereocentre where they join a molecule."""
+    return list(steering("stereocentres", _stereo_count).carriers)
+
+
+def chiral_molecule(rng: random.Random, size: int, accept: Any) -> str:
+    """A molecule of level ``size`` with every stereocentre specified, 1 to 1 + size of them built in."""
+    blocks = _stereo_blocks()
+    planted = [rng.choice(blocks) for _ in range(rng.randint(1, 1 + size))]
+    room = SIZES[size].heavy[1] - 2
+    while len(planted) > 1 and sum(b.heavy for b in planted) > room:
+        planted.pop()
+    return build(rng, size, stereo=1.0, planted=planted, accept=accept)
+
+
+class StereocentreCount(SizeLevels, IntegerTask):
+    version = 3
     id = "chem/stereocentre_count"
     description = "Number of tetrahedral stereocentres of a molecule."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        smiles = rng.choice(_stereo_pool()) if rng.random() < 0.8 else rng.choice(POOL_SMILES)
+        # How many stereocentres to build in is drawn first, so the counts spread.
+        smiles = steered(rng, self.params["size"], "stereocentres", _stereo_count)
         if rng.random() < 0.5:  # the count must not depend on whether the stereo is written
             smiles = Chem.MolToSmiles(mol_of(smiles), isomericSmiles=False)
         return {"smiles": smiles}
@@ -127,6 +149,10 @@ class StereocentreCount(IntegerTask):
 
     def value(self, identity: dict[str, Any]) -> int:
         return len(_stereocentres(identity["smiles"]))
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Molecule size plus three per stereocentre."""
+        return size_complexity(identity["smiles"]) + 3 * len(_stereocentres(identity["smiles"]))
 
 
 _LABEL_PAIR = re.compile(r"(\d{1,3})\s*[:=\-]?\s*\(?([RrSs])\)?")
@@ -140,19 +166,18 @@ def cip_labels(smiles: str) -> tuple[tuple[int, str], ...]:
                  if a.HasProp("_CIPCode") and a.GetProp("_CIPCode") in ("R", "S"))
 
 
-_CIP_POOL = [s for s in POOL_SMILES if "@" in s]
-
-
-class CipLabels(Task):
+class CipLabels(SizeLevels, Task):
+    version = 2
     id = "chem/cip_labels"
     description = "CIP labels (R/S) of every specified stereocentre, by atom index."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        while True:
-            smiles = rng.choice(_CIP_POOL)
-            if mol_of(smiles).GetNumAtoms() <= 40 and cip_labels(smiles):
-                return {"smiles": smiles}
+        return {"smiles": chiral_molecule(rng, self.params["size"], lambda s: bool(cip_labels(s)))}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Molecule size plus three per labelled stereocentre."""
+        return size_complexity(identity["smiles"]) + 3 * len(cip_labels(identity["smiles"]))
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return ("Atoms are numbered from 0 in the order they appear in the SMILES (hydrogens not counted). "

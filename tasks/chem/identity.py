@@ -12,27 +12,33 @@ from rdkit import Chem
 from bootcamp import Score, Task, invalid
 from bootcamp.answers import SmilesTask, YesNoTask
 from bootcamp.verifiers.smiles import canonical_smiles, parse_molecule
-from tasks.chem._common import BOX, POOL_SMILES, mol_of, random_smiles, variants
+from tasks.chem._common import BOX, SizeLevels, mol_of, random_smiles, variants
+from tasks.chem._molgen import DEFAULT_SIZE, blocks, build, size_complexity
+from tasks.chem.groups import chiral_molecule
 
-_STEREO_POOL = [s for s in POOL_SMILES if "@" in s]
 _BASIC_N = "[NX3;!$(N-C=[O,N,S]);!$(N-S=O);!$(N-a);!$(N#*);!$(N=*)]"
 _SALTS = {"hydrochloride": "Cl", "hydrobromide": "Br", "mesylate": "CS(=O)(=O)O", "sulfate": "O=S(=O)(O)O",
           "fumarate": "O=C(O)/C=C/C(=O)O", "maleate": "O=C(O)/C=C\\C(=O)O", "tosylate": "Cc1ccc(S(=O)(=O)O)cc1",
           "citrate": "OC(=O)CC(O)(CC(=O)O)C(=O)O", "hydrate": "O"}
+_BASE = Chem.MolFromSmarts(_BASIC_N)
+_ACID = Chem.MolFromSmarts("[CX3](=O)[OX2H1]")  # amino acids are zwitterions, not free bases
+#: Blocks that bring a basic amine (built into a salt's parent so it has one).
+_AMINES = ("N{}{}{}", "N{}1C{}C{}C{}C{}C1", "N{}1CCN{}CC1", "N{}1CCOCC1", "N{}1C{}CCC1", "N{}(C)C", "N{}1CC{}C1")
 
 
-@functools.cache
-def _bases() -> tuple[str, ...]:
-    """Pool molecules with a basic amine (computed on first use, not at import)."""
-    patt = Chem.MolFromSmarts(_BASIC_N)
-    acid = Chem.MolFromSmarts("[CX3](=O)[OX2H1]")  # amino acids are zwitterions, not free bases
-    return tuple(s for s in POOL_SMILES if mol_of(s).HasSubstructMatch(patt) and not mol_of(s).HasSubstructMatch(acid)
-                 and mol_of(s).GetNumHeavyAtoms() >= 10)
+def _is_base(smiles: str) -> bool:
+    mol = mol_of(smiles)
+    return (mol.HasSubstructMatch(_BASE) and not mol.HasSubstructMatch(_ACID)
+            and not any(a.GetFormalCharge() for a in mol.GetAtoms()))
 
 
-@functools.cache
-def _aromatic() -> tuple[str, ...]:
-    return tuple(s for s in POOL_SMILES if any(a.GetIsAromatic() for a in mol_of(s).GetAtoms()))
+def _is_aromatic(smiles: str) -> bool:
+    return any(a.GetIsAromatic() for a in mol_of(smiles).GetAtoms())
+
+
+def _inchi_complexity(inchi: str) -> float:
+    mol = Chem.MolFromInchi(inchi)
+    return 0.0 if mol is None else size_complexity(Chem.MolToSmiles(mol))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -50,13 +56,26 @@ def _answer_inchi(answer: str) -> str | None:
         return None
 
 
-class SmilesFromInchi(Task):
+def _inchi_round_trips(smiles: str) -> bool:
+    """Whether the molecule's InChI gives back itself (not so for some charged groups): a problem
+    whose reference answer the check would refuse is not posed."""
+    inchi = inchi_of(smiles)
+    back = Chem.MolFromInchi(inchi)
+    return back is not None and _answer_inchi(Chem.MolToSmiles(back)) == inchi
+
+
+class SmilesFromInchi(SizeLevels, Task):
+    version = 2
     id = "chem/smiles_from_inchi"
     description = "Write a SMILES for a molecule given by its InChI."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"inchi": inchi_of(rng.choice(POOL_SMILES))}
+        return {"inchi": inchi_of(build(rng, self.params["size"], accept=_inchi_round_trips))}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Heavy atoms plus three per ring of the molecule the InChI describes."""
+        return _inchi_complexity(identity["inchi"])
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Give a SMILES string for the molecule with the standard InChI {identity['inchi']} "
@@ -77,13 +96,14 @@ class SmilesFromInchi(Task):
         return variants(answer)
 
 
-class InchiFromSmiles(Task):
+class InchiFromSmiles(SizeLevels, Task):
+    version = 2
     id = "chem/inchi_from_smiles"
     description = "Write the standard InChI of a molecule given as SMILES."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"smiles": rng.choice(POOL_SMILES)}
+        return {"smiles": build(rng, self.params["size"], accept=_inchi_round_trips)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return f"Give the standard InChI (starting with InChI=1S/) of the molecule {identity['smiles']}. {BOX}"
@@ -103,13 +123,15 @@ class InchiFromSmiles(Task):
         return [inchi_of(v) for v in variants(identity["smiles"])]
 
 
-class CanonicalSmiles(Task):
+class CanonicalSmiles(SizeLevels, Task):
+    version = 2
     id = "chem/canonical_smiles"
     description = "RDKit canonical SMILES of a molecule written non-canonically."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
+    molecule_key = "canonical"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        smiles = rng.choice(POOL_SMILES)
+        smiles = build(rng, self.params["size"])
         return {"smiles": random_smiles(smiles, rng), "canonical": smiles}
 
     def prompt(self, identity: dict[str, Any]) -> str:
@@ -133,21 +155,21 @@ class CanonicalSmiles(Task):
         return [identity["smiles"]] + variants(answer)
 
 
-class SameMolecule(YesNoTask):
-    version = 2
+class SameMolecule(SizeLevels, YesNoTask):
+    version = 3
     id = "chem/same_molecule"
     description = "Decide whether two SMILES strings describe the same molecule."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
+    molecule_key = "a"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        smiles = rng.choice(POOL_SMILES)
-        first = random_smiles(smiles, rng)
-        other = smiles
-        if rng.random() < 0.5:
-            options = variants(smiles, limit=8, offset=rng.randrange(1000))
-            if options:
-                other = rng.choice(options)
-        return {"a": first, "b": random_smiles(other, rng)}
+        same = rng.random() < 0.5  # the label first: yes and no are equally common by construction
+        while True:
+            smiles = build(rng, self.params["size"])
+            options = [] if same else variants(smiles, limit=8, offset=rng.randrange(1000))
+            if same or options:
+                other = smiles if same else rng.choice(options)
+                return {"a": random_smiles(smiles, rng), "b": random_smiles(other, rng)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Do the SMILES {identity['a']} and {identity['b']} describe the same molecule, "
@@ -171,13 +193,16 @@ def _has_aromatic_atoms(smiles: str) -> bool:
     return any(c in "bcnops" for c in _BRACKET.sub("", smiles))
 
 
-class KekuleSmiles(Task):
+class KekuleSmiles(SizeLevels, Task):
+    version = 2
     id = "chem/kekule_smiles"
     description = "Write an aromatic molecule in Kekulé form (no lowercase aromatic atoms)."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"smiles": rng.choice(_aromatic())}
+        aromatic = [b for b in blocks() if b.rings and b.template.startswith(("c", "n1", "s1", "o1", "[nH]"))]
+        planted = [rng.choice(aromatic)] if self.params["size"] < 3 else []
+        return {"smiles": build(rng, self.params["size"], planted=planted, accept=_is_aromatic)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Rewrite the SMILES {identity['smiles']} in Kekulé form: explicit alternating single and "
@@ -202,16 +227,14 @@ class KekuleSmiles(Task):
         return [identity["smiles"]] + variants(identity["smiles"])
 
 
-class Enantiomer(SmilesTask):
+class Enantiomer(SizeLevels, SmilesTask):
+    version = 2
     id = "chem/enantiomer"
     description = "Write the enantiomer of a chiral molecule (every stereocentre inverted)."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        while True:
-            smiles = rng.choice(_STEREO_POOL)
-            if self._mirror(smiles) != smiles:
-                return {"smiles": smiles}
+        return {"smiles": chiral_molecule(rng, self.params["size"], lambda s: self._mirror(s) != s)}
 
     @staticmethod
     def _mirror(smiles: str) -> str:
@@ -233,14 +256,17 @@ class Enantiomer(SmilesTask):
         return [identity["smiles"], flat] + variants(answer)
 
 
-class ParentOfSalt(SmilesTask):
+class ParentOfSalt(SizeLevels, SmilesTask):
+    version = 2
     id = "chem/salt_parent"
     description = "The parent (free base) molecule of a drug salt."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
+    molecule_key = "parent"
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
         salt = rng.choice(sorted(_SALTS))
-        base = rng.choice(_bases())
+        amine = rng.choice([b for b in blocks() if b.template in _AMINES])
+        base = build(rng, self.params["size"], planted=[amine], accept=_is_base)
         parts = [base, _SALTS[salt]]
         rng.shuffle(parts)
         return {"salt": ".".join(parts), "name": salt, "parent": base}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rdkit import Chem
 from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
@@ -13,13 +13,14 @@ from rdkit.Chem import Crippen, Descriptors, Lipinski, rdMolDescriptors
 from bootcamp.answers import FormulaTask
 from tasks.chem._common import (
     BOX,
-    POOL_SMILES,
     NumericMoleculeTask,
+    SizeLevels,
     element_counts,
     formula_of,
     function_task_value,
     mol_of,
 )
+from tasks.chem._molgen import DEFAULT_SIZE, build
 
 
 def _element_count(symbol: str) -> Callable[[Chem.Mol], float]:
@@ -148,33 +149,31 @@ PROPERTIES: dict[str, tuple[Callable[[Chem.Mol], float], bool, float, float, str
 }
 
 
+#: Properties a molecule takes from one of its parts (the largest ring), not summed over them.
+_NOT_ADDITIVE = frozenset({"largest_ring_size"})
+#: Properties that count rings: their number is drawn per problem (see tasks.chem._molgen._assemble).
+_RINGS_ASKED = frozenset({"ring_count", "ring_system_count", "aromatic_ring_count", "aromatic_atom_count"})
+
+
 @functools.cache
 def _value_function(name: str) -> Callable[[str], float]:
     return function_task_value(PROPERTIES[name][0])
-
-
-@functools.cache
-def _favoured(name: str) -> tuple[str, ...]:
-    """Pool molecules where the property is non-zero (computed on first use, not at import)."""
-    value = _value_function(name)
-    return tuple(s for s in POOL_SMILES if value(s) != 0)
 
 
 class PropertyTask(NumericMoleculeTask):
     """One numeric property of a molecule given as SMILES."""
 
     description = "A basic numeric property of a molecule."
-    default_params = {"property": "molecular_weight"}
+    default_params = {"property": "molecular_weight", "size": NumericMoleculeTask.default_params["size"]}
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
         name = self.params["property"]
         _, self.integer, self.rel_tol, self.abs_tol, self._question, self._favour = PROPERTIES[name]
         self.percent = name.endswith("_percent")
+        self.additive = name not in _NOT_ADDITIVE
+        self.rings_asked = name in _RINGS_ASKED
         self._value = _value_function(name)
-
-    def favoured(self) -> Sequence[str]:
-        return _favoured(self.params["property"]) if self._favour else ()
 
     def compute(self, smiles: str) -> float:
         return self._value(smiles)
@@ -183,14 +182,26 @@ class PropertyTask(NumericMoleculeTask):
         return self._question.format(s=f"the molecule with SMILES {smiles}")
 
 
-class MolecularFormula(FormulaTask):
-    version = 2
+class SingleLevelPropertyTask(PropertyTask):
+    """A property without difficulty levels (:data:`NO_LEVELS`)."""
+
+    levels: ClassVar[tuple[dict[str, Any], ...]] = ()
+    default_level: ClassVar[int | None] = None
+
+
+#: Properties whose answers no level spreads reliably: the rule-of-five violations are 0 for almost
+#: every molecule under ~35 heavy atoms, and a balanced draw would need four interacting criteria planted.
+NO_LEVELS = frozenset({"lipinski_violations"})
+
+
+class MolecularFormula(SizeLevels, FormulaTask):
+    version = 3
     id = "chem/molecular_formula"
     description = "Molecular formula of a molecule given as SMILES."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"smiles": rng.choice(POOL_SMILES)}
+        return {"smiles": build(rng, self.params["size"])}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"What is the molecular formula of the molecule with SMILES {identity['smiles']}? Write it like "
@@ -204,5 +215,6 @@ class MolecularFormula(FormulaTask):
 def register(registry: Any) -> None:
     registry.register(MolecularFormula)
     for name in PROPERTIES:
-        registry.register(PropertyTask, f"chem/{name}", {"property": name},
+        cls = SingleLevelPropertyTask if name in NO_LEVELS else PropertyTask
+        registry.register(cls, f"chem/{name}", {"property": name},
                           f"The {name.replace('_', ' ')} of a molecule given as SMILES.")

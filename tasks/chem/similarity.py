@@ -11,7 +11,8 @@ from rdkit.Chem import rdFingerprintGenerator
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
 from bootcamp.answers import NumberTask, SmilesTask
-from tasks.chem._common import BOX, POOL_SMILES, mol_of, variants
+from tasks.chem._common import BOX, SizeLevels, mol_of, variants
+from tasks.chem._molgen import DEFAULT_SIZE, build, size_complexity
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 _TOL = 0.005
@@ -27,18 +28,28 @@ def tanimoto(a: str, b: str) -> float:
     return DataStructs.TanimotoSimilarity(_fingerprint(a), _fingerprint(b))
 
 
-class TanimotoSimilarity(NumberTask):
-    version = 2
+class TanimotoSimilarity(SizeLevels, NumberTask):
+    version = 3
     id = "chem/tanimoto_similarity"
     description = "Tanimoto similarity of two molecules' Morgan fingerprints."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
     rel_tol, abs_tol = 0.0, _TOL
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        a = rng.choice(POOL_SMILES)
-        options = variants(a, limit=8, offset=rng.randrange(100))
-        b = rng.choice(options) if options and rng.random() < 0.5 else rng.choice(POOL_SMILES)
-        return {"a": a, "b": b}
+        size = self.params["size"]
+        a = build(rng, size)
+        if rng.random() < 0.2:  # an unrelated molecule (similarities near 0.1, close to one another)
+            return {"a": a, "b": build(rng, size)}
+        # One to three edits away: similarities spread over the whole range.
+        b = a
+        for _ in range(rng.randint(1, 3)):
+            options = [v for v in variants(b, limit=8, offset=rng.randrange(100)) if v != a]
+            b = rng.choice(options) if options else b
+        return {"a": a, "b": b if b != a else build(rng, size)}
+
+    def complexity(self, identity: dict[str, Any]) -> float:
+        """Both molecules' sizes (each fingerprint must be worked out)."""
+        return size_complexity(identity["a"]) + size_complexity(identity["b"])
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Compute the Tanimoto similarity of {identity['a']} and {identity['b']} using RDKit Morgan "
@@ -49,7 +60,8 @@ class TanimotoSimilarity(NumberTask):
         return tanimoto(identity["a"], identity["b"])
 
 
-_RING_POOL = [s for s in POOL_SMILES if mol_of(s).GetRingInfo().NumRings() > 0]
+def _has_ring(smiles: str) -> bool:
+    return mol_of(smiles).GetRingInfo().NumRings() > 0
 
 
 @functools.lru_cache(maxsize=1024)
@@ -57,14 +69,15 @@ def scaffold_of(smiles: str) -> str:
     return MurckoScaffold.MurckoScaffoldSmiles(mol=mol_of(smiles))
 
 
-class MurckoScaffoldTask(SmilesTask):
+class MurckoScaffoldTask(SizeLevels, SmilesTask):
+    version = 2
     id = "chem/murcko_scaffold"
     description = "Bemis-Murcko scaffold of a molecule."
-    default_params: dict[str, Any] = {}
+    default_params: dict[str, Any] = {"size": DEFAULT_SIZE}
     stereo = False
 
     def generate(self, rng: random.Random) -> dict[str, Any]:
-        return {"smiles": rng.choice(_RING_POOL)}
+        return {"smiles": build(rng, self.params["size"], accept=_has_ring)}
 
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"Give the Bemis-Murcko scaffold (ring systems plus the linkers between them, side chains "

@@ -7,6 +7,7 @@ import pkgutil
 import random
 
 import pytest
+from _levels import assert_complexity_rises, assert_default_level_keeps_the_problem
 from rdkit import Chem
 
 import tasks.chem
@@ -14,6 +15,7 @@ from bootcamp.registry import Registry
 from bootcamp.task import Task
 from bootcamp.verifiers.formula import parse_charged_formula
 from tasks.chem._common import POOL, variants
+from tasks.chem._molgen import SIZES, build, steered
 from tasks.chem._reactions import BLOCKS, REACTIONS, forward
 
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
@@ -143,8 +145,10 @@ def test_condition_choice(registry: Registry) -> None:
     assert t.check(right, identity) == 1.0
     assert t.check(f"({right.lower()})", identity) == 1.0
     assert t.check(identity["options"][identity["answer"]], identity) == 1.0
-    assert all(t.check(w, identity) == 0.0 for w in "ABCD" if w != right)
-    assert t.verify("\\boxed{E}", identity).reason == "invalid_answer"
+    letters = "ABCDEFGH"[: len(identity["options"])]
+    assert len(letters) == 8  # the default level offers eight options, so a constant letter earns about 1/8
+    assert all(t.check(w, identity) == 0.0 for w in letters if w != right)
+    assert t.verify("\\boxed{Z}", identity).reason == "invalid_answer"
 
 
 # -- identity and design ------------------------------------------------------------
@@ -226,3 +230,71 @@ def test_descriptor_tasks_are_answered_with_their_tool():
     with pytest.raises(ToolError, match="at most"):
         tool.fn({"smiles": "CCO", "names": ["TPSA"] * 21}, {})
     assert TaskEnvironment("chem/largest_ring_size", tools=None).tools == ()
+
+
+# -- generated molecules and levels ---------------------------------------------------------
+def test_generated_molecules_are_distinct_sized_and_canonical() -> None:
+    means = []
+    for size, spec in SIZES.items():
+        out = [build(random.Random(f"t:{size}:{k}"), size) for k in range(100)]
+        assert len(set(out)) >= 99, size
+        heavy = []
+        for smiles in out:
+            mol = Chem.MolFromSmiles(smiles)
+            assert mol is not None and Chem.MolToSmiles(mol) == smiles
+            assert not any(a.GetNumRadicalElectrons() for a in mol.GetAtoms())
+            assert spec.heavy[0] <= mol.GetNumHeavyAtoms() <= spec.heavy[1] + 8
+            heavy.append(mol.GetNumHeavyAtoms())
+        means.append(sum(heavy) / len(heavy))
+    assert all(a * 1.15 < b for a, b in zip(means, means[1:], strict=False)), means
+
+
+def test_generation_is_fast() -> None:
+    import time
+
+    build(random.Random(0), 3)  # the blocks are parsed once per process
+    start = time.perf_counter()
+    for k in range(100):
+        build(random.Random(k), 3)
+    assert (time.perf_counter() - start) / 100 < 0.01  # a few ms at most, even on a loaded machine
+
+
+@pytest.mark.parametrize("task_id", [
+    "chem/sulfur_count", "chem/descriptor_chi3n", "chem/molecular_formula", "chem/canonical_smiles",
+    "chem/stereocentre_count", "chem/tanimoto_similarity", "chem/reaction_reagents", "chem/design_mw_logp",
+    "chem/ring_count", "chem/functional_groups",
+])
+def test_levels_rise(task_id: str) -> None:
+    assert_complexity_rises(task_id)
+    assert_default_level_keeps_the_problem(task_id)
+
+
+@pytest.mark.parametrize("task_id", ["chem/sulfur_count", "chem/hbond_donors", "chem/double_bond_count",
+                                     "chem/descriptor_fr_nh2", "chem/stereocentre_count"])
+def test_rare_counts_spread(task_id: str) -> None:
+    """A count that is mostly 0 in plain molecules is steered (the number of carriers drawn first): no
+    answer takes over at any level."""
+    import bootcamp
+
+    t = bootcamp.get_task(task_id)
+    for level in (1, 3, 5):
+        answers = [t.at_level(level).solve(t.problem(seed, level=level).identity) for seed in range(60)]
+        top = max(answers.count(a) for a in set(answers))
+        assert top / len(answers) <= 0.3 and len(set(answers)) >= 4, (level, sorted(answers))
+
+
+def test_steered_draw_is_deterministic() -> None:
+    from rdkit.Chem import Lipinski
+
+    def value(smiles: str) -> float:
+        return float(Lipinski.NHOHCount(Chem.MolFromSmiles(smiles)))
+
+    a = [steered(random.Random(k), 2, "test:nhoh", value) for k in range(5)]
+    b = [steered(random.Random(k), 2, "test:nhoh", value) for k in range(5)]
+    assert a == b
+
+
+def test_same_molecule_is_balanced(registry: Registry) -> None:
+    t = task(registry, "chem/same_molecule")
+    answers = [t.solve(t.problem(seed).identity) for seed in range(80)]
+    assert 0.35 <= answers.count("yes") / len(answers) <= 0.65

@@ -99,7 +99,14 @@ def tasks_list(
     pattern: Annotated[str | None, typer.Option(help="Only ids matching this glob, e.g. 'math/*'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List registered tasks."""
+    """List registered tasks.
+
+    Examples:
+
+      bootcamp tasks list --domain chem
+
+      bootcamp tasks list --pattern 'math/*' --json
+    """
     ids = REGISTRY.ids(pattern=pattern, domain=domain)
     infos = [REGISTRY.get(i).info() for i in ids]
     if as_json:
@@ -121,7 +128,12 @@ def tasks_show(
     task_id: str,
     level: Annotated[int | None, typer.Option(help="Level of the example problem.")] = None,
 ) -> None:
-    """Show one task, its difficulty levels and an example problem."""
+    """Show one task, its difficulty levels and an example problem.
+
+    Examples:
+
+      bootcamp tasks show math/modular_inverse
+    """
     ids = _resolve([task_id])
     _check_level(ids, level)
     task = REGISTRY.get(ids[0])
@@ -142,7 +154,14 @@ def tasks_sample(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     level: Annotated[int | None, typer.Option(help=_LEVEL_HELP)] = None,
 ) -> None:
-    """Generate problems of one task."""
+    """Generate problems of one task.
+
+    Examples:
+
+      bootcamp tasks sample biology/gc_content -n 3 --with-answer
+
+      bootcamp tasks sample logic/lights_out --level 5 --json
+    """
     ids = _resolve([task_id])
     _check_level(ids, level)
     task = REGISTRY.get(ids[0])
@@ -170,7 +189,16 @@ def tasks_check(
         "--strict-quality", help="Fail any task on its quality findings (else only tasks with levels or "
                                  "space_size; the rest are warnings).")] = False,
 ) -> None:
-    """Run the conformance checker; exits 1 when any task fails."""
+    """Run the conformance checker; exits 1 when any task fails.
+
+    Examples:
+
+      bootcamp tasks check 'chem/*'
+
+      bootcamp tasks check math/gcd --seeds 50 --strict-quality
+
+      bootcamp tasks check --all --full --json > report.json
+    """
     from bootcamp.checker import check_task
     from bootcamp.checker_quality import FULL_SEEDS, QUALITY_SEEDS
 
@@ -292,7 +320,12 @@ def tasks_export(
 def tasks_catalogue(
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
-    """Write the Markdown task catalogue (docs/tasks.md) from the registry."""
+    """Write the Markdown task catalogue (docs/tasks.md) from the registry.
+
+    Examples:
+
+      bootcamp tasks catalogue --out docs/tasks.md
+    """
     from bootcamp.catalogue import render_catalogue
 
     text = render_catalogue()
@@ -310,7 +343,14 @@ def verify_cmd(
     identity: Annotated[str, typer.Option(help="The problem identity as JSON.")],
     response: Annotated[str, typer.Option(help="The response text ('-' reads standard input).")],
 ) -> None:
-    """Score one response and print the verdict as JSON."""
+    """Score one response and print the verdict as JSON.
+
+    Examples:
+
+      bootcamp verify math/gcd --identity '{"numbers": [12, 18]}' --response 'So \\boxed{6}'
+
+      generate | bootcamp verify math/gcd --identity '{"numbers": [12, 18]}' --response -
+    """
     ids = _resolve([task_id])
     try:
         ident = json.loads(identity)
@@ -350,7 +390,12 @@ def envs_list(
     pattern: Annotated[str | None, typer.Option(help="Only ids matching this glob, e.g. 'chem/*'.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List registered environments."""
+    """List registered environments.
+
+    Examples:
+
+      bootcamp envs list
+    """
     import fnmatch
 
     from bootcamp.env.registry import ENVIRONMENTS
@@ -374,7 +419,12 @@ def envs_show(
     env_id: str,
     seed: Annotated[int, typer.Option(help="Episode seed of the example.")] = 0,
 ) -> None:
-    """Show one environment, its first observation and its reference episode."""
+    """Show one environment, its first observation and its reference episode.
+
+    Examples:
+
+      bootcamp envs show chem/lab_buffer
+    """
     from bootcamp.env.checker import executors_for
     from bootcamp.env.environment import run_reference
     from bootcamp.env.registry import ENVIRONMENTS
@@ -400,7 +450,14 @@ def envs_check(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per environment.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report.")] = False,
 ) -> None:
-    """Run the environment checker; exits 1 when any environment fails."""
+    """Run the environment checker; exits 1 when any environment fails.
+
+    Examples:
+
+      bootcamp envs check --all
+
+      bootcamp envs check 'chem/*' --seeds 10 --json
+    """
     from bootcamp.env.checker import check_envs
     from bootcamp.env.registry import ENVIRONMENTS
 

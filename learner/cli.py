@@ -158,7 +158,14 @@ def add_commands(app: Any) -> None:
             "Override a config field, KEY=VALUE with a dotted key and a YAML value "
             "(e.g. --set 'eval.pass_k=[1,8]' --set eval.problems_per_task=64); repeatable."))] = None,
     ) -> None:
-        """Evaluate a checkpoint on held-out problems: greedy reward, pass@k and mean@n per task and domain."""
+        """Evaluate a checkpoint on held-out problems: greedy reward, pass@k and mean@n per task and domain.
+
+        Examples:
+
+          bootcamp eval examples/quickstart.yaml --checkpoint runs/q1/checkpoints/step_000030
+
+          bootcamp eval job.yaml --checkpoint runs/q1/checkpoints/step_000030 --set 'eval.pass_k=[1,8]'
+        """
         import json
         import os
         import time

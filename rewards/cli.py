@@ -53,7 +53,16 @@ def add_commands(app: Any) -> None:
                  "(reward specs by task-id glob); see docs/rewards.md.")] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     ) -> None:
-        """Run the reward service (FastAPI + uvicorn). BOOTCAMP_* variables set what options do not."""
+        """Run the reward service (FastAPI + uvicorn). BOOTCAMP_* variables set what options do not.
+
+        Examples:
+
+          bootcamp serve --port 8000
+
+          bootcamp serve --redis-url redis://127.0.0.1:6379/0 --workers 4 --api-key-file keys.txt
+
+          bootcamp serve --rewards-config rewards.yaml
+        """
         import os
 
         import uvicorn

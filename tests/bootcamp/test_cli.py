@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from bootcamp.cli import app
@@ -202,3 +203,24 @@ def test_export_splits_are_seed_disjoint_and_deterministic(tmp_path):
     for bad in ("train=0.9,val=0.2", "train", "train=0.5,train=0.5", "a-b=1"):
         refused = run("tasks", "export", "math/gcd", "--out", str(tmp_path / "z.jsonl"), "--split", bad)
         assert refused.exit_code == 2 and "--split" in refused.output
+
+
+def test_every_command_shows_examples_in_its_help():
+    from bootcamp.cli import load_commands
+
+    load_commands()  # serve, train, eval (as the console script does)
+    root = typer.main.get_command(app)
+    missing = []
+
+    def walk(cmd: object, path: tuple[str, ...]) -> None:
+        if hasattr(cmd, "commands"):  # a group (typer's own click)
+            for name, sub in cmd.commands.items():
+                walk(sub, (*path, name))
+            return
+        shown = run(*path, "--help")
+        if shown.exit_code != 0 or "Examples:" not in shown.stdout or "<bool>" in shown.stdout:
+            missing.append(" ".join(path))
+
+    walk(root, ())
+    assert not missing, f"commands without examples in --help: {missing}"
+    assert {"train", "serve", "eval", "verify"} <= set(root.commands)

@@ -194,6 +194,7 @@ def check_task(
     strict_quality: bool = False,
     quality_time_limit_s: float | None = None,
     quality_levels: str = "all",
+    quality_level_seeds: int | None = None,
     fresh_spec: Spec | None = None,
 ) -> CheckReport:
     """Run the conformance checks on one task (an id or an instance).
@@ -215,6 +216,8 @@ def check_task(
             it they judge the seeds done so far, with a warning.
         quality_levels: ``all`` levels, or ``ends`` (level 1, the default and the top level; CI's
             sample of a task's levels).
+        quality_level_seeds: seeds per level whose reference and perturbations the quality checks
+            verify (default ``seeds``; fewer keeps sandboxed tasks quick in CI).
     """
     by_id = isinstance(task, str) and (registry is None or registry is REGISTRY)
     if isinstance(task, str):
@@ -238,7 +241,8 @@ def check_task(
             limit = max(task.time_budget, 5.0) * time_factor() * HARD_LIMIT_FACTOR
             mine += generate_levels(task, range(seeds), lambda: _hard_limit(limit))
         if quality_seeds > 0:
-            quality = check_quality(task, quality_seeds, level_seeds=seeds, time_limit_s=quality_time_limit_s,
+            level_seeds = seeds if quality_level_seeds is None else quality_level_seeds
+            quality = check_quality(task, quality_seeds, level_seeds=level_seeds, time_limit_s=quality_time_limit_s,
                                     level_sample=quality_levels)
             record_quality(report, quality, quality_enforced(task, strict_quality))
     except BaseException:

@@ -19,6 +19,9 @@ QUALITY_TIME_S = float(os.environ.get("BOOTCAMP_CHECK_QUALITY_TIME_S", "0.3"))
 #: Levels the quality checks sample per task: ``ends`` (level 1, the default and the top level) in CI;
 #: ``all`` checks every level (as ``bootcamp tasks check --all`` does).
 QUALITY_LEVELS = os.environ.get("BOOTCAMP_CHECK_QUALITY_LEVELS", "ends")
+#: Seeds per sampled level whose reference and perturbations are verified (the default level also gets
+#: SEEDS in the base checks); sandboxed tasks pay a process per verification.
+QUALITY_LEVEL_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_LEVEL_SEEDS", "2"))
 #: Fail every task on its quality findings (by default only tasks with levels or a space_size).
 STRICT_QUALITY = os.environ.get("BOOTCAMP_CHECK_STRICT_QUALITY", "") == "1"
 #: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).
@@ -30,7 +33,7 @@ def test_task_conforms(task_id):
     # The cross-process part runs once for all tasks below, not one fresh process per task.
     report = check_task(task_id, seeds=SEEDS, cross_process=False, quality_seeds=QUALITY_SEEDS,
                         strict_quality=STRICT_QUALITY, quality_time_limit_s=QUALITY_TIME_S,
-                        quality_levels=QUALITY_LEVELS)
+                        quality_levels=QUALITY_LEVELS, quality_level_seeds=QUALITY_LEVEL_SEEDS)
     assert report.passed, "\n".join(report.failures)
 
 

@@ -80,13 +80,10 @@ class MetricsLogger:
     """Appends one JSON line per step and mirrors the scalars to the job's trackers
     (TensorBoard, Weights & Biases, MLflow: :mod:`learner.trackers`)."""
 
-    def __init__(self, run_dir: str | Path, tensorboard: bool = True, trackers: list[Any] | None = None) -> None:
-        from learner.trackers import TRACKERS
-
+    def __init__(self, run_dir: str | Path, trackers: list[Any] | None = None) -> None:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / "metrics.jsonl"
-        self.trackers = list(trackers) if trackers is not None else (
-            [TRACKERS["tensorboard"]({})] if tensorboard else [])
+        self.trackers = list(trackers or [])  # learner.trackers.build_trackers(cfg.logging)
 
     def start(self, config: dict[str, Any], name: str, resumed: bool = False) -> None:
         """Open the trackers, each given the job's config once."""

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from rewards.models.folders import model_folder_error
+from rewards.models.folders import backend_folder_errors, model_folder_error
 
 #: Files and folders whose presence means a folder already holds a run.
 RUN_MARKERS = ("config.yaml", "metrics.jsonl", "events.jsonl", "eval.json", "checkpoints", "tensorboard")
@@ -63,13 +63,7 @@ def check_paths(cfg: Any) -> list[str]:
     """Model folders the job reads: the policy, reward models, a served verifier."""
     errors = [model_folder_error("model.path", cfg.model.path),
               model_folder_error("rewards.reward_model_path", cfg.rewards.reward_model_path)]
-    for name, spec in (cfg.rewards.backends or {}).items():
-        if isinstance(spec, dict) and isinstance(spec.get("path"), str):
-            errors.append(model_folder_error(f"rewards.backends.{name}.path", spec["path"]))
-        launch = spec.get("launch") if isinstance(spec, dict) else None
-        if isinstance(launch, dict) and isinstance(launch.get("model"), str):
-            errors.append(model_folder_error(f"rewards.backends.{name}.launch.model", launch["model"]))
-    return [e for e in errors if e]
+    return [e for e in errors if e] + backend_folder_errors("rewards.backends.", cfg.rewards.backends)
 
 
 def check_tasks(cfg: Any, registry: Any) -> list[str]:
@@ -101,9 +95,9 @@ def check_redis(cfg: Any, timeout_s: float = 2.0) -> list[str]:
 
 def check_trackers(cfg: Any) -> list[str]:
     """The packages of the experiment trackers the job turns on are installed."""
-    from learner.trackers import missing_module
+    from learner.trackers import REQUIRES, missing_module
 
-    wanted = [name for name in ("wandb", "mlflow") if getattr(cfg.logging, name) is not None]
+    wanted = [name for name in REQUIRES if getattr(cfg.logging, name) is not None]
     return [e for e in (missing_module(name) for name in wanted) if e]
 
 

@@ -1,6 +1,6 @@
 """Experiment trackers a job's metrics go to beside ``metrics.jsonl``: TensorBoard, Weights & Biases, MLflow.
 
-One registry (:data:`TRACKERS`, ``name -> factory``); a factory takes the tracker's config section
+One registry (:data:`TRACKERS`, an ``ExtensionRegistry`` of ``name -> factory``); a factory takes the tracker's config section
 and returns an object with ``start(run_dir, config, name, resumed)``, ``log(step, scalars)`` and
 ``close()``. Every tracker gets the same scalars each step and the job's whole config once.
 wandb and mlflow are optional extras (``pip install 'bootcamp[trackers]'``); both run offline
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from bootcamp.extension import ExtensionRegistry
+
 
 class Tracker(Protocol):
     def start(self, run_dir: Path, config: dict[str, Any], name: str, resumed: bool) -> None: ...
@@ -24,18 +26,10 @@ class Tracker(Protocol):
     def close(self) -> None: ...
 
 
-TRACKERS: dict[str, Callable[[dict[str, Any]], Tracker]] = {}
+#: Tracker factories by name (the key of the tracker's section under ``logging``).
+TRACKERS: ExtensionRegistry[Callable[[dict[str, Any]], Tracker]] = ExtensionRegistry("experiment tracker", "logging")
 
-
-def register_tracker(name: str) -> Callable[[Callable[[dict[str, Any]], Tracker]], Callable[[dict[str, Any]], Tracker]]:
-    """Register a tracker factory under ``name`` (the key of its section under ``logging``)."""
-    def add(factory: Callable[[dict[str, Any]], Tracker]) -> Callable[[dict[str, Any]], Tracker]:
-        TRACKERS[name] = factory
-        return factory
-    return add
-
-
-#: The module each built-in tracker needs, and the extra that installs it.
+#: The optional trackers (a ``logging`` section each, off when null) and the module each needs.
 REQUIRES = {"wandb": "wandb", "mlflow": "mlflow"}
 
 
@@ -60,7 +54,7 @@ def flatten(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-@register_tracker("tensorboard")
+@TRACKERS.register("tensorboard")
 class TensorBoardTracker:
     def __init__(self, options: dict[str, Any]) -> None:
         self.writer: Any = None
@@ -83,7 +77,7 @@ class TensorBoardTracker:
             self.writer.close()
 
 
-@register_tracker("wandb")
+@TRACKERS.register("wandb")
 class WandbTracker:
     """Options: ``project`` (default bootcamp), ``entity``, ``mode`` (online/offline, default offline:
     sync later with ``wandb sync``), ``tags``, ``group``; files under the run folder."""
@@ -114,7 +108,7 @@ class WandbTracker:
 _MLFLOW_BAD = re.compile(r"[^\w\-. /:]")
 
 
-@register_tracker("mlflow")
+@TRACKERS.register("mlflow")
 class MlflowTracker:
     """Options: ``tracking_uri`` (default ``file:<run folder>/mlruns``), ``experiment`` (default bootcamp)."""
 
@@ -166,9 +160,9 @@ def build_trackers(logging: Any) -> list[Tracker]:
     """The trackers a job's ``logging`` section turns on, TensorBoard first."""
     out: list[Tracker] = []
     if logging.tensorboard:
-        out.append(TRACKERS["tensorboard"]({}))
-    for name in ("wandb", "mlflow"):
+        out.append(TRACKERS.get("tensorboard")({}))
+    for name in REQUIRES:
         options = getattr(logging, name)
         if options is not None:
-            out.append(TRACKERS[name](options))
+            out.append(TRACKERS.get(name)(options))
     return out

@@ -33,9 +33,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel
 
 from bootcamp.types import Problem, Verdict
+from rewards.service.schemas import BatchResponse
 
 try:
     import orjson as _orjson
@@ -100,10 +100,6 @@ def _items(items: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
-class _BatchReply(BaseModel):
-    verdicts: list[Verdict]
-
-
 _JSON = {"Content-Type": "application/json"}
 
 
@@ -124,7 +120,7 @@ def _verdicts(r: httpx.Response, n: int) -> list[Verdict]:
     """The ``n`` verdicts of a batch reply, validated straight from its bytes (no Python dicts between)."""
     if r.status_code >= 400:
         _check(r)
-    verdicts = _BatchReply.model_validate_json(r.content).verdicts
+    verdicts = BatchResponse.model_validate_json(r.content).verdicts
     if len(verdicts) != n:
         raise RewardServiceError(r.status_code, f"asked for {n} verdicts, got {len(verdicts)}")
     return verdicts

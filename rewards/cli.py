@@ -95,13 +95,10 @@ def add_commands(app: Any) -> None:
 
 def missing_model_folders(settings: Any) -> list[str]:
     """The model folders the settings name that are not there (the reward model, backends' paths)."""
-    from rewards.models.folders import model_folder_error
+    from rewards.models.folders import backend_folder_errors, model_folder_error
 
-    errors = [model_folder_error("--reward-model", settings.reward_model_path)]
-    for name, spec in (settings.backends or {}).items():
-        if isinstance(spec, dict) and isinstance(spec.get("path"), str):
-            errors.append(model_folder_error(f"backends.{name}.path", spec["path"]))
-    return [e for e in errors if e]
+    error = model_folder_error("--reward-model", settings.reward_model_path)
+    return ([error] if error else []) + backend_folder_errors("backends.", settings.backends)
 
 
 def read_rewards_config(path: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 def model_folder_error(key: str, value: str | None, must: str = "config.json") -> str | None:
@@ -20,3 +21,18 @@ def model_folder_error(key: str, value: str | None, must: str = "config.json") -
     if hub_like and os.environ.get("HF_HUB_OFFLINE", "") not in ("1", "true", "True") and not path.exists():
         return None  # a hub id (org/name): resolved by transformers when the model loads
     return f"{key}: {value} does not exist (give a transformers model folder)"
+
+
+def backend_folder_errors(prefix: str, backends: dict[str, Any] | None) -> list[str]:
+    """Errors for the model folders reward backends name (``path``, and a launched server's
+    ``launch.model``), each named by its key under ``prefix`` (e.g. ``rewards.backends.rm.path``)."""
+    errors = []
+    for name, spec in (backends or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        launch = spec.get("launch")
+        for key, value in ((f"{prefix}{name}.path", spec.get("path")),
+                           (f"{prefix}{name}.launch.model", launch.get("model") if isinstance(launch, dict) else None)):
+            if isinstance(value, str):
+                errors.append(model_folder_error(key, value))
+    return [e for e in errors if e]

@@ -413,7 +413,7 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
     leveled = levels != (None,)
     if leveled:
         _check_default_level(task, call, report)
-    means: list[tuple[int | None, float | None, int]] = []
+    means: list[tuple[int | None, list[float] | None]] = []
     for level in levels:
         deadline = time.monotonic() + limit
         sample = _sample(task, level, seeds, deadline, call)
@@ -429,14 +429,14 @@ def check_quality(task: Any, seeds: int = QUALITY_SEEDS, level_seeds: int = LEVE
             _check_level_answers(task, sample, level_seeds, call, report)
             values = _complexity(task, sample, call, report)
             figures["complexity"] = sum(values) / len(values) if values else None
-            means.append((sample.level, values, n))
+            means.append((sample.level, values))
         if n < min(MIN_SAMPLE, sample.wanted) or n == 0:
             report.notes.append(f"quality checks ({where}): only {n} seeds sampled, space and constant-guess "
                                 "checks skipped")
             continue
         _check_space(task, sample, report)
         figures["constant_reward"] = _constant_reward(task, sample, call, report, deadline)
-    for (lo, lo_values, _), (hi, hi_values, _) in zip(means, means[1:], strict=False):
+    for (lo, lo_values), (hi, hi_values) in zip(means, means[1:], strict=False):
         if lo_values is None or hi_values is None:
             continue
         k = min(len(lo_values), len(hi_values))  # the same seeds at both levels

@@ -160,7 +160,7 @@ def tasks_sample(
 
       bootcamp tasks sample biology/gc_content -n 3 --with-answer
 
-      bootcamp tasks sample logic/lights_out --level 5 --json
+      bootcamp tasks sample logic/lights_out --level 4 --json
     """
     ids = _resolve([task_id])
     _check_level(ids, level)
@@ -248,7 +248,7 @@ def _export_target(fmt: str | None, out: Path | None, overwrite: bool,
                    splits: dict[str, float] | None = None) -> tuple[str, Path]:
     """The format and file of an export: the format follows the suffix (or names it); a suffix that
     does not fit the format, or an existing file without ``overwrite``, is an error."""
-    from bootcamp.export import FORMATS
+    from bootcamp.export import FORMATS, split_path
 
     if fmt is not None and fmt not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}")
@@ -262,8 +262,6 @@ def _export_target(fmt: str | None, out: Path | None, overwrite: bool,
         fmt = by_suffix[out.suffix]
     elif out.suffix != _EXPORT_SUFFIX[fmt]:
         _fail(f"--out {out}: --format {fmt} writes {_EXPORT_SUFFIX[fmt]}, not {out.suffix or 'a file without suffix'}")
-    from bootcamp.export import split_path
-
     for path in [split_path(out, name) for name in splits] if splits else [out]:
         if path.is_dir():
             _fail(f"--out {path}: is a folder")

@@ -58,7 +58,7 @@ def _serve_cli(*args: str, env: dict | None = None, timeout: float = 120) -> sub
 @pytest.fixture(scope="module")
 def server(live_server):
     ensure_registered()
-    settings = Settings(pool_workers=2, verify_timeout_s=1.0, max_body_bytes=2_000_000, max_problems=5000,
+    settings = Settings(pool_workers=2, verify_timeout_s=1.0, max_body_bytes=2_000_000, max_problems=40_000,
                         problems_concurrency=1, problems_queue=3)
     with live_server(create_app(settings)) as srv:
         yield srv
@@ -278,8 +278,15 @@ def test_metrics_and_docs_need_the_key_when_protected(live_server) -> None:
 
 
 def test_verify_stays_fast_while_problems_are_busy(http: httpx.Client, server) -> None:
+    """Generating problems runs off the event loop: a verify answered while 6 large /v1/problems requests
+    are in flight waits for none of them. The bound is relative to one problems request measured in the same
+    run (a blocked loop would make verifies wait a whole generation), so a loaded CI machine cannot fail it
+    by a GC pause or a scheduler hiccup on one probe."""
     _honest_verdict(http)  # the pool is warm
-    body = {"task": ADD_ID, "n": 5000, "seed": 1}
+    body = {"task": ADD_ID, "n": 40_000, "seed": 1}  # about a second of work: a blocked loop would show
+    start = time.monotonic()
+    assert http.post("/v1/problems", json=body, timeout=120).status_code == 200
+    one_generation = time.monotonic() - start
     latencies: list[float] = []
     with cf.ThreadPoolExecutor(6) as pool, httpx.Client(base_url=server.url, timeout=60) as probe:
         futures = [pool.submit(lambda: httpx.post(server.url + "/v1/problems", json=body, timeout=120).status_code)
@@ -293,9 +300,11 @@ def test_verify_stays_fast_while_problems_are_busy(http: httpx.Client, server) -
             assert v.status_code == 200 and v.json()["correct"]
             time.sleep(0.05)
         codes = [f.result(timeout=120) for f in futures]
-    print(f"/v1/verify under 6 x /v1/problems n=5000: max {max(latencies) * 1000:.0f} ms, "
-          f"median {sorted(latencies)[len(latencies) // 2] * 1000:.0f} ms; problems {codes}")
-    assert max(latencies) < 1.0
+    median = sorted(latencies)[len(latencies) // 2]
+    print(f"/v1/verify under 6 x /v1/problems n=40000 (one alone: {one_generation * 1000:.0f} ms): "
+          f"max {max(latencies) * 1000:.0f} ms, median {median * 1000:.0f} ms; problems {codes}")
+    assert median < one_generation / 4
+    assert sum(latency > max(1.0, one_generation) for latency in latencies) <= 1  # one hiccup, not a queue
     assert set(codes) <= {200, 429} and 200 in codes  # 1 running + 3 queued; more are refused
     _honest_verdict(http)
 

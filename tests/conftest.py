@@ -133,22 +133,64 @@ def vllm_rollout(tiny_model: str) -> Any:
     return testing.shared_rollout("vllm", tiny_model)
 
 
+_VERIFIER_TRAINING = ("import sys; from learner.reward_models import verifier_preset; "
+                      "from learner.verifier_sft import ensure_verifier_model; "
+                      "ensure_verifier_model(sys.argv[1], **verifier_preset('default'))")
+
+
+def _verifier_cache(config: pytest.Config) -> Any:
+    return config._tmp_path_factory.getbasetemp() / "example-models"  # type: ignore[attr-defined]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When a collected test needs the trained tiny verifier, train it from the start of the session in a
+    background process at the lowest CPU priority: it takes ~3 min of one core, which the suite's idle
+    moments (servers starting, jobs waiting on each other) mostly pay for. The fixture waits for it."""
+    if not any("tiny_verifier" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    import sys
+
+    cache = _verifier_cache(session.config)
+    cache.mkdir(parents=True, exist_ok=True)
+    log = open(cache / "verifier-training.log", "w")  # noqa: SIM115 - the process outlives this hook
+    session.config._verifier_training = subprocess.Popen(  # type: ignore[attr-defined]
+        [sys.executable, "-c", _VERIFIER_TRAINING, str(cache)], stdout=log, stderr=subprocess.STDOUT,
+        preexec_fn=lambda: os.nice(19), env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    proc = getattr(config, "_verifier_training", None)
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+
+
 @pytest.fixture(scope="session")
-def served_verifier(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The tiny verifier (default preset: ~3 min of training, once per session) behind a real vLLM
-    OpenAI server. (The fast preset tells answers from non-answers but barely compares numbers.)
+def tiny_verifier(request: pytest.FixtureRequest) -> str:
+    """The folder of the tiny verifier, default preset (held-back accuracy ~0.96), trained once per session:
+    by the background process the session started (see :func:`pytest_collection_finish`), or here when
+    there is none or it failed."""
+    from learner.reward_models import verifier_preset
+    from learner.verifier_sft import ensure_verifier_model
+
+    proc = getattr(request.config, "_verifier_training", None)
+    if proc is not None:
+        proc.wait()
+    return ensure_verifier_model(str(_verifier_cache(request.config)), **verifier_preset("default"))
+
+
+@pytest.fixture(scope="session")
+def served_verifier(tiny_verifier: str) -> Any:
+    """The tiny verifier behind a real vLLM OpenAI server. (The fast preset tells answers from
+    non-answers but barely compares numbers, so the default one is served.)
 
     Uses the same model cache as tests/test_examples.py, so the mixture example reuses the model.
     Skips without vllm.
     """
     pytest.importorskip("vllm")
-    from learner.reward_models import verifier_preset
-    from learner.verifier_sft import ensure_verifier_model
     from rewards.models.openai_server import LocalModelServer
 
-    cache = tmp_path_factory.getbasetemp() / "example-models"
-    path = ensure_verifier_model(str(cache), **verifier_preset("default"))
-    server = LocalModelServer(path, "tiny-verifier", max_model_len=256).start()
-    server.path = path
+    server = LocalModelServer(tiny_verifier, "tiny-verifier", max_model_len=256).start()
+    server.path = tiny_verifier
     yield server
     server.stop()

@@ -188,6 +188,8 @@ def tasks_check(
     strict_quality: Annotated[bool, typer.Option(
         "--strict-quality", help="Fail any task on its quality findings (else only tasks with levels or "
                                  "space_size; the rest are warnings).")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes checking tasks at once (default: one per core).")] = None,
 ) -> None:
     """Run the conformance checker; exits 1 when any task fails.
 
@@ -199,7 +201,7 @@ def tasks_check(
 
       bootcamp tasks check --all --full --json > report.json
     """
-    from bootcamp.checker import check_task
+    from bootcamp.checker_parallel import check_tasks
     from bootcamp.checker_quality import FULL_SEEDS, QUALITY_SEEDS
 
     if all_tasks:
@@ -210,13 +212,15 @@ def tasks_check(
         _fail("give task ids (or globs) or --all")
     reports = []
     start = time.perf_counter()
+    n = quality_seeds if quality_seeds is not None else FULL_SEEDS if full else QUALITY_SEEDS
     with _progress() as progress:
         bar = progress.add_task("checking", total=len(targets))
-        for task_id in targets:
-            progress.update(bar, description=f"checking {task_id}")
-            n = quality_seeds if quality_seeds is not None else FULL_SEEDS if full else QUALITY_SEEDS
-            reports.append(check_task(task_id, seeds=seeds, quality_seeds=n, strict_quality=strict_quality))
+        for report in check_tasks(targets, workers, seeds=seeds, quality_seeds=n, strict_quality=strict_quality):
+            reports.append(report)
+            progress.update(bar, description=f"checked {report.task_id}")
             progress.advance(bar)
+    order = {task_id: k for k, task_id in enumerate(targets)}
+    reports.sort(key=lambda r: order[r.task_id])
     elapsed = time.perf_counter() - start
     failed = [r for r in reports if not r.passed]
     if as_json:

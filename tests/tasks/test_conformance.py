@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-from bootcamp import REGISTRY, check_task
+from bootcamp import REGISTRY
 from bootcamp.checker import check_cross_process
+from bootcamp.checker_parallel import check_tasks, default_workers
 
 SEEDS = int(os.environ.get("BOOTCAMP_CHECK_SEEDS", "5"))
 #: Seeds per level of the quality checks (problem space, constant guess, levels); 0 skips them. CI
@@ -26,14 +27,24 @@ QUALITY_LEVEL_SEEDS = int(os.environ.get("BOOTCAMP_CHECK_QUALITY_LEVEL_SEEDS", "
 STRICT_QUALITY = os.environ.get("BOOTCAMP_CHECK_STRICT_QUALITY", "") == "1"
 #: Seeds every task generates again in one fresh process (another PYTHONHASHSEED).
 CROSS_SEEDS = tuple(range(int(os.environ.get("BOOTCAMP_CHECK_CROSS_SEEDS", "2"))))
+#: Worker processes the checks of the selected tasks run in (default: the cores this process may use).
+WORKERS = int(os.environ.get("BOOTCAMP_CHECK_WORKERS", "0")) or default_workers()
+
+
+@pytest.fixture(scope="module")
+def reports(request):
+    """The reports of every task id this session selected, checked in WORKERS processes at once."""
+    ids = [item.callspec.params["task_id"] for item in request.session.items
+           if item.originalname == "test_task_conforms" and hasattr(item, "callspec")]
+    # The cross-process part runs once for all tasks below, not one fresh process per task.
+    return {r.task_id: r for r in check_tasks(
+        ids, WORKERS, seeds=SEEDS, cross_process=False, quality_seeds=QUALITY_SEEDS, strict_quality=STRICT_QUALITY,
+        quality_time_limit_s=QUALITY_TIME_S, quality_levels=QUALITY_LEVELS, quality_level_seeds=QUALITY_LEVEL_SEEDS)}
 
 
 @pytest.mark.parametrize("task_id", REGISTRY.ids())
-def test_task_conforms(task_id):
-    # The cross-process part runs once for all tasks below, not one fresh process per task.
-    report = check_task(task_id, seeds=SEEDS, cross_process=False, quality_seeds=QUALITY_SEEDS,
-                        strict_quality=STRICT_QUALITY, quality_time_limit_s=QUALITY_TIME_S,
-                        quality_levels=QUALITY_LEVELS, quality_level_seeds=QUALITY_LEVEL_SEEDS)
+def test_task_conforms(task_id, reports):
+    report = reports[task_id]
     assert report.passed, "\n".join(report.failures)
 
 

@@ -105,3 +105,23 @@ def test_cascade_and_second_opinion_through_the_live_service(served_verifier: An
                        ("disagree", sum(g["disagreement"] for g in both))):
         if n:
             assert f'bootcamp_second_opinions_total{{outcome="{outcome}"}} {float(n)}' in metrics
+
+
+def test_the_cascade_snippet_of_the_docs_runs_against_the_served_model(served_verifier: Any, tmp_path) -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rewards.md").read_text()
+    [code] = [b for b in re.findall(r"```python\n(.*?)```", doc, flags=re.S) if "VERIFIER_URL =" in b]
+    code = code.replace('"http://127.0.0.1:8001/v1"', repr(served_verifier.base_url))
+    code = code.replace('VERIFIER_MODEL = "verifier"', 'VERIFIER_MODEL = "tiny-verifier"')
+    (tmp_path / "cascade.py").write_text(code)
+    out = subprocess.run([sys.executable, str(tmp_path / "cascade.py")], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    score, decided_by, reasons = out.stdout.strip().splitlines()[-1].split(" ", 2)
+    # the rule finds no boxed answer; the model (with the default template, not the tiny one's) decides
+    assert reasons.startswith("['no_answer'") and float(score) in (0.0, 1.0), out.stdout

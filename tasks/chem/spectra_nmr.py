@@ -66,7 +66,17 @@ class _NmrTask(MoleculeLevels, Task):
         return f"Consider the compound {identity['smiles']} (SMILES; one of the {CLASS_NAMES[self.params['cls']]})."
 
 
-class HSignalCount(_NmrTask):
+class _NmrCount(_NmrTask):
+    """A question whose answer is one whole number of signals."""
+
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return INTEGER.check(answer, self.answer_of(identity["smiles"]))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return str(self.answer_of(identity["smiles"]))
+
+
+class HSignalCount(_NmrCount):
     description = "Number of chemically distinct proton environments (1H NMR signals) of a molecule."
     candidates = 4
 
@@ -76,12 +86,6 @@ class HSignalCount(_NmrTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"{self.intro(identity)} How many signals does its 1H NMR spectrum show? {EQUIVALENCE} "
                 f"{EXCHANGE} {INTEGER.instruction}")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return INTEGER.check(answer, self.answer_of(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.answer_of(identity["smiles"]))
 
 
 class HIntegration(_NmrTask):
@@ -109,7 +113,7 @@ class HIntegration(_NmrTask):
         return [w for w in out if self.check(w, identity) < 1.0]
 
 
-class CSignalCount(_NmrTask):
+class CSignalCount(_NmrCount):
     description = "Number of distinct carbon environments (13C NMR signals) of a molecule."
     candidates = 6  # carbon counts follow molecule size closely: more candidates to spread them
 
@@ -119,12 +123,6 @@ class CSignalCount(_NmrTask):
     def prompt(self, identity: dict[str, Any]) -> str:
         return (f"{self.intro(identity)} How many signals does its proton-decoupled 13C NMR spectrum show? "
                 f"{EQUIVALENCE} {INTEGER.instruction}")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return INTEGER.check(answer, self.answer_of(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.answer_of(identity["smiles"]))
 
 
 class Dept(_NmrTask):

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rdkit import Chem
 
 from bootcamp import Score, Task, invalid
-from bootcamp.answers import INTEGER, Sequence, Set
+from bootcamp.answers import INTEGER, Answer, Sequence, Set
 from tasks.chem._spectra import (
     CLASS_NAMES,
     CLASSES,
@@ -47,6 +47,8 @@ class _NmrTask(MoleculeLevels, Task):
     default_params: dict[str, Any] = {"cls": "carbonyl", "size": DEFAULT_SIZE}
     #: Candidate molecules the answer value is spread over (1: a plain draw, for answers that rarely repeat).
     candidates: ClassVar[int] = 1
+    #: The kind of answer (parsing, comparison, the reference's writing): one signal count unless a task says.
+    _kind: ClassVar[Answer] = INTEGER
 
     def __init__(self, task_id: str | None = None, **params: Any) -> None:
         super().__init__(task_id, **params)
@@ -62,21 +64,17 @@ class _NmrTask(MoleculeLevels, Task):
         smiles = balanced(rng, lambda r: molecule(r, cls, size), self.answer_of, self.candidates)
         return {"smiles": smiles}
 
+    def check(self, answer: str, identity: dict[str, Any]) -> float:
+        return self._kind.check(answer, self.answer_of(identity["smiles"]))
+
+    def solve(self, identity: dict[str, Any]) -> str:
+        return self._kind.write(self.answer_of(identity["smiles"]))
+
     def intro(self, identity: dict[str, Any]) -> str:
         return f"Consider the compound {identity['smiles']} (SMILES; one of the {CLASS_NAMES[self.params['cls']]})."
 
 
-class _NmrCount(_NmrTask):
-    """A question whose answer is one whole number of signals."""
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return INTEGER.check(answer, self.answer_of(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return str(self.answer_of(identity["smiles"]))
-
-
-class HSignalCount(_NmrCount):
+class HSignalCount(_NmrTask):
     description = "Number of chemically distinct proton environments (1H NMR signals) of a molecule."
     candidates = 4
 
@@ -101,19 +99,13 @@ class HIntegration(_NmrTask):
                 f"up to all hydrogens of the molecule). {EQUIVALENCE} {EXCHANGE} List the proton counts, one per "
                 f"signal, separated by commas and in any order, in \\boxed{{}}.")
 
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return self._kind.check(answer, self.answer_of(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return self._kind.write(self.answer_of(identity["smiles"]))
-
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         want = self.answer_of(identity["smiles"])
         out = self._kind.near_misses(want) + [", ".join(map(str, [want[0] + 1, *want[1:]]))]
         return [w for w in out if self.check(w, identity) < 1.0]
 
 
-class CSignalCount(_NmrCount):
+class CSignalCount(_NmrTask):
     description = "Number of distinct carbon environments (13C NMR signals) of a molecule."
     candidates = 6  # carbon counts follow molecule size closely: more candidates to spread them
 
@@ -140,12 +132,6 @@ class Dept(_NmrTask):
                 f"are CH3, how many CH2, how many CH and how many quaternary C (no attached hydrogen; carbonyl and "
                 f"substituted ring carbons included)? {EQUIVALENCE} Give four integers in the order CH3, CH2, CH, "
                 f"C, separated by commas, in \\boxed{{}} (e.g. 2, 3, 1, 1).")
-
-    def check(self, answer: str, identity: dict[str, Any]) -> float:
-        return self._kind.check(answer, self.answer_of(identity["smiles"]))
-
-    def solve(self, identity: dict[str, Any]) -> str:
-        return self._kind.write(self.answer_of(identity["smiles"]))
 
     def perturb(self, answer: str, identity: dict[str, Any]) -> list[str]:
         want = self.answer_of(identity["smiles"])

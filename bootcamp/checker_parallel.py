@@ -64,6 +64,7 @@ def check_tasks(task_ids: list[str], workers: int | None = None, **kwargs: Any) 
     while pending:
         pool = ProcessPoolExecutor(min(workers, len(pending)), mp_context=context, initializer=_init_worker)
         running: dict[Future[CheckReport], str] = {}
+        broken = False
         try:
             while pending or running:
                 while pending and len(running) < 2 * workers:
@@ -77,13 +78,14 @@ def check_tasks(task_ids: list[str], workers: int | None = None, **kwargs: Any) 
                         yield future.result()
                     except BrokenProcessPool:
                         # Every task in flight fails with the pool; each gets one more try in a new pool.
+                        broken = True
                         if tries[task_id] < 2:
                             pending.append(task_id)
                         else:
                             report = CheckReport(task_id)
                             report.fail("the checker's worker process died twice while checking this task")
                             yield report
-                if any(isinstance(f.exception(), BrokenProcessPool) for f in done if f.done()):
+                if broken:
                     for future, task_id in running.items():  # they fail too: back in the queue
                         future.cancel()
                         pending.append(task_id)
